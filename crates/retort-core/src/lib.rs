@@ -1,0 +1,22 @@
+//! retort-core: the pure core of retort, with no database driver.
+//!
+//! The main types:
+//! - [`Revision`] and [`RevisionId`]: one node of the revision graph, read
+//!   from one revision file ([`script`]).
+//! - [`RevisionGraph`]: the DAG of all revisions with Alembic's semantics for
+//!   heads, bases, branch labels, `depends_on`, revision expressions and the
+//!   planning of upgrades and downgrades ([`graph`]).
+//! - [`Config`]: the project's `retort.toml` ([`config`]).
+//! - [`ScriptDirectory`]: a migrations folder: its configuration, its
+//!   revision files and the graph they form ([`script`]).
+//!
+//! The data path of a read-only command such as `retort heads`: `Config::load`
+//! -> `ScriptDirectory::load` (reads every revision file in parallel, parsing
+//! with errors that name file, line and column) -> `RevisionGraph::new`
+//! (validates the DAG) -> a query on the graph.
+#![deny(missing_docs)]
+
+pub mod graph;
+pub mod revision;
+
+pub use revision::{Operations, Revision, RevisionId};

@@ -16,7 +16,14 @@
 //! (validates the DAG) -> a query on the graph.
 #![deny(missing_docs)]
 
+pub mod config;
 pub mod graph;
+pub mod location;
 pub mod revision;
+pub mod script;
 
+pub use config::Config;
+pub use graph::RevisionGraph;
+pub use location::Location;
 pub use revision::{Operations, Revision, RevisionId};
+pub use script::ScriptDirectory;

@@ -1,0 +1,293 @@
+//! The project configuration, `retort.toml`.
+//!
+//! Keys keep Alembic's names and meanings (SPEC section 4). Unknown keys are
+//! an error naming the file, line and column, so a misspelt key never passes
+//! silently. Relative paths in the file are relative to the file's folder.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::location::{Location, locate};
+
+/// The configuration file name inside a migrations folder.
+pub const CONFIG_FILE: &str = "retort.toml";
+
+/// Alembic's default `truncate_slug_length`.
+pub const DEFAULT_TRUNCATE_SLUG_LENGTH: usize = 40;
+
+/// Alembic's default `file_template`, in retort's `{token}` syntax.
+pub const DEFAULT_FILE_TEMPLATE: &str = "{rev}_{slug}";
+
+/// The contents of `retort.toml`, plus where it was read from.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// The database URL (`url`); `--url` and `DATABASE_URL` take precedence.
+    pub url: Option<String>,
+    /// The target schema: SQL files or globs (`models`).
+    pub models: Vec<String>,
+    /// Folders holding revision files (`version_locations`); default `versions`.
+    pub version_locations: Vec<String>,
+    /// Look for revision files in sub-folders too (`recursive_version_locations`).
+    pub recursive_version_locations: bool,
+    /// The name of new revision files, without `.toml` (`file_template`).
+    pub file_template: String,
+    /// How long the message slug in a file name may be (`truncate_slug_length`).
+    pub truncate_slug_length: usize,
+    /// The IANA time zone for `create_date` (`timezone`); local time when absent.
+    pub timezone: Option<String>,
+    /// The version table's name (`version_table`).
+    pub version_table: String,
+    /// The version table's schema (`version_table_schema`).
+    pub version_table_schema: Option<String>,
+    /// One transaction per revision (`transaction_per_migration`).
+    pub transaction_per_migration: bool,
+    /// Render changes as `batch_alter_table` (`render_as_batch`); default: on SQLite.
+    pub render_as_batch: Option<bool>,
+    /// Autogenerate compares column types (`compare_type`).
+    pub compare_type: bool,
+    /// Autogenerate compares server defaults (`compare_server_default`).
+    pub compare_server_default: bool,
+    /// Only these tables are compared (`include_tables`); empty means all.
+    pub include_tables: Vec<String>,
+    /// These tables are never compared (`exclude_tables`).
+    pub exclude_tables: Vec<String>,
+    /// Only these schemas are compared (`include_schemas`); empty means the default one.
+    pub include_schemas: Vec<String>,
+    /// These schemas are never compared (`exclude_schemas`).
+    pub exclude_schemas: Vec<String>,
+    /// Names for unnamed constraints and indexes (`naming_convention`), keyed
+    /// by kind as in SQLAlchemy: `ix`, `uq`, `ck`, `fk`, `pk`.
+    pub naming_convention: BTreeMap<String, String>,
+    /// Commands run on each new revision file (`post_write_hooks`).
+    pub post_write_hooks: Vec<PostWriteHook>,
+    /// Multi-database projects: one entry per database (`[databases.<name>]`).
+    pub databases: BTreeMap<String, DatabaseConfig>,
+    /// The file this configuration was read from (not a key).
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            url: None,
+            models: Vec::new(),
+            version_locations: Vec::new(),
+            recursive_version_locations: false,
+            file_template: DEFAULT_FILE_TEMPLATE.to_owned(),
+            truncate_slug_length: DEFAULT_TRUNCATE_SLUG_LENGTH,
+            timezone: None,
+            version_table: "retort_version".to_owned(),
+            version_table_schema: None,
+            transaction_per_migration: true,
+            render_as_batch: None,
+            compare_type: true,
+            compare_server_default: true,
+            include_tables: Vec::new(),
+            exclude_tables: Vec::new(),
+            include_schemas: Vec::new(),
+            exclude_schemas: Vec::new(),
+            naming_convention: BTreeMap::new(),
+            post_write_hooks: Vec::new(),
+            databases: BTreeMap::new(),
+            path: PathBuf::new(),
+        }
+    }
+}
+
+/// One database of a multi-database project (`[databases.<name>]`).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// The database URL; `RETORT_<NAME>_URL` in the environment takes precedence.
+    pub url: Option<String>,
+    /// The target schema files of this database.
+    pub models: Vec<String>,
+}
+
+/// A command run on each new revision file (Alembic's `post_write_hooks`).
+///
+/// The token `REVISION_SCRIPT_FILENAME` in `command` is replaced by the new
+/// file's path; `-x KEY=VALUE` arguments reach the command as `RETORT_X_KEY`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PostWriteHook {
+    /// A name for messages.
+    pub name: String,
+    /// The program and its arguments: an array, or a string split on whitespace.
+    pub command: HookCommand,
+}
+
+/// The command line of a [`PostWriteHook`].
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum HookCommand {
+    /// `command = "prog arg REVISION_SCRIPT_FILENAME"`
+    Line(String),
+    /// `command = ["prog", "arg", "REVISION_SCRIPT_FILENAME"]`
+    Args(Vec<String>),
+}
+
+impl HookCommand {
+    /// The program and arguments, with the revision file's path substituted.
+    pub fn argv(&self, revision_file: &Path) -> Vec<String> {
+        let file = revision_file.display().to_string();
+        let words: Vec<&str> = match self {
+            HookCommand::Line(line) => line.split_whitespace().collect(),
+            HookCommand::Args(args) => args.iter().map(String::as_str).collect(),
+        };
+        words
+            .into_iter()
+            .map(|w| w.replace("REVISION_SCRIPT_FILENAME", &file))
+            .collect()
+    }
+}
+
+/// A configuration file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read the configuration {}: {source}; run `retort init` to create a project, or pass -d/--directory or -c/--config", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has a bad key.
+    #[error("{location}: {message}")]
+    Invalid {
+        /// Where in the file.
+        location: Location,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Config {
+    /// Reads and validates a configuration file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Config::parse(path, &text)
+    }
+
+    /// Parses configuration text; `path` is used for messages and relative paths.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+            location: locate(path, text, e.span().map(|s| s.start).unwrap_or(0)),
+            message: e.message().trim().to_owned(),
+        })?;
+        config.path = path.to_owned();
+        let bad = |key: &str, message: String| ConfigError::Invalid {
+            location: locate(path, text, key_offset(text, key)),
+            message,
+        };
+        if let Err(message) = crate::script::naming::check_file_template(&config.file_template) {
+            return Err(bad("file_template", message));
+        }
+        if config.truncate_slug_length == 0 {
+            return Err(bad(
+                "truncate_slug_length",
+                "truncate_slug_length must be at least 1".into(),
+            ));
+        }
+        if config.version_table.is_empty() {
+            return Err(bad("version_table", "version_table cannot be empty".into()));
+        }
+        Ok(config)
+    }
+
+    /// The folder relative paths in the file are relative to.
+    pub fn here(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// The version locations as paths, `<here>/versions` when none is configured.
+    pub fn version_paths(&self) -> Vec<PathBuf> {
+        if self.version_locations.is_empty() {
+            return vec![self.here().join("versions")];
+        }
+        self.version_locations
+            .iter()
+            .map(|l| self.here().join(l))
+            .collect()
+    }
+
+    /// The names of the databases of a multi-database project, in order.
+    pub fn database_names(&self) -> Vec<&str> {
+        self.databases.keys().map(String::as_str).collect()
+    }
+}
+
+/// The byte offset of `key = ` at the start of a line, for messages about a
+/// value that parsed but is not acceptable (0 when not found).
+fn key_offset(text: &str, key: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return offset + (line.len() - trimmed.len());
+        }
+        offset += line.len();
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_alembic() {
+        let c = Config::parse(Path::new("m/retort.toml"), "").unwrap();
+        assert_eq!(c.truncate_slug_length, 40);
+        assert_eq!(c.file_template, "{rev}_{slug}");
+        assert!(c.transaction_per_migration && c.compare_type && c.compare_server_default);
+        assert_eq!(c.version_paths(), vec![PathBuf::from("m/versions")]);
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_column() {
+        let err = Config::parse(Path::new("retort.toml"), "url = \"sqlite://\"\nversion_locaitons = []\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("retort.toml:2:1: unknown field `version_locaitons`"), "{err}");
+    }
+
+    #[test]
+    fn bad_file_template_token() {
+        let err = Config::parse(Path::new("retort.toml"), "\nfile_template = \"{rev}_{nope}\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("retort.toml:2:1:"), "{err}");
+        assert!(err.contains("{nope}"), "{err}");
+    }
+
+    #[test]
+    fn hooks_and_databases() {
+        let c = Config::parse(
+            Path::new("retort.toml"),
+            r#"
+post_write_hooks = [{ name = "fmt", command = "taplo fmt REVISION_SCRIPT_FILENAME" }]
+[databases.main]
+url = "sqlite:///main.db"
+[databases.audit]
+models = ["audit.sql"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.database_names(), vec!["audit", "main"]);
+        assert_eq!(
+            c.post_write_hooks[0].command.argv(Path::new("v/a.toml")),
+            vec!["taplo", "fmt", "v/a.toml"]
+        );
+    }
+}

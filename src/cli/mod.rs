@@ -1,0 +1,140 @@
+//! The command line: clap types for the global options and every command,
+//! and [`run`], which dispatches to one function per command (as Alembic's
+//! `alembic/command.py`).
+
+mod error;
+mod graph_cmds;
+mod output;
+mod project;
+mod script_cmds;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use error::report;
+pub use project::Project;
+
+/// retort: database schema migrations with Alembic's model, as one binary.
+#[derive(Debug, Parser)]
+#[command(name = "retort", version, about, long_about = None)]
+pub struct Cli {
+    /// The options that come before the command.
+    #[command(flatten)]
+    pub global: GlobalOptions,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options given before the command (SPEC section 5).
+#[derive(Clone, Debug, Default, Args)]
+pub struct GlobalOptions {
+    /// The migrations folder.
+    #[arg(short = 'd', long = "directory", value_name = "DIR")]
+    pub directory: Option<PathBuf>,
+    /// The configuration file (default: DIR/retort.toml).
+    #[arg(short = 'c', long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The database URL (over DATABASE_URL and the configuration).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Target schema files, replacing the configured models (repeatable).
+    #[arg(long = "models", value_name = "PATH")]
+    pub models: Vec<String>,
+    /// Extra arguments for templates and hooks: KEY=VALUE (repeatable).
+    #[arg(short = 'x', value_name = "KEY=VALUE", value_parser = parse_x_arg)]
+    pub x: Vec<(String, String)>,
+    /// Multi-database projects: act on this database only.
+    #[arg(long, value_name = "NAME")]
+    pub database: Option<String>,
+    /// Never color the output.
+    #[arg(long)]
+    pub no_color: bool,
+    /// Print only data and errors.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+}
+
+fn parse_x_arg(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("expected KEY=VALUE, got {s:?}")),
+    }
+}
+
+/// Machine output for the read-only commands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Text that reads like Alembic's.
+    #[default]
+    Text,
+    /// A JSON array of revision objects (one object for `show REV`).
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new migrations folder.
+    Init(script_cmds::InitArgs),
+    /// List the templates `init` can use.
+    ListTemplates,
+    /// Create a new revision file.
+    Revision(script_cmds::RevisionArgs),
+    /// Merge two or more revisions into one, creating a new revision file.
+    Merge(script_cmds::MergeArgs),
+    /// Open a revision file in $VISUAL / $EDITOR.
+    Edit(script_cmds::EditArgs),
+    /// Show the current heads of the revision graph.
+    Heads(graph_cmds::HeadsArgs),
+    /// Show the branch points of the revision graph.
+    Branches(graph_cmds::BranchesArgs),
+    /// List revisions, newest first.
+    History(graph_cmds::HistoryArgs),
+    /// Show the revisions an expression names.
+    Show(graph_cmds::ShowArgs),
+}
+
+/// Parses the process arguments, runs the command and turns the outcome into
+/// an exit code: 0 on success, 1 on any failure (usage errors included),
+/// with the error printed on stderr as one paragraph.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match run(&cli, &mut out) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = out.flush();
+            eprintln!("{}", report(&e));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Runs one parsed command, writing its data to `out` and progress to stderr.
+pub fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    let g = &cli.global;
+    match &cli.command {
+        Command::Init(args) => script_cmds::init(g, args, out),
+        Command::ListTemplates => script_cmds::list_templates(out),
+        Command::Revision(args) => script_cmds::revision(g, args, out),
+        Command::Merge(args) => script_cmds::merge(g, args, out),
+        Command::Edit(args) => script_cmds::edit(g, args),
+        Command::Heads(args) => graph_cmds::heads(g, args, out),
+        Command::Branches(args) => graph_cmds::branches(g, args, out),
+        Command::History(args) => graph_cmds::history(g, args, out),
+        Command::Show(args) => graph_cmds::show(g, args, out),
+    }?;
+    Ok(ExitCode::SUCCESS)
+}

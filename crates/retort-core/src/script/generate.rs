@@ -119,13 +119,13 @@ impl ScriptDirectory {
         if ids.windows(2).any(|w| w[0] == w[1]) {
             return Err(ScriptError::Refused("duplicate head revisions specified".into()));
         }
-        if !opts.splice {
-            if let Some(p) = parents.iter().find(|p| !self.graph.is_head(&p.id)) {
-                return Err(ScriptError::Refused(format!(
-                    "revision {} is not a head revision; please specify --splice to create a new branch from this revision",
-                    p.id
-                )));
-            }
+        if let Some(p) = parents.iter().find(|p| !self.graph.is_head(&p.id))
+            && !opts.splice
+        {
+            return Err(ScriptError::Refused(format!(
+                "revision {} is not a head revision; please specify --splice to create a new branch from this revision",
+                p.id
+            )));
         }
         let mut depends_on = Vec::new();
         for dep in &opts.depends_on {

@@ -27,6 +27,9 @@ mod tests {
             .context("cannot read x.toml: no such file")
             .context("loading the project")
             .unwrap_err();
-        assert_eq!(report(&err), "error: loading the project: cannot read x.toml: no such file");
+        assert_eq!(
+            report(&err),
+            "error: loading the project: cannot read x.toml: no such file"
+        );
     }
 }

@@ -10,6 +10,7 @@ use retort_core::Revision;
 use super::output::{LineParts, Printer};
 use super::project::Project;
 use super::{Format, GlobalOptions};
+use retort_core::script::Depth;
 
 /// `retort heads`.
 #[derive(Debug, Args)]
@@ -69,7 +70,7 @@ fn print_json(out: &mut dyn Write, value: &impl serde::Serialize) -> anyhow::Res
 
 /// `retort heads`: the heads of the graph, as Alembic lists them.
 pub fn heads(g: &GlobalOptions, args: &HeadsArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let dir = Project::from_options(g).load()?;
+    let dir = Project::from_options(g).load(Depth::Header)?;
     let p = Printer::new(&dir.graph);
     let heads = if args.resolve_dependencies {
         dir.graph.heads_resolving_dependencies()
@@ -95,7 +96,7 @@ pub fn heads(g: &GlobalOptions, args: &HeadsArgs, out: &mut dyn Write) -> anyhow
 
 /// `retort branches`: each branch point and the revisions it branches into.
 pub fn branches(g: &GlobalOptions, args: &BranchesArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let dir = Project::from_options(g).load()?;
+    let dir = Project::from_options(g).load(Depth::Header)?;
     let p = Printer::new(&dir.graph);
     let points: Vec<&Revision> = dir
         .graph
@@ -142,11 +143,14 @@ pub fn history(g: &GlobalOptions, args: &HistoryArgs, out: &mut dyn Write) -> an
     {
         bail!("history range requires [start]:[end], [start]:, or :[end]; got {range:?}");
     }
-    let dir = Project::from_options(g).load()?;
+    let dir = Project::from_options(g).load(Depth::Header)?;
     let p = Printer::new(&dir.graph);
     let revisions = dir.graph.history(args.rev_range.as_deref())?;
     if args.format == Format::Json {
-        return print_json(out, &revisions.iter().map(|r| p.json(r)).collect::<Vec<_>>());
+        return print_json(
+            out,
+            &revisions.iter().map(|r| p.json(r)).collect::<Vec<_>>(),
+        );
     }
     let parts = LineParts {
         branches: true,
@@ -166,7 +170,7 @@ pub fn history(g: &GlobalOptions, args: &HistoryArgs, out: &mut dyn Write) -> an
 
 /// `retort show REV`: the full entry of each revision the expression names.
 pub fn show(g: &GlobalOptions, args: &ShowArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let dir = Project::from_options(g).load()?;
+    let dir = Project::from_options(g).load(Depth::Header)?;
     let p = Printer::new(&dir.graph);
     let revisions = dir.graph.resolve(&args.revision)?;
     if revisions.is_empty() {

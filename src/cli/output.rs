@@ -115,15 +115,24 @@ impl<'g> Printer<'g> {
         }
         let deps = self.graph.dependencies(&rev.id);
         if !deps.is_empty() {
-            e.push_str(&format!("Also depends on: {}\n", comma(deps.iter().map(|d| d.id.as_str()))));
+            e.push_str(&format!(
+                "Also depends on: {}\n",
+                comma(deps.iter().map(|d| d.id.as_str()))
+            ));
         }
         if self.graph.is_branch_point(&rev.id) {
             let children = self.graph.children(&rev.id);
-            e.push_str(&format!("Branches into: {}\n", comma(children.iter().map(|c| c.id.as_str()))));
+            e.push_str(&format!(
+                "Branches into: {}\n",
+                comma(children.iter().map(|c| c.id.as_str()))
+            ));
         }
         let labels = self.graph.branch_labels(&rev.id);
         if !labels.is_empty() {
-            e.push_str(&format!("Branch names: {}\n", comma(labels.iter().copied())));
+            e.push_str(&format!(
+                "Branch names: {}\n",
+                comma(labels.iter().copied())
+            ));
         }
         e.push_str(&format!("Path: {}\n\n", rev.path.display()));
         for line in long_doc(rev).lines() {
@@ -138,7 +147,12 @@ impl<'g> Printer<'g> {
             revision: rev.id.as_str(),
             down_revisions: rev.down_revisions.iter().map(|d| d.as_str()).collect(),
             branch_labels: self.graph.branch_labels(&rev.id),
-            depends_on: self.graph.dependencies(&rev.id).iter().map(|d| d.id.as_str()).collect(),
+            depends_on: self
+                .graph
+                .dependencies(&rev.id)
+                .iter()
+                .map(|d| d.id.as_str())
+                .collect(),
             message: &rev.message,
             create_date: rev.create_date.as_deref(),
             path: rev.path.display().to_string(),
@@ -156,7 +170,11 @@ fn long_doc(rev: &Revision) -> String {
     let doc: Vec<&str> = text
         .lines()
         .take_while(|l| l.starts_with('#'))
-        .map(|l| l.trim_start_matches('#').strip_prefix(' ').unwrap_or(l.trim_start_matches('#')))
+        .map(|l| {
+            l.trim_start_matches('#')
+                .strip_prefix(' ')
+                .unwrap_or(l.trim_start_matches('#'))
+        })
         .collect();
     let doc = doc.join("\n");
     if doc.trim().is_empty() {

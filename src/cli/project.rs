@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use retort_core::ScriptDirectory;
 use retort_core::config::CONFIG_FILE;
+use retort_core::script::Depth;
 
 use super::GlobalOptions;
 
@@ -32,14 +33,14 @@ impl Project {
         Project { dir, config }
     }
 
-    /// Loads the configuration, every revision file and the graph.
-    pub fn load(&self) -> anyhow::Result<ScriptDirectory> {
+    /// Loads the configuration, every revision file (to `depth`) and the graph.
+    pub fn load(&self, depth: Depth) -> anyhow::Result<ScriptDirectory> {
         if !self.config.exists() && !self.dir.exists() {
             anyhow::bail!(
                 "no retort project at {}: run `retort init` to create one, or point at it with -d/--directory",
                 self.dir.display()
             );
         }
-        Ok(ScriptDirectory::open(&self.dir, Some(&self.config))?)
+        Ok(ScriptDirectory::open(&self.dir, Some(&self.config), depth)?)
     }
 }

@@ -10,6 +10,7 @@ use retort_core::script::{self, RevisionOptions, TEMPLATES};
 
 use super::GlobalOptions;
 use super::project::Project;
+use retort_core::script::Depth;
 
 /// `retort init`.
 #[derive(Debug, Args)]
@@ -111,7 +112,7 @@ pub fn list_templates(out: &mut dyn Write) -> anyhow::Result<()> {
 
 /// `retort revision`: writes a new, empty revision file.
 pub fn revision(g: &GlobalOptions, args: &RevisionArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut dir = Project::from_options(g).load()?;
+    let mut dir = Project::from_options(g).load(Depth::Full)?;
     let path = dir.generate_revision(RevisionOptions {
         message: args.message.clone(),
         heads: args.head.iter().cloned().collect(),
@@ -131,7 +132,7 @@ pub fn revision(g: &GlobalOptions, args: &RevisionArgs, out: &mut dyn Write) -> 
 
 /// `retort merge`: writes a revision whose parents are the given revisions.
 pub fn merge(g: &GlobalOptions, args: &MergeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut dir = Project::from_options(g).load()?;
+    let mut dir = Project::from_options(g).load(Depth::Full)?;
     let mut parents = Vec::new();
     for expr in &args.revisions {
         for rev in dir.graph.resolve(expr)? {
@@ -141,7 +142,9 @@ pub fn merge(g: &GlobalOptions, args: &MergeArgs, out: &mut dyn Write) -> anyhow
         }
     }
     if parents.len() < 2 {
-        let named = parents.first().map_or("none".to_owned(), |p| format!("only {p}"));
+        let named = parents
+            .first()
+            .map_or("none".to_owned(), |p| format!("only {p}"));
         bail!(
             "merge needs at least two revisions to join, but {} names {named}; give two or more heads, or `heads`",
             args.revisions.join(" ")
@@ -164,7 +167,7 @@ pub fn merge(g: &GlobalOptions, args: &MergeArgs, out: &mut dyn Write) -> anyhow
 /// `retort edit REV`: opens the revision's file in `$VISUAL` or `$EDITOR`,
 /// then checks that the edited file still reads.
 pub fn edit(g: &GlobalOptions, args: &EditArgs) -> anyhow::Result<()> {
-    let dir = Project::from_options(g).load()?;
+    let dir = Project::from_options(g).load(Depth::Full)?;
     let revisions = dir.graph.resolve(&args.revision)?;
     if revisions.is_empty() {
         bail!("no revision files indicated by symbol {:?}", args.revision);
@@ -172,7 +175,9 @@ pub fn edit(g: &GlobalOptions, args: &EditArgs) -> anyhow::Result<()> {
     let editor = ["VISUAL", "EDITOR"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
-        .context("no editor configured: set the VISUAL or EDITOR environment variable, e.g. EDITOR=vi")?;
+        .context(
+            "no editor configured: set the VISUAL or EDITOR environment variable, e.g. EDITOR=vi",
+        )?;
     let mut words = editor.split_whitespace();
     let program = words.next().unwrap_or_default();
     for rev in revisions {
@@ -180,9 +185,14 @@ pub fn edit(g: &GlobalOptions, args: &EditArgs) -> anyhow::Result<()> {
             .args(words.clone())
             .arg(&rev.path)
             .status()
-            .with_context(|| format!("cannot start the editor {editor:?} (from $VISUAL/$EDITOR)"))?;
+            .with_context(|| {
+                format!("cannot start the editor {editor:?} (from $VISUAL/$EDITOR)")
+            })?;
         if !status.success() {
-            bail!("the editor {editor:?} exited with {status} while editing {}", rev.path.display());
+            bail!(
+                "the editor {editor:?} exited with {status} while editing {}",
+                rev.path.display()
+            );
         }
         script::read_revision_file(&rev.path)
             .with_context(|| format!("the edited revision {} no longer reads", rev.id))?;

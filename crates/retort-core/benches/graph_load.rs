@@ -5,6 +5,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use retort_core::script::Depth;
 use retort_core::script::load::read_revisions;
 use retort_core::{Revision, RevisionGraph};
 
@@ -27,7 +28,10 @@ fn graph_revisions(n: usize) -> Vec<Revision> {
             branch.push(rid.clone());
             p
         } else if branch.len() >= 20 {
-            let p = vec![main_head.clone().unwrap_or_default(), branch.last().cloned().unwrap_or_default()];
+            let p = vec![
+                main_head.clone().unwrap_or_default(),
+                branch.last().cloned().unwrap_or_default(),
+            ];
             branch.clear();
             main_head = Some(rid.clone());
             p
@@ -86,8 +90,19 @@ fn bench(c: &mut Criterion) {
     }
     let revs = graph_revisions(10_000);
     let (_dir, paths) = write_files(&revs);
-    group.bench_function("read_files/10000", |b| {
-        b.iter(|| read_revisions(black_box(&paths)).expect("files parse").len())
+    group.bench_function("read_files_full/10000", |b| {
+        b.iter(|| {
+            read_revisions(black_box(&paths), Depth::Full)
+                .expect("files parse")
+                .len()
+        })
+    });
+    group.bench_function("read_files_header/10000", |b| {
+        b.iter(|| {
+            read_revisions(black_box(&paths), Depth::Header)
+                .expect("files parse")
+                .len()
+        })
     });
     group.finish();
 }

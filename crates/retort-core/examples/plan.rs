@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use retort_core::ScriptDirectory;
+use retort_core::script::Depth;
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -16,7 +17,7 @@ fn main() -> ExitCode {
         return ExitCode::from(1);
     };
     let target = args.next().unwrap_or_else(|| "heads".to_owned());
-    let result = ScriptDirectory::open(Path::new(&dir), None)
+    let result = ScriptDirectory::open(Path::new(&dir), None, Depth::Header)
         .map_err(|e| e.to_string())
         .and_then(|s| {
             s.graph

@@ -54,10 +54,11 @@ impl ScriptDirectory {
         let new = self.plan_new_revision(&opts, &now)?;
         let path = self.new_revision_path(&opts, &new, &now)?;
         let template_path = self.template_path();
-        let template = std::fs::read_to_string(&template_path).map_err(|source| ScriptError::Io {
-            path: template_path.clone(),
-            source,
-        })?;
+        let template =
+            std::fs::read_to_string(&template_path).map_err(|source| ScriptError::Io {
+                path: template_path.clone(),
+                source,
+            })?;
         let text = render_revision(&template, &new).map_err(|e| ScriptError::Template {
             path: template_path.clone(),
             message: format!("{e:#}"),
@@ -88,9 +89,15 @@ impl ScriptDirectory {
     }
 
     /// Resolves the parents and dependencies of the new revision, Alembic's way.
-    fn plan_new_revision(&self, opts: &RevisionOptions, now: &Zoned) -> Result<NewRevision, ScriptError> {
+    fn plan_new_revision(
+        &self,
+        opts: &RevisionOptions,
+        now: &Zoned,
+    ) -> Result<NewRevision, ScriptError> {
         let id = match &opts.rev_id {
-            Some(id) => RevisionId::parse(id).map_err(|m| ScriptError::Refused(format!("--rev-id: {m}")))?,
+            Some(id) => {
+                RevisionId::parse(id).map_err(|m| ScriptError::Refused(format!("--rev-id: {m}")))?
+            }
             None => RevisionId::generate(),
         };
         if let Some(existing) = self.graph.get(&id) {
@@ -109,7 +116,12 @@ impl ScriptDirectory {
             if *expr == "head" && self.graph.heads().len() > 1 {
                 return Err(ScriptError::Refused(format!(
                     "multiple heads are present ({}); please specify the head revision on which the new revision should be based with --head, or perform a merge",
-                    self.graph.heads().iter().map(|h| h.id.as_str()).collect::<Vec<_>>().join(", ")
+                    self.graph
+                        .heads()
+                        .iter()
+                        .map(|h| h.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )));
             }
             parents.extend(self.graph.resolve(expr)?);
@@ -117,7 +129,9 @@ impl ScriptDirectory {
         let mut ids: Vec<&str> = parents.iter().map(|p| p.id.as_str()).collect();
         ids.sort_unstable();
         if ids.windows(2).any(|w| w[0] == w[1]) {
-            return Err(ScriptError::Refused("duplicate head revisions specified".into()));
+            return Err(ScriptError::Refused(
+                "duplicate head revisions specified".into(),
+            ));
         }
         if let Some(p) = parents.iter().find(|p| !self.graph.is_head(&p.id))
             && !opts.splice
@@ -130,7 +144,9 @@ impl ScriptDirectory {
         let mut depends_on = Vec::new();
         for dep in &opts.depends_on {
             let rev = self.graph.resolve_one(dep)?.ok_or_else(|| {
-                ScriptError::Refused(format!("--depends-on {dep}: a revision cannot depend on base"))
+                ScriptError::Refused(format!(
+                    "--depends-on {dep}: a revision cannot depend on base"
+                ))
             })?;
             // Keep branch labels as written, resolve partial ids to full ones.
             if self.graph.branch_labels(&rev.id).contains(&dep.as_str()) {
@@ -146,14 +162,22 @@ impl ScriptDirectory {
         };
         Ok(NewRevision {
             id,
-            message: opts.message.clone().unwrap_or_else(|| "empty message".into()),
+            message: opts
+                .message
+                .clone()
+                .unwrap_or_else(|| "empty message".into()),
             down_revisions: parents.iter().map(|p| p.id.clone()).collect(),
             branch_labels: opts.branch_labels.clone(),
             depends_on,
             create_date: now.strftime(date_format).to_string(),
             upgrade: opts.upgrade.clone(),
             downgrade: opts.downgrade.clone(),
-            databases: self.config.database_names().into_iter().map(String::from).collect(),
+            databases: self
+                .config
+                .database_names()
+                .into_iter()
+                .map(String::from)
+                .collect(),
             x_args: opts.x_args.clone(),
         })
     }
@@ -215,7 +239,12 @@ impl ScriptDirectory {
             source,
         })?;
         let slug = naming::slug(&new.message, self.config.truncate_slug_length);
-        Ok(folder.join(naming::file_name(&self.config.file_template, &new.id, &slug, now)))
+        Ok(folder.join(naming::file_name(
+            &self.config.file_template,
+            &new.id,
+            &slug,
+            now,
+        )))
     }
 
     fn run_hooks(&self, path: &Path, x_args: &BTreeMap<String, String>) -> Result<(), ScriptError> {
@@ -251,7 +280,11 @@ impl ScriptDirectory {
 
 /// The rendered file must say what was asked: a template that drops the
 /// parents or labels would silently change the graph.
-fn check_rendered(written: &Revision, new: &NewRevision, template: &Path) -> Result<(), ScriptError> {
+fn check_rendered(
+    written: &Revision,
+    new: &NewRevision,
+    template: &Path,
+) -> Result<(), ScriptError> {
     let problem = if written.id != new.id {
         Some("the `revision` key")
     } else if written.down_revisions != new.down_revisions {
@@ -266,7 +299,9 @@ fn check_rendered(written: &Revision, new: &NewRevision, template: &Path) -> Res
     match problem {
         Some(what) => Err(ScriptError::Template {
             path: template.to_owned(),
-            message: format!("the rendered file does not carry {what} of the new revision; make the template write it"),
+            message: format!(
+                "the rendered file does not carry {what} of the new revision; make the template write it"
+            ),
         }),
         None => Ok(()),
     }

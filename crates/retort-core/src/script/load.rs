@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::ScriptError;
-use super::file::{RevisionFileError, read_revision_file};
+use super::file::{Depth, RevisionFileError, read_revision_file_to};
 use crate::revision::Revision;
 
 /// The `*.toml` files of `locations`, in a stable order: each location in
@@ -56,21 +56,30 @@ fn walk(dir: &Path, recursive: bool, out: &mut Vec<PathBuf>) -> Result<(), Scrip
     Ok(())
 }
 
-/// Reads and parses every file of `paths`, in parallel, keeping their order.
-/// The first failing file (in `paths` order) is the error.
-pub fn read_revisions(paths: &[PathBuf]) -> Result<Vec<Revision>, RevisionFileError> {
+/// Reads and parses every file of `paths` to `depth`, in parallel, keeping
+/// their order. The first failing file (in `paths` order) is the error.
+pub fn read_revisions(paths: &[PathBuf], depth: Depth) -> Result<Vec<Revision>, RevisionFileError> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(paths.len() / 256 + 1);
     if workers <= 1 {
-        return paths.iter().map(|p| read_revision_file(p)).collect();
+        return paths
+            .iter()
+            .map(|p| read_revision_file_to(p, depth))
+            .collect();
     }
     let chunk = paths.len().div_ceil(workers);
     let parts: Vec<Result<Vec<Revision>, RevisionFileError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = paths
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|p| read_revision_file(p)).collect()))
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|p| read_revision_file_to(p, depth))
+                        .collect()
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -97,7 +106,14 @@ mod tests {
         let v = tmp.path().join("versions");
         std::fs::create_dir_all(v.join("b_sub")).unwrap();
         std::fs::create_dir_all(v.join("a_sub")).unwrap();
-        for f in ["2.toml", "1.toml", "notes.md", ".hidden.toml", "a_sub/3.toml", "b_sub/4.toml"] {
+        for f in [
+            "2.toml",
+            "1.toml",
+            "notes.md",
+            ".hidden.toml",
+            "a_sub/3.toml",
+            "b_sub/4.toml",
+        ] {
             std::fs::write(v.join(f), format!("revision = \"r{}\"\n", f.len())).unwrap();
         }
         let names = |paths: Vec<PathBuf>| -> Vec<String> {
@@ -109,8 +125,15 @@ mod tests {
         let flat = revision_paths(std::slice::from_ref(&v), false).unwrap();
         assert_eq!(names(flat), ["1.toml", "2.toml"]);
         let deep = revision_paths(std::slice::from_ref(&v), true).unwrap();
-        assert_eq!(names(deep), ["1.toml", "2.toml", "a_sub/3.toml", "b_sub/4.toml"]);
-        assert!(revision_paths(&[tmp.path().join("missing")], false).unwrap().is_empty());
+        assert_eq!(
+            names(deep),
+            ["1.toml", "2.toml", "a_sub/3.toml", "b_sub/4.toml"]
+        );
+        assert!(
+            revision_paths(&[tmp.path().join("missing")], false)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
@@ -123,11 +146,17 @@ mod tests {
                 p
             })
             .collect();
-        let revs = read_revisions(&paths).unwrap();
-        assert!(revs.iter().enumerate().all(|(i, r)| r.id.as_str() == format!("r{i}")));
+        let revs = read_revisions(&paths, Depth::Full).unwrap();
+        assert!(
+            revs.iter()
+                .enumerate()
+                .all(|(i, r)| r.id.as_str() == format!("r{i}"))
+        );
         std::fs::write(&paths[700], "revision = 7").unwrap();
         std::fs::write(&paths[900], "nope").unwrap();
-        let err = read_revisions(&paths).unwrap_err().to_string();
+        let err = read_revisions(&paths, Depth::Header)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("0700.toml:1:12"), "{err}");
     }
 }

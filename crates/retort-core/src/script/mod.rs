@@ -12,7 +12,10 @@ mod generate;
 
 use std::path::{Path, PathBuf};
 
-pub use file::{RevisionFileError, parse_revision, read_revision_file};
+pub use file::{
+    Depth, RevisionFileError, parse_revision, parse_revision_header, read_revision_file,
+    read_revision_file_to,
+};
 pub use generate::RevisionOptions;
 pub use render::{NewRevision, render_operations, render_revision};
 pub use templates::{ProjectTemplate, SCRIPT_TEMPLATE_FILE, TEMPLATES, init_project, template};
@@ -51,7 +54,9 @@ pub enum ScriptError {
         dir: PathBuf,
     },
     /// `--template` names no built-in template.
-    #[error("no template named {name:?}; the templates are: {available} (see `retort list-templates`)")]
+    #[error(
+        "no template named {name:?}; the templates are: {available} (see `retort list-templates`)"
+    )]
     UnknownTemplate {
         /// The name given.
         name: String,
@@ -94,17 +99,25 @@ pub struct ScriptDirectory {
 
 impl ScriptDirectory {
     /// Loads the project in `dir`, with the configuration `config_path`
-    /// (default `<dir>/retort.toml`): reads every revision file and builds
-    /// the graph.
-    pub fn open(dir: &Path, config_path: Option<&Path>) -> Result<ScriptDirectory, ScriptError> {
+    /// (default `<dir>/retort.toml`): reads every revision file to `depth`
+    /// and builds the graph.
+    pub fn open(
+        dir: &Path,
+        config_path: Option<&Path>,
+        depth: Depth,
+    ) -> Result<ScriptDirectory, ScriptError> {
         let config_path = config_path.map_or_else(|| dir.join(CONFIG_FILE), Path::to_path_buf);
         let config = Config::load(&config_path)?;
-        ScriptDirectory::from_config(dir, config)
+        ScriptDirectory::from_config(dir, config, depth)
     }
 
     /// Loads the revisions of an already-read configuration.
-    pub fn from_config(dir: &Path, config: Config) -> Result<ScriptDirectory, ScriptError> {
-        let revisions = load_revisions(&config)?;
+    pub fn from_config(
+        dir: &Path,
+        config: Config,
+        depth: Depth,
+    ) -> Result<ScriptDirectory, ScriptError> {
+        let revisions = load_revisions(&config, depth)?;
         let graph = RevisionGraph::new(revisions)?;
         Ok(ScriptDirectory {
             dir: dir.to_owned(),
@@ -125,7 +138,7 @@ impl ScriptDirectory {
 }
 
 /// Reads every revision file of the configuration's version locations.
-pub fn load_revisions(config: &Config) -> Result<Vec<Revision>, ScriptError> {
+pub fn load_revisions(config: &Config, depth: Depth) -> Result<Vec<Revision>, ScriptError> {
     let paths = load::revision_paths(&config.version_paths(), config.recursive_version_locations)?;
-    Ok(load::read_revisions(&paths)?)
+    Ok(load::read_revisions(&paths, depth)?)
 }

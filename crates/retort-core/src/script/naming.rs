@@ -88,7 +88,10 @@ mod tests {
         assert_eq!(slug("Add email to user!", 40), "add_email_to_user");
         assert_eq!(slug("", 40), "");
         assert_eq!(
-            slug("this is a very long message that will be truncated here", 40),
+            slug(
+                "this is a very long message that will be truncated here",
+                40
+            ),
             "this_is_a_very_long_message_that_will_"
         );
     }
@@ -96,14 +99,26 @@ mod tests {
     #[test]
     fn file_names_follow_the_template() {
         let date: Zoned = "2026-11-02T07:05:09[UTC]".parse().unwrap();
-        assert_eq!(file_name("{rev}_{slug}", "abc", "add_x", &date), "abc_add_x.toml");
+        assert_eq!(
+            file_name("{rev}_{slug}", "abc", "add_x", &date),
+            "abc_add_x.toml"
+        );
         assert_eq!(file_name("{rev}_{slug}", "abc", "", &date), "abc.toml");
         assert_eq!(
-            file_name("{year}_{month}_{day}_{hour}{minute}-{rev}_{slug}", "abc", "s", &date),
+            file_name(
+                "{year}_{month}_{day}_{hour}{minute}-{rev}_{slug}",
+                "abc",
+                "s",
+                &date
+            ),
             "2026_11_02_0705-abc_s.toml"
         );
         assert!(check_file_template("{year}_{rev}").is_ok());
         assert!(check_file_template("{slug}").unwrap_err().contains("{rev}"));
-        assert!(check_file_template("{rev}{bad}").unwrap_err().contains("{bad}"));
+        assert!(
+            check_file_template("{rev}{bad}")
+                .unwrap_err()
+                .contains("{bad}")
+        );
     }
 }

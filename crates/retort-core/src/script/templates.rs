@@ -48,7 +48,11 @@ pub fn template(name: &str) -> Result<&'static ProjectTemplate, ScriptError> {
         .find(|t| t.name == name)
         .ok_or_else(|| ScriptError::UnknownTemplate {
             name: name.to_owned(),
-            available: TEMPLATES.iter().map(|t| t.name).collect::<Vec<_>>().join(", "),
+            available: TEMPLATES
+                .iter()
+                .map(|t| t.name)
+                .collect::<Vec<_>>()
+                .join(", "),
         })
 }
 
@@ -118,7 +122,10 @@ mod tests {
         let before = std::fs::read_to_string(dir.join(CONFIG_FILE)).unwrap();
         let err = init_project(&dir, template("multidb").unwrap()).unwrap_err();
         assert!(matches!(err, ScriptError::DirectoryNotEmpty { .. }));
-        assert_eq!(std::fs::read_to_string(dir.join(CONFIG_FILE)).unwrap(), before);
+        assert_eq!(
+            std::fs::read_to_string(dir.join(CONFIG_FILE)).unwrap(),
+            before
+        );
     }
 
     #[test]

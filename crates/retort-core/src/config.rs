@@ -256,17 +256,26 @@ mod tests {
 
     #[test]
     fn unknown_key_names_line_and_column() {
-        let err = Config::parse(Path::new("retort.toml"), "url = \"sqlite://\"\nversion_locaitons = []\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("retort.toml:2:1: unknown field `version_locaitons`"), "{err}");
+        let err = Config::parse(
+            Path::new("retort.toml"),
+            "url = \"sqlite://\"\nversion_locaitons = []\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("retort.toml:2:1: unknown field `version_locaitons`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn bad_file_template_token() {
-        let err = Config::parse(Path::new("retort.toml"), "\nfile_template = \"{rev}_{nope}\"\n")
-            .unwrap_err()
-            .to_string();
+        let err = Config::parse(
+            Path::new("retort.toml"),
+            "\nfile_template = \"{rev}_{nope}\"\n",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.starts_with("retort.toml:2:1:"), "{err}");
         assert!(err.contains("{nope}"), "{err}");
     }

@@ -52,6 +52,9 @@ mod tests {
         assert_eq!(at(3), (2, 1));
         assert_eq!(at(8), (3, 1));
         assert_eq!(at(100), (3, 2));
-        assert_eq!(locate(Path::new("x.toml"), text, 4).to_string(), "x.toml:2:2");
+        assert_eq!(
+            locate(Path::new("x.toml"), text, 4).to_string(),
+            "x.toml:2:2"
+        );
     }
 }

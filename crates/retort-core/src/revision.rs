@@ -46,7 +46,9 @@ impl RevisionId {
             ));
         }
         if matches!(id, "head" | "heads" | "base") {
-            return Err(format!("{id:?} is a reserved word and cannot be a revision id"));
+            return Err(format!(
+                "{id:?} is a reserved word and cannot be a revision id"
+            ));
         }
         Ok(RevisionId(id.to_owned()))
     }

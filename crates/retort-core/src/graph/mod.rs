@@ -1,35 +1,192 @@
-//! TEMPORARY stub of the graph API so the script layer compiles (not committed).
-#![allow(missing_docs, unused)]
-use crate::revision::{Revision, RevisionId};
-#[derive(Debug, thiserror::Error)]
-#[error("graph error {0}")]
-pub struct GraphError(pub String);
-#[derive(Debug, thiserror::Error)]
-#[error("resolve error {0}")]
-pub struct ResolveError(pub String);
-#[derive(Debug, thiserror::Error)]
-#[error("plan error {0}")]
-pub struct PlanError(pub String);
+//! The revision graph: the DAG of all revisions, with Alembic's semantics.
+//!
+//! [`RevisionGraph::new`] validates the revisions (duplicate ids, missing
+//! parents and dependencies, cycles, branch label conflicts) and indexes them;
+//! every query after that is a walk over `usize` indexes.
+//!
+//! The vocabulary is Alembic's (`alembic/script/revision.py`):
+//! - a *head* has no child through `down_revision`; a *real head* also has no
+//!   revision depending on it (`heads --resolve-dependencies`, and what the
+//!   expression `heads` means);
+//! - a *base* has no `down_revision`;
+//! - a *branch point* has several children, a *merge point* several parents;
+//! - *branch labels* extend from the revision declaring them to all its
+//!   descendants, and down to its ancestors until the previous branch point
+//!   when its line of descendants does not branch;
+//! - `depends_on` entries are resolved to revisions, then *normalized*: a
+//!   dependency already implied by an ancestor's dependency is dropped.
+//!
+//! Files: `build` (validation), `labels` (propagation), `traverse` (ancestor
+//! sets and Alembic's topological order), `expr` (revision expressions),
+//! `collect` (which revisions a move touches, `history`), `plan` (steps and
+//! version rows), `stamp`.
+
+mod bitset;
+mod build;
+mod collect;
+mod error;
+mod expr;
+mod labels;
+mod plan;
+mod stamp;
+mod traverse;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::revision::Revision;
+
+pub use error::{FilePath, GraphError, IdList, PlanError, ResolveError};
+pub use plan::{Direction, Plan, Step, VersionUpdate};
+
+/// The validated DAG of all revisions.
+///
+/// Build it with [`RevisionGraph::new`]; query heads, bases and branch
+/// points; resolve revision expressions ([`RevisionGraph::resolve`]); plan
+/// upgrades, downgrades and stamps ([`RevisionGraph::plan_upgrade`]).
 #[derive(Debug)]
-pub struct RevisionGraph { revs: Vec<Revision> }
+pub struct RevisionGraph {
+    revisions: Vec<Revision>,
+    nodes: Vec<Node>,
+    index: HashMap<Box<str>, usize>,
+    /// Declared branch labels: name -> declaring revision.
+    label_owner: HashMap<Box<str>, usize>,
+    /// Label names, indexed by the numbers stored in `Node::labels`.
+    label_names: Vec<Box<str>>,
+    heads: Vec<usize>,
+    real_heads: Vec<usize>,
+    bases: Vec<usize>,
+    /// Sorted (key, revision) pairs of ids and labels longer than three
+    /// characters, for prefix lookup; built on first use.
+    prefixes: OnceLock<Vec<(Box<str>, usize)>>,
+}
+
+/// The resolved links of one revision, as indexes.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Node {
+    /// `down_revision`, in written order.
+    pub(crate) parents: Vec<usize>,
+    /// `depends_on`, resolved, in written order, without duplicates.
+    pub(crate) deps: Vec<usize>,
+    /// `parents` then the dependencies not implied by an ancestor's.
+    pub(crate) norm_down: Vec<usize>,
+    /// True when some dependency survived normalization.
+    pub(crate) has_norm_deps: bool,
+    /// Revisions naming this one in `down_revision`.
+    pub(crate) children: Vec<usize>,
+    /// Revisions naming this one in `down_revision` or `depends_on`.
+    pub(crate) all_children: Vec<usize>,
+    /// Effective branch labels (indexes into `label_names`), sorted.
+    pub(crate) labels: Vec<u32>,
+}
+
 impl RevisionGraph {
-    pub fn new(revisions: Vec<Revision>) -> Result<Self, GraphError> { Ok(Self { revs: revisions }) }
-    pub fn len(&self) -> usize { self.revs.len() }
-    pub fn is_empty(&self) -> bool { self.revs.is_empty() }
-    pub fn revisions(&self) -> impl Iterator<Item = &Revision> { self.revs.iter() }
-    pub fn get(&self, id: &str) -> Option<&Revision> { self.revs.iter().find(|r| r.id.as_str() == id) }
-    pub fn heads(&self) -> Vec<&Revision> { self.revs.iter().filter(|r| !self.revs.iter().any(|c| c.down_revisions.contains(&r.id))).collect() }
-    pub fn heads_resolving_dependencies(&self) -> Vec<&Revision> { self.heads() }
-    pub fn bases(&self) -> Vec<&Revision> { self.revs.iter().filter(|r| r.is_base()).collect() }
-    pub fn branch_points(&self) -> Vec<&Revision> { self.revs.iter().filter(|r| self.children(&r.id).len() > 1).collect() }
-    pub fn children(&self, id: &str) -> Vec<&Revision> { self.revs.iter().filter(|c| c.down_revisions.iter().any(|d| d.as_str() == id)).collect() }
-    pub fn is_head(&self, id: &str) -> bool { self.children(id).is_empty() }
-    pub fn is_branch_point(&self, id: &str) -> bool { self.children(id).len() > 1 }
-    pub fn branch_labels(&self, id: &str) -> Vec<&str> { self.get(id).map(|r| r.branch_labels.iter().map(String::as_str).collect()).unwrap_or_default() }
-    pub fn dependencies(&self, id: &str) -> Vec<&Revision> { vec![] }
-    pub fn resolve(&self, expr: &str) -> Result<Vec<&Revision>, ResolveError> {
-        match expr { "heads" | "head" => Ok(self.heads()), "base" => Ok(vec![]), e => self.get(e).map(|r| vec![r]).ok_or(ResolveError(e.into())) }
+    /// How many revisions the graph holds.
+    pub fn len(&self) -> usize {
+        self.revisions.len()
     }
-    pub fn resolve_one(&self, expr: &str) -> Result<Option<&Revision>, ResolveError> { Ok(self.resolve(expr)?.into_iter().next()) }
-    pub fn history(&self, range: Option<&str>) -> Result<Vec<&Revision>, ResolveError> { Ok(self.revs.iter().rev().collect()) }
+
+    /// True when the graph has no revision.
+    pub fn is_empty(&self) -> bool {
+        self.revisions.is_empty()
+    }
+
+    /// Every revision, in the order given to [`RevisionGraph::new`].
+    pub fn revisions(&self) -> impl Iterator<Item = &Revision> {
+        self.revisions.iter()
+    }
+
+    /// The revision with exactly this id.
+    pub fn get(&self, id: &str) -> Option<&Revision> {
+        self.index.get(id).map(|&i| &self.revisions[i])
+    }
+
+    /// The heads: revisions no other revision names as `down_revision`, in
+    /// input order (what `alembic heads` prints).
+    pub fn heads(&self) -> Vec<&Revision> {
+        self.revs(&self.heads)
+    }
+
+    /// The heads once dependencies count as children: revisions nothing
+    /// revises or depends on (`alembic heads --resolve-dependencies`, and
+    /// the expression `heads`).
+    pub fn heads_resolving_dependencies(&self) -> Vec<&Revision> {
+        self.revs(&self.real_heads)
+    }
+
+    /// The bases: revisions without `down_revision`, in input order.
+    pub fn bases(&self) -> Vec<&Revision> {
+        self.revs(&self.bases)
+    }
+
+    /// Branch points (revisions with several children), in `history` order
+    /// (what `alembic branches` lists).
+    pub fn branch_points(&self) -> Vec<&Revision> {
+        let all = self.walk_all();
+        all.into_iter()
+            .filter(|&i| self.nodes[i].children.len() > 1)
+            .map(|i| &self.revisions[i])
+            .collect()
+    }
+
+    /// The revisions naming `id` as a `down_revision`, in input order.
+    pub fn children(&self, id: &str) -> Vec<&Revision> {
+        match self.index.get(id) {
+            Some(&i) => self.revs(&self.nodes[i].children),
+            None => Vec::new(),
+        }
+    }
+
+    /// True when `id` is a head (no revision names it as `down_revision`).
+    pub fn is_head(&self, id: &str) -> bool {
+        self.index
+            .get(id)
+            .is_some_and(|&i| self.nodes[i].children.is_empty())
+    }
+
+    /// True when several revisions name `id` as their `down_revision`.
+    pub fn is_branch_point(&self, id: &str) -> bool {
+        self.index
+            .get(id)
+            .is_some_and(|&i| self.nodes[i].children.len() > 1)
+    }
+
+    /// The effective branch labels of `id`: its own and those it inherits
+    /// along its branch, sorted by name.
+    pub fn branch_labels(&self, id: &str) -> Vec<&str> {
+        let Some(&i) = self.index.get(id) else {
+            return Vec::new();
+        };
+        let mut labels: Vec<&str> = self.nodes[i]
+            .labels
+            .iter()
+            .map(|&l| &*self.label_names[l as usize])
+            .collect();
+        labels.sort_unstable();
+        labels
+    }
+
+    /// The revisions `id` depends on (`depends_on`, resolved), as written.
+    pub fn dependencies(&self, id: &str) -> Vec<&Revision> {
+        match self.index.get(id) {
+            Some(&i) => self.revs(&self.nodes[i].deps),
+            None => Vec::new(),
+        }
+    }
+
+    fn revs(&self, idx: &[usize]) -> Vec<&Revision> {
+        idx.iter().map(|&i| &self.revisions[i]).collect()
+    }
+
+    pub(crate) fn id(&self, i: usize) -> &str {
+        &self.revisions[i].id
+    }
+
+    pub(crate) fn id_list(&self, idx: impl IntoIterator<Item = usize>) -> IdList {
+        IdList(
+            idx.into_iter()
+                .map(|i| self.revisions[i].id.clone())
+                .collect(),
+        )
+    }
 }

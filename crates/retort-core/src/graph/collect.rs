@@ -1,0 +1,353 @@
+//! Which revisions a move runs: Alembic's `_parse_upgrade_target`,
+//! `_parse_downgrade_target`, `_collect_upgrade_revisions`,
+//! `_collect_downgrade_revisions`, and `history` (`walk_revisions`).
+
+use super::RevisionGraph;
+use super::bitset::Bitset;
+use super::error::{PlanError, ResolveError};
+use super::expr::{Pos, filter, parse_relative};
+use super::traverse::Links;
+use crate::revision::Revision;
+
+/// One end of a move: the version rows, or an expression (`history`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Spec<'a> {
+    /// Revisions already resolved (the version table's rows).
+    Revs(&'a [usize]),
+    /// A revision expression.
+    Expr(&'a str),
+}
+
+/// How a collection is run.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Options {
+    /// Include the lower end itself.
+    pub(crate) inclusive: bool,
+    /// Also take revisions not above the lower end (other branches).
+    pub(crate) implicit_base: bool,
+    /// Fail when a relative step runs off the graph.
+    pub(crate) assert_relative_length: bool,
+}
+
+impl RevisionGraph {
+    fn spec_revs(&self, spec: Spec<'_>) -> Result<Vec<usize>, ResolveError> {
+        match spec {
+            Spec::Revs(r) => Ok(r.to_vec()),
+            Spec::Expr(e) => self.get_revisions(e),
+        }
+    }
+
+    /// The revisions `target` names for an upgrade from `current`.
+    pub(crate) fn upgrade_targets(
+        &self,
+        current: &[usize],
+        target: &str,
+        assert_len: bool,
+    ) -> Result<Vec<usize>, ResolveError> {
+        let rel = match self.exact(target) {
+            Some(i) => return Ok(vec![i]),
+            None => parse_relative(target)?,
+        };
+        let Some(rel) = rel else {
+            return self.get_revisions(target);
+        };
+        let start = if rel.delta > 0 {
+            match rel.symbol {
+                None => self.relative_upgrade_start(current, rel.label, target)?,
+                Some(symbol) => self.pos_of(self.get_revision(symbol)?),
+            }
+        } else {
+            let Some(symbol) = rel.symbol else {
+                return Err(rel.out_of_range());
+            };
+            self.pos_of(self.get_revision_on(rel.label, symbol)?)
+        };
+        let label = if rel.delta > 0 { rel.label } else { None };
+        match self.walk(start, rel.delta, label, assert_len, target)? {
+            None => Err(rel.out_of_range()),
+            Some(Pos::Rev(i)) => Ok(vec![i]),
+            Some(_) => Ok(Vec::new()),
+        }
+    }
+
+    /// Where `+N` / `label@+N` starts: the current revision (on the branch).
+    fn relative_upgrade_start(
+        &self,
+        current: &[usize],
+        label: Option<&str>,
+        expr: &str,
+    ) -> Result<Pos, ResolveError> {
+        let mut starts: Vec<usize> = current.to_vec();
+        if let Some(label) = label {
+            let lineage = self.lineage_of(label, false)?;
+            starts = filter(current, lineage.as_ref());
+            if starts.is_empty() {
+                // The branch has no current row: start from its last
+                // applied revision below the branch point, if any.
+                let mut active = self.ancestors(current, Links::WithDeps);
+                if let Some(l) = &lineage {
+                    active.intersect_with(l);
+                }
+                let mut tips = active.clone();
+                for a in active.iter() {
+                    for &d in &self.nodes[a].norm_down {
+                        tips.remove(d);
+                    }
+                }
+                starts = tips.iter().collect();
+            }
+        }
+        match starts.as_slice() {
+            [] => Ok(Pos::Unset),
+            [one] => Ok(Pos::Rev(*one)),
+            _ => Err(ResolveError::AmbiguousRelative {
+                expr: expr.to_owned(),
+                current: self.id_list(starts),
+            }),
+        }
+    }
+
+    /// The destination of a downgrade: its branch label, if any, and the
+    /// revision (`None` for base).
+    pub(crate) fn downgrade_target(
+        &self,
+        current: &[usize],
+        target: &str,
+        assert_len: bool,
+    ) -> Result<(Option<String>, Option<usize>), ResolveError> {
+        let rel = match self.exact(target) {
+            Some(i) => return Ok((None, Some(i))),
+            None => parse_relative(target)?,
+        };
+        let Some(rel) = rel else {
+            let (label, symbol) = match target.rsplit_once('@') {
+                Some((l, s)) => (Some(l).filter(|l| !l.is_empty()), s),
+                None => (None, target),
+            };
+            return Ok((label.map(str::to_owned), self.get_revision(symbol)?));
+        };
+        if rel.delta >= 0 {
+            let Some(symbol) = rel.symbol else {
+                return Err(rel.out_of_range());
+            };
+            let start = self.pos_of(self.get_revision(symbol)?);
+            return match self.walk(start, rel.delta, rel.label, assert_len, target)? {
+                None => Err(rel.out_of_range()),
+                Some(p) => Ok((rel.label.map(str::to_owned), as_rev(p))),
+            };
+        }
+        let (label, start) = match rel.symbol {
+            Some(symbol) => (
+                rel.label.map(str::to_owned),
+                self.get_revision_on(rel.label, symbol)?,
+            ),
+            None => match rel.label {
+                Some(label) => {
+                    let lineage = self.lineage_of(label, false)?;
+                    let mut on_branch = filter(current, lineage.as_ref());
+                    if on_branch.is_empty() {
+                        on_branch = filter(&self.all_current(current), lineage.as_ref());
+                    }
+                    let [symbol] = on_branch.as_slice() else {
+                        return Err(ResolveError::AmbiguousRelative {
+                            expr: target.to_owned(),
+                            current: self.id_list(on_branch),
+                        });
+                    };
+                    (
+                        Some(label.to_owned()),
+                        Some(self.ident(self.id(*symbol), Some(label))?),
+                    )
+                }
+                None => {
+                    // Alembic takes the first row when several are current.
+                    let Some(&first) = current.first() else {
+                        return Err(rel.out_of_range());
+                    };
+                    (Some(self.id(first).to_owned()), Some(first))
+                }
+            },
+        };
+        match self.walk(self.pos_of(start), rel.delta, None, assert_len, target)? {
+            None => Err(rel.out_of_range()),
+            Some(p) => Ok((label, as_rev(p))),
+        }
+    }
+
+    /// The current revisions plus their ancestors, reduced to the tips
+    /// (Alembic's `_get_all_current`).
+    fn all_current(&self, current: &[usize]) -> Vec<usize> {
+        let all = self.ancestors(current, Links::WithDeps);
+        all.iter()
+            .filter(|&r| {
+                let mut below = self.descendants(&[r], Links::Versioned);
+                below.remove(r);
+                below.intersect_with(&all);
+                below.is_empty()
+            })
+            .collect()
+    }
+
+    /// The revisions to run to go up from `lower` to `upper`, and the heads
+    /// to sort them from.
+    pub(crate) fn collect_upgrade_revs(
+        &self,
+        upper: &str,
+        lower: Spec<'_>,
+        opts: Options,
+    ) -> Result<(Bitset, Vec<usize>), ResolveError> {
+        let relative_from = match lower {
+            Spec::Revs(r) => r.to_vec(),
+            Spec::Expr(e) => self.get_revisions_walking(e, opts.assert_relative_length)?,
+        };
+        let mut targets =
+            self.upgrade_targets(&relative_from, upper, opts.assert_relative_length)?;
+        if let Spec::Expr(lower_expr) = lower
+            && let Some((branch, _)) = lower_expr.split_once('@')
+        {
+            let number = self.branch_label_number(branch)?;
+            targets.retain(|&t| number.is_some_and(|k| self.nodes[t].labels.contains(&k)));
+        }
+        let mut required = self.reach_checked(&targets, Links::WithDeps, false)?;
+        let current = relative_from;
+        if !opts.implicit_base && current.iter().any(|&c| !required.contains(c)) {
+            return Err(ResolveError::RangeNotAncestor {
+                start: spec_text(lower, self),
+                end: upper.to_owned(),
+            });
+        }
+        let done = self.reach_checked(&current, Links::WithDeps, false)?;
+        required.subtract(&done);
+        if opts.inclusive {
+            for &c in &current {
+                required.insert(c);
+            }
+        }
+        if !current.is_empty() && !opts.implicit_base {
+            let above = self.reach_checked(&current, Links::Versioned, true)?;
+            required.intersect_with(&above);
+        }
+        Ok((required, targets))
+    }
+
+    /// The label number of `branch` in `branch@...`: the label itself, or
+    /// the single label of a revision named by id.
+    fn branch_label_number(&self, branch: &str) -> Result<Option<u32>, ResolveError> {
+        let Some(rev) = self.get_revision(branch)? else {
+            return Ok(None);
+        };
+        if self.id(rev) == branch {
+            return match self.nodes[rev].labels.as_slice() {
+                [one] => Ok(Some(*one)),
+                _ => Err(ResolveError::Malformed {
+                    expr: branch.to_owned(),
+                    reason: format!(
+                        "revision {branch} is used as a branch name but does not carry exactly one branch label"
+                    ),
+                }),
+            };
+        }
+        Ok(self
+            .label_names
+            .iter()
+            .position(|n| &**n == branch)
+            .map(|k| k as u32))
+    }
+
+    /// The revisions to run to go down from `upper` to `lower`, and the
+    /// heads to sort them from.
+    pub(crate) fn collect_downgrade(
+        &self,
+        upper: Spec<'_>,
+        lower: &str,
+        opts: Options,
+    ) -> Result<(Bitset, Vec<usize>), PlanError> {
+        let heads = self.spec_revs(upper)?;
+        let (label, target) = self.downgrade_target(&heads, lower, opts.assert_relative_length)?;
+        let mut roots: Vec<usize> = match target {
+            None => self.bases.clone(),
+            Some(t) if opts.inclusive => vec![t],
+            Some(t) => self.nodes[t].children.clone(),
+        };
+        if let Some(label) = &label
+            && roots.len() > 1
+        {
+            let branch = self.resolve_branch(label)?;
+            let below = self.ancestors(&[branch], Links::Versioned);
+            roots.retain(|&r| below.contains(r));
+            if roots.is_empty() {
+                return Err(self.invalid_downgrade(lower, &heads));
+            }
+        }
+        let mut drop = self.descendants(&roots, Links::WithDeps);
+        let active = self.ancestors(&heads, Links::WithDeps);
+        drop.intersect_with(&active);
+        if opts.implicit_base {
+            let mut others = active;
+            others.subtract(&self.ancestors(&roots, Links::WithDeps));
+            drop.union_with(&others);
+        }
+        if let Some(t) = target
+            && drop.is_empty()
+            && !heads.contains(&t)
+        {
+            return Err(self.invalid_downgrade(lower, &heads));
+        }
+        Ok((drop, heads))
+    }
+
+    fn invalid_downgrade(&self, destination: &str, heads: &[usize]) -> PlanError {
+        PlanError::InvalidDowngradeTarget {
+            destination: destination.to_owned(),
+            current: self.id_list(heads.iter().copied()),
+        }
+    }
+
+    /// `alembic history -r START:END` order: newest first. `None` lists
+    /// every revision. A side left empty means `base` (start) or `heads`
+    /// (end).
+    pub fn history(&self, range: Option<&str>) -> Result<Vec<&Revision>, ResolveError> {
+        let (start, end) = match range {
+            None => ("base", "heads"),
+            Some(r) => {
+                let parts: Vec<&str> = r.trim().split(':').collect();
+                let [start, end] = parts.as_slice() else {
+                    return Err(ResolveError::Malformed {
+                        expr: r.to_owned(),
+                        reason: "History range requires [start]:[end], [start]:, or :[end]".into(),
+                    });
+                };
+                (
+                    if start.is_empty() { "base" } else { start },
+                    if end.is_empty() { "heads" } else { end },
+                )
+            }
+        };
+        let opts = Options {
+            inclusive: true,
+            implicit_base: false,
+            assert_relative_length: false,
+        };
+        let (todo, heads) = self.collect_upgrade_revs(end, Spec::Expr(start), opts)?;
+        Ok(self
+            .topological_sort(todo, &heads)
+            .into_iter()
+            .map(|i| &self.revisions[i])
+            .collect())
+    }
+}
+
+fn as_rev(p: Pos) -> Option<usize> {
+    match p {
+        Pos::Rev(i) => Some(i),
+        _ => None,
+    }
+}
+
+fn spec_text(spec: Spec<'_>, graph: &RevisionGraph) -> String {
+    match spec {
+        Spec::Expr(e) => e.to_owned(),
+        Spec::Revs([]) => "base".to_owned(),
+        Spec::Revs(r) => graph.id_list(r.iter().copied()).to_string(),
+    }
+}

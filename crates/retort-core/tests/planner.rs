@@ -8,7 +8,13 @@ use common::{assert_downgrade, assert_upgrade, graph, plan_ids, rev, rows, sorte
 use retort_core::graph::{Direction, PlanError, ResolveError, RevisionGraph, VersionUpdate};
 
 fn linear() -> RevisionGraph {
-    graph(vec![rev("a", &[]), rev("b", &["a"]), rev("c", &["b"]), rev("d", &["c"]), rev("e", &["d"])])
+    graph(vec![
+        rev("a", &[]),
+        rev("b", &["a"]),
+        rev("c", &["b"]),
+        rev("d", &["c"]),
+        rev("e", &["d"]),
+    ])
 }
 
 #[test]
@@ -42,15 +48,30 @@ fn linear_relative_paths() {
 fn linear_relative_errors() {
     let g = linear();
     let e = g.plan_upgrade(&rows(&["b"]), "-2").unwrap_err();
-    assert_eq!(e.to_string().split(';').next().unwrap(), "Relative revision -2 didn't produce 2 migrations");
+    assert_eq!(
+        e.to_string().split(';').next().unwrap(),
+        "Relative revision -2 didn't produce 2 migrations"
+    );
     let e = g.plan_upgrade(&rows(&["b"]), "+5").unwrap_err();
-    assert_eq!(e.to_string().split(';').next().unwrap(), "Relative revision +5 didn't produce 5 migrations");
+    assert_eq!(
+        e.to_string().split(';').next().unwrap(),
+        "Relative revision +5 didn't produce 5 migrations"
+    );
     let e = g.plan_downgrade(&rows(&["b"]), "-5").unwrap_err();
-    assert!(matches!(e, PlanError::Resolve(ResolveError::RelativeOutOfRange { steps: 5, .. })));
+    assert!(matches!(
+        e,
+        PlanError::Resolve(ResolveError::RelativeOutOfRange { steps: 5, .. })
+    ));
     let e = g.plan_downgrade(&rows(&["b"]), "+2").unwrap_err();
-    assert!(e.to_string().starts_with("Relative revision +2 didn't produce 2 migrations"));
+    assert!(
+        e.to_string()
+            .starts_with("Relative revision +2 didn't produce 2 migrations")
+    );
     let e = g.plan_downgrade(&[], "-1").unwrap_err();
-    assert!(e.to_string().starts_with("Relative revision -1 didn't produce 1 migrations"));
+    assert!(
+        e.to_string()
+            .starts_with("Relative revision -1 didn't produce 1 migrations")
+    );
 }
 
 #[test]
@@ -58,7 +79,10 @@ fn invalid_downgrade_destinations() {
     let g = linear();
     let e = g.plan_downgrade(&[], "b").unwrap_err();
     assert!(matches!(e, PlanError::InvalidDowngradeTarget { .. }));
-    assert!(e.to_string().starts_with("Destination b is not a valid downgrade target from current head(s)"));
+    assert!(
+        e.to_string()
+            .starts_with("Destination b is not a valid downgrade target from current head(s)")
+    );
     let e = g.plan_downgrade(&rows(&["b"]), "c").unwrap_err();
     assert!(matches!(e, PlanError::InvalidDowngradeTarget { .. }));
 }
@@ -69,7 +93,10 @@ fn unknown_current_row() {
     let e = g.plan_upgrade(&rows(&["zzz"]), "head").unwrap_err();
     assert_eq!(e, PlanError::UnknownCurrent { id: "zzz".into() });
     assert!(e.to_string().contains("zzz"));
-    assert!(matches!(g.plan_upgrade(&[], "nope"), Err(PlanError::Resolve(ResolveError::UnknownRevision { .. }))));
+    assert!(matches!(
+        g.plan_upgrade(&[], "nope"),
+        Err(PlanError::Resolve(ResolveError::UnknownRevision { .. }))
+    ));
 }
 
 #[test]
@@ -79,10 +106,22 @@ fn stamp_linear() {
     assert_eq!(updates, [VersionUpdate::Delete("d".into())]);
     assert!(after.is_empty());
     let (updates, after) = stamp_rows(&g, &["b"], &["d"], false);
-    assert_eq!(updates, [VersionUpdate::Update { from: "b".into(), to: "d".into() }]);
+    assert_eq!(
+        updates,
+        [VersionUpdate::Update {
+            from: "b".into(),
+            to: "d".into()
+        }]
+    );
     assert_eq!(after, ["d"]);
     let (updates, after) = stamp_rows(&g, &["d"], &["b"], false);
-    assert_eq!(updates, [VersionUpdate::Update { from: "d".into(), to: "b".into() }]);
+    assert_eq!(
+        updates,
+        [VersionUpdate::Update {
+            from: "d".into(),
+            to: "b".into()
+        }]
+    );
     assert_eq!(after, ["b"]);
     let (updates, after) = stamp_rows(&g, &[], &["head"], false);
     assert_eq!(updates, [VersionUpdate::Insert("e".into())]);
@@ -95,13 +134,19 @@ fn stamp_linear() {
 fn stamp_purge_ignores_bad_rows() {
     let g = linear();
     let updates = g.plan_stamp(&rows(&["gone", "c"]), &["b"], true).unwrap();
-    assert_eq!(updates, [VersionUpdate::Purge, VersionUpdate::Insert("b".into())]);
+    assert_eq!(
+        updates,
+        [VersionUpdate::Purge, VersionUpdate::Insert("b".into())]
+    );
     let mut r = rows(&["gone", "c"]);
     for u in &updates {
         u.apply(&mut r).unwrap();
     }
     assert_eq!(sorted(r), ["b"]);
-    assert!(matches!(g.plan_stamp(&rows(&["gone"]), &["b"], false), Err(PlanError::UnknownCurrent { .. })));
+    assert!(matches!(
+        g.plan_stamp(&rows(&["gone"]), &["b"], false),
+        Err(PlanError::UnknownCurrent { .. })
+    ));
 }
 
 /// a -> b -> c1 (c1branch) -> d1, b -> c2 (c2branch) -> d2
@@ -120,13 +165,26 @@ fn branched() -> RevisionGraph {
 fn branched_stamps() {
     let g = branched();
     let (u, after) = stamp_rows(&g, &["d1", "c2"], &["b"], false);
-    assert_eq!(u, [VersionUpdate::Merge { delete: vec!["d1".into()], from: "c2".into(), to: "b".into() }]);
+    assert_eq!(
+        u,
+        [VersionUpdate::Merge {
+            delete: vec!["d1".into()],
+            from: "c2".into(),
+            to: "b".into()
+        }]
+    );
     assert_eq!(after, ["b"]);
     let (u, after) = stamp_rows(&g, &["d1", "c2"], &["c1branch@base"], false);
     assert_eq!(u, [VersionUpdate::Delete("d1".into())]);
     assert_eq!(after, ["c2"]);
     let (u, after) = stamp_rows(&g, &["d1", "c2"], &["c2branch@head"], false);
-    assert_eq!(u, [VersionUpdate::Update { from: "c2".into(), to: "d2".into() }]);
+    assert_eq!(
+        u,
+        [VersionUpdate::Update {
+            from: "c2".into(),
+            to: "d2".into()
+        }]
+    );
     assert_eq!(after, ["d1", "d2"]);
 }
 
@@ -134,10 +192,28 @@ fn branched_stamps() {
 fn branched_upgrades_and_downgrades() {
     let g = branched();
     assert_upgrade(&g, "d1", &["b"], &["c1", "d1"], &["d1"]);
-    assert_upgrade(&g, "heads", &["a"], &["b", "c2", "d2", "c1", "d1"], &["d1", "d2"]);
-    assert_downgrade(&g, "a", &["d1", "d2"], &["d1", "c1", "d2", "c2", "b"], &["a"]);
+    assert_upgrade(
+        &g,
+        "heads",
+        &["a"],
+        &["b", "c2", "d2", "c1", "d1"],
+        &["d1", "d2"],
+    );
+    assert_downgrade(
+        &g,
+        "a",
+        &["d1", "d2"],
+        &["d1", "c1", "d2", "c2", "b"],
+        &["a"],
+    );
     assert_upgrade(&g, "c2branch@head-1", &["b"], &["c2"], &["c2"]);
-    assert_downgrade(&g, "base+2", &["d2", "d1"], &["d1", "c1", "d2", "c2"], &["b"]);
+    assert_downgrade(
+        &g,
+        "base+2",
+        &["d2", "d1"],
+        &["d1", "c1", "d2", "c2"],
+        &["b"],
+    );
     assert_downgrade(&g, "c2branch@base+2", &["d2", "d1"], &["d2", "c2"], &["d1"]);
     assert_downgrade(&g, "c2", &["d2", "d1"], &["d2"], &["d1", "c2"]);
     assert_downgrade(&g, "c2branch@base+3", &["d2", "d1"], &["d2"], &["d1", "c2"]);
@@ -170,7 +246,13 @@ fn downgrade_label_at_base_with_one_shared_base_drops_everything() {
     // Alembic narrows `label@base` to the label's branch only among several
     // bases; with one shared base every revision above it goes.
     let g = branched();
-    assert_downgrade(&g, "c1branch@base", &["d1", "d2"], &["d1", "c1", "d2", "c2", "b", "a"], &[]);
+    assert_downgrade(
+        &g,
+        "c1branch@base",
+        &["d1", "d2"],
+        &["d1", "c1", "d2", "c2", "b", "a"],
+        &[],
+    );
     // With a base of its own, only that branch goes (the documented use).
     let g = graph(vec![
         rev("a", &[]),
@@ -194,9 +276,16 @@ fn upgrade_a_single_branch() {
     assert_downgrade(&g, "c2", &["d1", "c2"], &[], &["d1", "c2"]);
     assert_downgrade(&g, "d1", &["d1", "c2"], &[], &["d1", "c2"]);
     let e = g.plan_upgrade(&rows(&["c1", "c2"]), "+1").unwrap_err();
-    assert!(e.to_string().starts_with("Ambiguous upgrade from multiple current revisions"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("Ambiguous upgrade from multiple current revisions"),
+        "{e}"
+    );
     let e = g.plan_upgrade(&rows(&["b"]), "head").unwrap_err();
-    assert!(matches!(e, PlanError::Resolve(ResolveError::MultipleHeads { .. })));
+    assert!(matches!(
+        e,
+        PlanError::Resolve(ResolveError::MultipleHeads { .. })
+    ));
 }
 
 #[test]
@@ -231,9 +320,27 @@ fn branch_from_three_way_merge_point() {
         rev("d2", &["c2"]),
         rev("d3", &["c3"]),
     ]);
-    assert_upgrade(&g, "d1", &["d3", "d2", "b1"], &["c1", "d1"], &["d3", "d2", "d1"]);
-    assert_downgrade(&g, "b1", &["d3", "d2", "d1"], &["d1", "c1"], &["d3", "d2", "b1"]);
-    assert_upgrade(&g, "d1", &["d3", "b2", "b1"], &["c2", "c1", "d1"], &["d3", "d1"]);
+    assert_upgrade(
+        &g,
+        "d1",
+        &["d3", "d2", "b1"],
+        &["c1", "d1"],
+        &["d3", "d2", "d1"],
+    );
+    assert_downgrade(
+        &g,
+        "b1",
+        &["d3", "d2", "d1"],
+        &["d1", "c1"],
+        &["d3", "d2", "b1"],
+    );
+    assert_upgrade(
+        &g,
+        "d1",
+        &["d3", "b2", "b1"],
+        &["c2", "c1", "d1"],
+        &["d3", "d1"],
+    );
     assert_upgrade(&g, "d2", &["d3", "d1"], &["d2"], &["d3", "d2", "d1"]);
 }
 
@@ -263,7 +370,10 @@ fn twin_merge_rows() {
     let c2 = seen.iter().position(|(id, _)| id == "c2").unwrap();
     let (first, second) = if c1 < c2 { (c1, c2) } else { (c2, c1) };
     assert_eq!(seen[first].1.len(), 1, "{seen:?}");
-    assert!(matches!(plan.steps[second].version, VersionUpdate::Insert(_)), "{seen:?}");
+    assert!(
+        matches!(plan.steps[second].version, VersionUpdate::Insert(_)),
+        "{seen:?}"
+    );
 }
 
 #[test]
@@ -330,9 +440,15 @@ fn depends_on_branch_two() {
         &["d1"],
         &["amerge", "b1", "b2", "cmerge"],
     );
-    let plan = g.plan_downgrade(&rows(&["amerge", "b1", "b2", "cmerge"]), "base").unwrap();
+    let plan = g
+        .plan_downgrade(&rows(&["amerge", "b1", "b2", "cmerge"]), "base")
+        .unwrap();
     assert_eq!(plan.steps.len(), 10);
-    assert!(plan.apply(&rows(&["amerge", "b1", "b2", "cmerge"])).unwrap().is_empty());
+    assert!(
+        plan.apply(&rows(&["amerge", "b1", "b2", "cmerge"]))
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -347,7 +463,10 @@ fn depends_on_crisscross_and_own_down_revision() {
     ]);
     assert_downgrade(&g, "b1", &["a3", "b2"], &["b2"], &["a3"]);
 
-    let g = graph(vec![rev("a1", &[]), rev("a2", &["a1"]).with_depends_on(&["a1"])]);
+    let g = graph(vec![
+        rev("a1", &[]),
+        rev("a2", &["a1"]).with_depends_on(&["a1"]),
+    ]);
     assert_upgrade(&g, "a2", &[], &["a1", "a2"], &["a2"]);
     assert_downgrade(&g, "a1", &["a2"], &["a2"], &["a1"]);
 
@@ -394,7 +513,12 @@ fn depends_on_branch_label() {
 
 #[test]
 fn forest() {
-    let g = graph(vec![rev("a1", &[]), rev("b1", &["a1"]), rev("a2", &[]), rev("b2", &["a2"])]);
+    let g = graph(vec![
+        rev("a1", &[]),
+        rev("b1", &["a1"]),
+        rev("a2", &[]),
+        rev("b2", &["a2"]),
+    ]);
     assert_upgrade(&g, "heads", &[], &["a2", "b2", "a1", "b1"], &["b1", "b2"]);
     let (u, after) = stamp_rows(&g, &[], &["heads"], false);
     assert_eq!(u.len(), 2);
@@ -421,16 +545,48 @@ fn merged() -> RevisionGraph {
 fn merged_path() {
     let g = merged();
     let (u, _) = stamp_rows(&g, &["e"], &["c2"], false);
-    assert_eq!(u, [VersionUpdate::Update { from: "e".into(), to: "c2".into() }]);
+    assert_eq!(
+        u,
+        [VersionUpdate::Update {
+            from: "e".into(),
+            to: "c2".into()
+        }]
+    );
     let (u, _) = stamp_rows(&g, &["e"], &["a"], false);
-    assert_eq!(u, [VersionUpdate::Update { from: "e".into(), to: "a".into() }]);
+    assert_eq!(
+        u,
+        [VersionUpdate::Update {
+            from: "e".into(),
+            to: "a".into()
+        }]
+    );
     let (u, _) = stamp_rows(&g, &["c2"], &["e"], false);
-    assert_eq!(u, [VersionUpdate::Update { from: "c2".into(), to: "e".into() }]);
+    assert_eq!(
+        u,
+        [VersionUpdate::Update {
+            from: "c2".into(),
+            to: "e".into()
+        }]
+    );
     let (u, after) = stamp_rows(&g, &["d1", "c2"], &["c2branch@head"], false);
-    assert_eq!(u, [VersionUpdate::Merge { delete: vec!["d1".into()], from: "c2".into(), to: "f".into() }]);
+    assert_eq!(
+        u,
+        [VersionUpdate::Merge {
+            delete: vec!["d1".into()],
+            from: "c2".into(),
+            to: "f".into()
+        }]
+    );
     assert_eq!(after, ["f"]);
     let (u, _) = stamp_rows(&g, &["d1", "c2"], &["e"], false);
-    assert_eq!(u, [VersionUpdate::Merge { delete: vec!["d1".into()], from: "c2".into(), to: "e".into() }]);
+    assert_eq!(
+        u,
+        [VersionUpdate::Merge {
+            delete: vec!["d1".into()],
+            from: "c2".into(),
+            to: "e".into()
+        }]
+    );
     assert_upgrade(&g, "f", &["b"], &["c2", "d2", "c1", "d1", "e", "f"], &["f"]);
     assert_downgrade(&g, "b", &["f"], &["f", "e", "d1", "c1", "d2", "c2"], &["b"]);
 
@@ -438,17 +594,31 @@ fn merged_path() {
     assert_eq!(plan.steps[2].version, VersionUpdate::Insert("c1".into()));
     assert_eq!(
         plan.steps[4].version,
-        VersionUpdate::Merge { delete: vec!["d1".into()], from: "d2".into(), to: "e".into() }
+        VersionUpdate::Merge {
+            delete: vec!["d1".into()],
+            from: "d2".into(),
+            to: "e".into()
+        }
     );
     assert_eq!(plan.steps[4].to_string(), "upgrade d1, d2 -> e");
     let down = g.plan_downgrade(&rows(&["f"]), "b").unwrap();
     assert_eq!(
         down.steps[1].version,
-        VersionUpdate::Unmerge { from: "e".into(), to: "d2".into(), insert: vec!["d1".into()] }
+        VersionUpdate::Unmerge {
+            from: "e".into(),
+            to: "d2".into(),
+            insert: vec!["d1".into()]
+        }
     );
     assert_eq!(down.steps[1].to_string(), "downgrade e -> d1, d2");
     assert_eq!(down.steps[3].version, VersionUpdate::Delete("c1".into()));
-    assert_eq!(down.steps[5].version, VersionUpdate::Update { from: "c2".into(), to: "b".into() });
+    assert_eq!(
+        down.steps[5].version,
+        VersionUpdate::Update {
+            from: "c2".into(),
+            to: "b".into()
+        }
+    );
 }
 
 #[test]
@@ -462,10 +632,15 @@ fn branched_cross_dependencies() {
         rev("d2", &["c2"]).with_depends_on(&["c1"]),
     ]);
     assert_downgrade(&g, "c2branch@b", &["d1", "d2"], &["d2", "c2"], &["d1"]);
-    let plan = g.plan_downgrade(&rows(&["d1", "d2"]), "c1branch@b").unwrap();
+    let plan = g
+        .plan_downgrade(&rows(&["d1", "d2"]), "c1branch@b")
+        .unwrap();
     let order = plan_ids(&plan);
     let pos = |id: &str| order.iter().position(|o| o == id).unwrap();
-    assert_eq!(sorted(rows(&order.iter().map(String::as_str).collect::<Vec<_>>())), ["c1", "d1", "d2"]);
+    assert_eq!(
+        sorted(rows(&order.iter().map(String::as_str).collect::<Vec<_>>())),
+        ["c1", "d1", "d2"]
+    );
     assert!(pos("d1") < pos("c1") && pos("d2") < pos("c1"));
     assert_eq!(sorted(plan.apply(&rows(&["d1", "d2"])).unwrap()), ["c2"]);
 }
@@ -498,38 +673,72 @@ fn offline_ranges() {
     assert_eq!(plan_ids(&plan), ["e", "d", "c"]);
     let plan = g.plan_range("head:base", Direction::Downgrade).unwrap();
     assert_eq!(plan.steps.len(), 5);
-    assert!(matches!(g.plan_range("b", Direction::Downgrade), Err(PlanError::MalformedRange { .. })));
-    assert!(matches!(g.plan_range(":b", Direction::Downgrade), Err(PlanError::MalformedRange { .. })));
-    assert!(matches!(g.plan_range("a:b:c", Direction::Upgrade), Err(PlanError::MalformedRange { .. })));
-    assert!(matches!(g.plan_range("a:", Direction::Upgrade), Err(PlanError::MalformedRange { .. })));
+    assert!(matches!(
+        g.plan_range("b", Direction::Downgrade),
+        Err(PlanError::MalformedRange { .. })
+    ));
+    assert!(matches!(
+        g.plan_range(":b", Direction::Downgrade),
+        Err(PlanError::MalformedRange { .. })
+    ));
+    assert!(matches!(
+        g.plan_range("a:b:c", Direction::Upgrade),
+        Err(PlanError::MalformedRange { .. })
+    ));
+    assert!(matches!(
+        g.plan_range("a:", Direction::Upgrade),
+        Err(PlanError::MalformedRange { .. })
+    ));
 }
 
 #[test]
 fn version_update_apply_errors() {
     let mut r = rows(&["a"]);
-    assert_eq!(VersionUpdate::Insert("a".into()).apply(&mut r), Err(PlanError::DuplicateRow { id: "a".into() }));
-    assert_eq!(VersionUpdate::Delete("b".into()).apply(&mut r), Err(PlanError::MissingRow { id: "b".into() }));
+    assert_eq!(
+        VersionUpdate::Insert("a".into()).apply(&mut r),
+        Err(PlanError::DuplicateRow { id: "a".into() })
+    );
+    assert_eq!(
+        VersionUpdate::Delete("b".into()).apply(&mut r),
+        Err(PlanError::MissingRow { id: "b".into() })
+    );
     assert!(matches!(
-        VersionUpdate::Update { from: "x".into(), to: "y".into() }.apply(&mut r),
+        VersionUpdate::Update {
+            from: "x".into(),
+            to: "y".into()
+        }
+        .apply(&mut r),
         Err(PlanError::MissingRow { .. })
     ));
     let g = linear();
     let plan = g.plan_upgrade(&rows(&["a"]), "c").unwrap();
-    assert!(matches!(plan.apply(&rows(&["z"])), Err(PlanError::MissingRow { .. })));
-    assert!(matches!(plan.apply(&rows(&["b"])), Err(PlanError::DuplicateRow { .. })));
+    assert!(matches!(
+        plan.apply(&rows(&["z"])),
+        Err(PlanError::MissingRow { .. })
+    ));
+    assert!(matches!(
+        plan.apply(&rows(&["b"])),
+        Err(PlanError::DuplicateRow { .. })
+    ));
 }
 
 #[test]
 fn overlapping_rows_are_refused() {
     let g = linear();
     let e = g.plan_upgrade(&rows(&["a", "c"]), "e").unwrap_err();
-    assert!(matches!(e, PlanError::Resolve(ResolveError::Overlap { .. })), "{e:?}");
+    assert!(
+        matches!(e, PlanError::Resolve(ResolveError::Overlap { .. })),
+        "{e:?}"
+    );
 }
 
 #[test]
 fn ambiguous_update_error() {
     // Rows on both parents of a merge point that the plan does not merge
     // cannot be told apart: the error names the rows.
-    let e = PlanError::AmbiguousUpdate { id: "m".into(), rows: retort_core::graph::IdList(rows(&["x", "y"])) };
+    let e = PlanError::AmbiguousUpdate {
+        id: "m".into(),
+        rows: retort_core::graph::IdList(rows(&["x", "y"])),
+    };
     assert!(e.to_string().contains("x, y"));
 }

@@ -36,26 +36,57 @@ pub fn sorted(mut rows: Vec<RevisionId>) -> Vec<String> {
 }
 
 /// Plans an upgrade, checks the order and the final rows (as a set).
-pub fn assert_upgrade(g: &RevisionGraph, target: &str, from: &[&str], order: &[&str], end: &[&str]) {
-    let plan = g.plan_upgrade(&rows(from), target).unwrap_or_else(|e| panic!("upgrade {target}: {e}"));
+pub fn assert_upgrade(
+    g: &RevisionGraph,
+    target: &str,
+    from: &[&str],
+    order: &[&str],
+    end: &[&str],
+) {
+    let plan = g
+        .plan_upgrade(&rows(from), target)
+        .unwrap_or_else(|e| panic!("upgrade {target}: {e}"));
     assert_eq!(plan.direction, Direction::Upgrade);
     assert_eq!(plan_ids(&plan), order, "upgrade {target} from {from:?}");
     let after = plan.apply(&rows(from)).expect("plan applies");
-    assert_eq!(sorted(after), sorted(rows(end)), "rows after upgrade {target} from {from:?}");
+    assert_eq!(
+        sorted(after),
+        sorted(rows(end)),
+        "rows after upgrade {target} from {from:?}"
+    );
 }
 
 /// Plans a downgrade, checks the order and the final rows (as a set).
-pub fn assert_downgrade(g: &RevisionGraph, target: &str, from: &[&str], order: &[&str], end: &[&str]) {
-    let plan = g.plan_downgrade(&rows(from), target).unwrap_or_else(|e| panic!("downgrade {target}: {e}"));
+pub fn assert_downgrade(
+    g: &RevisionGraph,
+    target: &str,
+    from: &[&str],
+    order: &[&str],
+    end: &[&str],
+) {
+    let plan = g
+        .plan_downgrade(&rows(from), target)
+        .unwrap_or_else(|e| panic!("downgrade {target}: {e}"));
     assert_eq!(plan.direction, Direction::Downgrade);
     assert_eq!(plan_ids(&plan), order, "downgrade {target} from {from:?}");
     let after = plan.apply(&rows(from)).expect("plan applies");
-    assert_eq!(sorted(after), sorted(rows(end)), "rows after downgrade {target} from {from:?}");
+    assert_eq!(
+        sorted(after),
+        sorted(rows(end)),
+        "rows after downgrade {target} from {from:?}"
+    );
 }
 
 /// Applies stamp updates to rows.
-pub fn stamp_rows(g: &RevisionGraph, from: &[&str], targets: &[&str], purge: bool) -> (Vec<VersionUpdate>, Vec<String>) {
-    let updates = g.plan_stamp(&rows(from), targets, purge).unwrap_or_else(|e| panic!("stamp {targets:?}: {e}"));
+pub fn stamp_rows(
+    g: &RevisionGraph,
+    from: &[&str],
+    targets: &[&str],
+    purge: bool,
+) -> (Vec<VersionUpdate>, Vec<String>) {
+    let updates = g
+        .plan_stamp(&rows(from), targets, purge)
+        .unwrap_or_else(|e| panic!("stamp {targets:?}: {e}"));
     let mut r = rows(from);
     for u in &updates {
         u.apply(&mut r).expect("stamp applies");

@@ -33,7 +33,7 @@ impl RevisionGraph {
                     e.insert(i);
                 }
             }
-            if rev.down_revisions.iter().any(|p| *p == rev.id) {
+            if rev.down_revisions.contains(&rev.id) {
                 return Err(GraphError::SelfLoop {
                     id: rev.id.clone(),
                     path: FilePath::of(&rev.path),

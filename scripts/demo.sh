@@ -12,7 +12,7 @@ retort="$PWD/target/release/retort"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-run() { printf '\n$ retort %s\n' "$*"; "$retort" "$@"; }
+run() { printf '\n$ retort'; printf ' %q' "$@"; printf '\n'; "$retort" "$@"; }
 
 run init
 run revision -m "create account table" --rev-id 1a2b3c4d5e6f

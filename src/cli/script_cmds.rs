@@ -136,6 +136,13 @@ pub fn merge(g: &GlobalOptions, args: &MergeArgs, out: &mut dyn Write) -> anyhow
     let mut parents = Vec::new();
     for expr in &args.revisions {
         for rev in dir.graph.resolve(expr)? {
+            if !dir.graph.is_head(&rev.id) {
+                bail!(
+                    "revision {} is not a head; merge joins heads (see `retort heads`), or use `revision --head {} --splice` to branch from it",
+                    rev.id,
+                    rev.id
+                );
+            }
             if !parents.contains(&rev.id) {
                 parents.push(rev.id.clone());
             }

@@ -1,0 +1,14 @@
+//! Integration tests of the `retort` command line: one test binary, a module
+//! per area (SPEC sections 2 to 5). Each test runs the real binary in a fresh
+//! temporary folder (see `harness`).
+//!
+//! Text outputs are insta snapshots in `snapshots/`; dates and the temporary
+//! folder are redacted to `<date>` and `<tmp>`.
+
+mod harness;
+
+mod errors;
+mod graph_cmds;
+mod init;
+mod merge_edit;
+mod revision;

@@ -172,13 +172,8 @@ pub fn history(g: &GlobalOptions, args: &HistoryArgs, out: &mut dyn Write) -> an
 pub fn show(g: &GlobalOptions, args: &ShowArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let dir = Project::from_options(g).load(Depth::Header)?;
     let p = Printer::new(&dir.graph);
+    // `base` names no revision: like Alembic, show nothing (`[]` in JSON).
     let revisions = dir.graph.resolve(&args.revision)?;
-    if revisions.is_empty() {
-        bail!(
-            "{:?} names no revision (base is the empty state before every revision)",
-            args.revision
-        );
-    }
     if args.format == Format::Json {
         return match revisions.as_slice() {
             [one] => print_json(out, &p.json(one)),

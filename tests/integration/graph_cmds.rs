@@ -370,3 +370,14 @@ fn which_files_are_revisions() {
     );
     assert_eq!(text(&p, &["heads"]), "bbbb00000001 (head)\n");
 }
+
+#[test]
+fn show_base_prints_nothing_like_alembic() {
+    let p = fixture();
+    let out = p.run(&["show", "base"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    let out = p.run(&["show", "base", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.trim(), "[]");
+}

@@ -74,18 +74,28 @@ impl ScriptDirectory {
         let graph = RevisionGraph::new(revisions)?;
 
         write_new_file(&path, &text)?;
-        if let Err(e) = self.run_hooks(&path, &opts.x_args) {
-            let _ = std::fs::remove_file(&path);
-            return Err(e);
+        // A hook may rewrite the file: what is on disk is the revision. If a
+        // hook fails, or leaves a file that no longer reads or fits the
+        // graph, the new file is removed so that nothing is half-done.
+        let checked = self.run_hooks(&path, &opts.x_args).and_then(|()| {
+            let on_disk =
+                super::read_revision_file(&path).map_err(|e| self.hook_broke(&path, e))?;
+            let mut revisions: Vec<Revision> = graph.revisions().cloned().collect();
+            if let Some(last) = revisions.last_mut() {
+                *last = on_disk;
+            }
+            RevisionGraph::new(revisions).map_err(|e| self.hook_broke(&path, e))
+        });
+        match checked {
+            Ok(graph) => {
+                self.graph = graph;
+                Ok(path)
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&path);
+                Err(e)
+            }
         }
-        // A hook may have rewritten the file: what is on disk is the revision.
-        let on_disk = super::read_revision_file(&path)?;
-        let mut revisions: Vec<Revision> = graph.revisions().cloned().collect();
-        if let Some(last) = revisions.last_mut() {
-            *last = on_disk;
-        }
-        self.graph = RevisionGraph::new(revisions)?;
-        Ok(path)
     }
 
     /// Resolves the parents and dependencies of the new revision, Alembic's way.
@@ -238,13 +248,33 @@ impl ScriptDirectory {
             path: folder.clone(),
             source,
         })?;
-        let slug = naming::slug(&new.message, self.config.truncate_slug_length);
+        let slug = naming::slug(
+            opts.message.as_deref().unwrap_or_default(),
+            self.config.truncate_slug_length,
+        );
         Ok(folder.join(naming::file_name(
             &self.config.file_template,
             &new.id,
             &slug,
             now,
         )))
+    }
+
+    /// The error for a file that a post-write hook left unusable.
+    fn hook_broke(&self, path: &Path, err: impl std::fmt::Display) -> ScriptError {
+        let names: Vec<&str> = self
+            .config
+            .post_write_hooks
+            .iter()
+            .map(|h| h.name.as_str())
+            .collect();
+        ScriptError::Hook {
+            name: names.join(", "),
+            path: path.to_owned(),
+            message: format!(
+                "the file it left does not read as a revision ({err}); the new file was removed"
+            ),
+        }
     }
 
     fn run_hooks(&self, path: &Path, x_args: &BTreeMap<String, String>) -> Result<(), ScriptError> {

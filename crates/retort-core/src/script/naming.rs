@@ -74,9 +74,13 @@ pub fn file_name(template: &str, rev: &str, slug: &str, date: &Zoned) -> String 
         .replace("{hour}", &format!("{:02}", date.hour()))
         .replace("{minute}", &format!("{:02}", date.minute()))
         .replace("{second}", &format!("{:02}", date.second()));
-    // An empty message gives an empty slug: avoid names like `abc_.toml`.
-    let name = name.trim_end_matches(['_', '-']).to_owned();
-    format!("{name}.toml")
+    // An empty message gives an empty slug: avoid names like `abc_.toml`
+    // (a truncated slug keeps its trailing `_`, which marks the cut).
+    if slug.is_empty() {
+        format!("{}.toml", name.trim_end_matches(['_', '-']))
+    } else {
+        format!("{name}.toml")
+    }
 }
 
 #[cfg(test)]

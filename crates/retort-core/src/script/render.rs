@@ -38,11 +38,13 @@ pub struct NewRevision {
 /// list for a merge), `branch_labels`, `depends_on`, `message`,
 /// `create_date`, `upgrades` and `downgrades` (TOML text, empty when there
 /// are no operations), `databases` and `x`; and the filters `toml` (a value
-/// as TOML) and `comma` (a list joined with ", ", as Alembic's).
+/// as TOML), `comma` (a list joined with ", ", as Alembic's) and `comment`
+/// (text whose every further line starts with `# `, for comment headers).
 pub fn render_revision(template: &str, new: &NewRevision) -> Result<String, minijinja::Error> {
     let mut env = Environment::new();
     env.add_filter("toml", toml_filter);
     env.add_filter("comma", comma_filter);
+    env.add_filter("comment", comment_filter);
     env.add_template("script.toml.j2", template)?;
     let ids = |ids: &[String]| -> Value {
         match ids {
@@ -74,6 +76,10 @@ pub fn render_revision(template: &str, new: &NewRevision) -> Result<String, mini
 fn toml_filter(value: Value) -> Result<String, minijinja::Error> {
     let v: toml::Value = to_toml(&value)?;
     Ok(v.to_string())
+}
+
+fn comment_filter(text: String) -> String {
+    text.lines().collect::<Vec<_>>().join("\n# ")
 }
 
 fn comma_filter(value: Value) -> String {
@@ -205,7 +211,7 @@ table = "user"
         for t in TEMPLATES {
             let new = NewRevision {
                 id: RevisionId::new("3f2a9c1b7d4e"),
-                message: "add \"email\" to user".into(),
+                message: "add \"email\" to user\nsecond line\n\n# third".into(),
                 down_revisions: vec!["a1".into(), "b2".into()],
                 branch_labels: vec!["users".into()],
                 depends_on: vec!["55af2cb1c267".into()],

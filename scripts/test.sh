@@ -25,8 +25,9 @@ cargo fmt --all -- --check
 log "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-log "cargo nextest run"
-cargo nextest run --workspace --locked --no-fail-fast
-
 log "doc tests"
 cargo test --workspace --doc --locked
+
+# Last, so that its summary closes the log.
+log "cargo nextest run"
+cargo nextest run --workspace --locked --no-fail-fast

@@ -54,67 +54,6 @@ impl RevisionFileError {
     }
 }
 
-/// How much of a revision file to parse.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Depth {
-    /// Only the keys the graph needs ([`parse_revision_header`]).
-    Header,
-    /// The whole file, operations included ([`parse_revision`]).
-    Full,
-}
-
-/// Reads and parses the whole revision file at `path`.
-pub fn read_revision_file(path: &Path) -> Result<Revision, RevisionFileError> {
-    read_revision_file_to(path, Depth::Full)
-}
-
-/// Reads the revision file at `path` and parses it to `depth`.
-pub fn read_revision_file_to(path: &Path, depth: Depth) -> Result<Revision, RevisionFileError> {
-    let text = read_text(path).map_err(|source| RevisionFileError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    match depth {
-        Depth::Header => parse_revision_header(path, &text),
-        Depth::Full => parse_revision(path, &text),
-    }
-}
-
-/// Reads a whole file as UTF-8 with one `open`, reads until end of file and
-/// one `close`: `fs::read_to_string` also asks for the file's size first,
-/// and on 10,000 small files that extra system call is a tenth of the load.
-fn read_text(path: &Path) -> std::io::Result<String> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let mut bytes = Vec::with_capacity(4096);
-    loop {
-        if bytes.len() == bytes.capacity() {
-            bytes.reserve(bytes.capacity());
-        }
-        let len = bytes.len();
-        let spare = bytes.capacity() - len;
-        bytes.resize(len + spare, 0);
-        match file.read(&mut bytes[len..]) {
-            Ok(0) => {
-                bytes.truncate(len);
-                break;
-            }
-            Ok(n) => bytes.truncate(len + n),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => bytes.truncate(len),
-            Err(e) => return Err(e),
-        }
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!(
-                "the file is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })
-}
-
 /// Parses the text of a revision file; `path` is used in messages and kept
 /// in [`Revision::path`].
 pub fn parse_revision(path: &Path, text: &str) -> Result<Revision, RevisionFileError> {
@@ -137,19 +76,32 @@ pub fn parse_revision(path: &Path, text: &str) -> Result<Revision, RevisionFileE
 /// multi-line string), the whole file is parsed instead, so a header parse
 /// never accepts a revision that a full parse would read differently.
 pub fn parse_revision_header(path: &Path, text: &str) -> Result<Revision, RevisionFileError> {
-    let cut = if text.starts_with('[') {
+    match header_cut(text).and_then(|cut| parse_header_prefix(path, &text[..cut])) {
+        Some(parsed) => parsed,
+        None => parse_revision(path, text),
+    }
+}
+
+/// Where the header of a revision file ends: the start of its first line
+/// that begins with `[` (a table header), if any.
+pub fn header_cut(text: &str) -> Option<usize> {
+    if text.starts_with('[') {
         Some(0)
     } else {
         text.find("\n[").map(|i| i + 1)
-    };
-    let Some(cut) = cut else {
-        return parse_revision(path, text);
-    };
-    let parser = Parser { path, text };
-    match DeTable::parse(&text[..cut]) {
-        Ok(root) => parser.revision(root.get_ref()),
-        Err(_) => parse_revision(path, text),
     }
+}
+
+/// Parses `prefix`, the text before [`header_cut`], as a revision header.
+/// `None` when the prefix is not a TOML document by itself (the cut fell
+/// inside a multi-line value): the caller must parse the whole file.
+pub fn parse_header_prefix(
+    path: &Path,
+    prefix: &str,
+) -> Option<Result<Revision, RevisionFileError>> {
+    let root = DeTable::parse(prefix).ok()?;
+    let parser = Parser { path, text: prefix };
+    Some(parser.revision(root.get_ref()))
 }
 
 /// Parsing state: the file, for error locations.

@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use super::ScriptError;
-use super::file::{Depth, RevisionFileError, read_revision_file_to};
+use super::file::RevisionFileError;
+use super::read::{Depth, read_revision_file_to};
 use crate::revision::Revision;
 
 /// The `*.toml` files of `locations`, in a stable order: each location in
@@ -45,10 +46,17 @@ fn walk(dir: &Path, recursive: bool, out: &mut Vec<PathBuf>) -> Result<(), Scrip
             files.push(path);
         }
     }
-    files.sort();
+    // All entries share `dir` as prefix, so byte order is name order; it is
+    // much cheaper than `Path`'s component-wise comparison on 10,000 files.
+    let by_bytes = |a: &PathBuf, b: &PathBuf| {
+        a.as_os_str()
+            .as_encoded_bytes()
+            .cmp(b.as_os_str().as_encoded_bytes())
+    };
+    files.sort_unstable_by(by_bytes);
     out.extend(files);
     if recursive {
-        dirs.sort();
+        dirs.sort_unstable_by(by_bytes);
         for d in dirs {
             walk(&d, true, out)?;
         }

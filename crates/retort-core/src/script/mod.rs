@@ -5,6 +5,7 @@
 pub mod file;
 pub mod load;
 pub mod naming;
+pub mod read;
 pub mod render;
 pub mod templates;
 
@@ -12,11 +13,9 @@ mod generate;
 
 use std::path::{Path, PathBuf};
 
-pub use file::{
-    Depth, RevisionFileError, parse_revision, parse_revision_header, read_revision_file,
-    read_revision_file_to,
-};
+pub use file::{RevisionFileError, parse_revision, parse_revision_header};
 pub use generate::RevisionOptions;
+pub use read::{Depth, read_revision_file, read_revision_file_to};
 pub use render::{NewRevision, render_operations, render_revision};
 pub use templates::{ProjectTemplate, SCRIPT_TEMPLATE_FILE, TEMPLATES, init_project, template};
 

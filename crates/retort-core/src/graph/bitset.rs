@@ -57,6 +57,11 @@ impl Bitset {
         }
     }
 
+    /// How many members the set has.
+    pub(crate) fn count(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
     /// True when the set has no member.
     pub(crate) fn is_empty(&self) -> bool {
         self.words.iter().all(|w| *w == 0)

@@ -114,12 +114,21 @@ pub fn main() -> ExitCode {
     let mut out = stdout.lock();
     match run(&cli, &mut out) {
         Ok(code) => code,
+        // A reader that went away (`retort history | head`) is not a failure.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = out.flush();
             eprintln!("{}", report(&e));
             ExitCode::from(1)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Runs one parsed command, writing its data to `out` and progress to stderr.

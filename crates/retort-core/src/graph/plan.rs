@@ -134,6 +134,26 @@ fn update(heads: &mut [RevisionId], from: &RevisionId, to: &RevisionId) -> Resul
     Ok(())
 }
 
+/// A [`VersionUpdate`] with rows as revision indexes, while planning.
+enum RowChange {
+    Insert(usize),
+    Delete(usize),
+    Update {
+        from: usize,
+        to: usize,
+    },
+    Merge {
+        delete: Vec<usize>,
+        from: usize,
+        to: usize,
+    },
+    Unmerge {
+        from: usize,
+        to: usize,
+        insert: Vec<usize>,
+    },
+}
+
 /// One revision run in one direction, with its version table change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
@@ -288,17 +308,14 @@ impl RevisionGraph {
         current: &[usize],
         order: Vec<usize>,
     ) -> Result<Plan, PlanError> {
-        let mut heads: Vec<RevisionId> = current
-            .iter()
-            .map(|&i| self.revisions[i].id.clone())
-            .collect();
+        let mut rows: Vec<usize> = current.to_vec();
         let mut steps = Vec::with_capacity(order.len());
         for r in order {
-            let version = match direction {
-                Direction::Upgrade => self.upgrade_update(r, &heads)?,
-                Direction::Downgrade => self.downgrade_update(r, &heads)?,
+            let change = match direction {
+                Direction::Upgrade => self.upgrade_update(r, &rows)?,
+                Direction::Downgrade => self.downgrade_update(r, &rows)?,
             };
-            version.apply(&mut heads)?;
+            self.apply_rows(&change, &mut rows)?;
             let me = vec![self.revisions[r].id.clone()];
             let parents = self.revisions[r].down_revisions.clone();
             let (from, to) = match direction {
@@ -308,7 +325,7 @@ impl RevisionGraph {
             steps.push(Step {
                 revision: self.revisions[r].id.clone(),
                 direction,
-                version,
+                version: self.version_update(change),
                 from,
                 to,
             });
@@ -316,21 +333,99 @@ impl RevisionGraph {
         Ok(Plan { direction, steps })
     }
 
-    fn row_indexes(&self, heads: &[RevisionId]) -> Vec<usize> {
-        heads
-            .iter()
-            .filter_map(|h| self.index.get(h.as_str()).copied())
-            .collect()
+    /// [`VersionUpdate::apply`] on rows held as indexes: the same checks,
+    /// the same order of rows.
+    fn apply_rows(&self, change: &RowChange, rows: &mut Vec<usize>) -> Result<(), PlanError> {
+        let insert = |rows: &mut Vec<usize>, i: usize| {
+            if rows.contains(&i) {
+                return Err(PlanError::DuplicateRow {
+                    id: self.revisions[i].id.clone(),
+                });
+            }
+            rows.push(i);
+            Ok(())
+        };
+        let delete = |rows: &mut Vec<usize>, i: usize| {
+            let at = rows
+                .iter()
+                .position(|&h| h == i)
+                .ok_or_else(|| PlanError::MissingRow {
+                    id: self.revisions[i].id.clone(),
+                })?;
+            rows.remove(at);
+            Ok(())
+        };
+        let update = |rows: &mut Vec<usize>, from: usize, to: usize| {
+            if rows.contains(&to) {
+                return Err(PlanError::DuplicateRow {
+                    id: self.revisions[to].id.clone(),
+                });
+            }
+            let at = rows
+                .iter()
+                .position(|&h| h == from)
+                .ok_or_else(|| PlanError::MissingRow {
+                    id: self.revisions[from].id.clone(),
+                })?;
+            rows[at] = to;
+            Ok(())
+        };
+        match change {
+            RowChange::Insert(i) => insert(rows, *i),
+            RowChange::Delete(i) => delete(rows, *i),
+            RowChange::Update { from, to } => update(rows, *from, *to),
+            RowChange::Merge {
+                delete: gone,
+                from,
+                to,
+            } => {
+                for &i in gone {
+                    delete(rows, i)?;
+                }
+                update(rows, *from, *to)
+            }
+            RowChange::Unmerge {
+                from,
+                to,
+                insert: new,
+            } => {
+                for &i in new {
+                    insert(rows, i)?;
+                }
+                update(rows, *from, *to)
+            }
+        }
+    }
+
+    fn version_update(&self, change: RowChange) -> VersionUpdate {
+        let id = |i: usize| self.revisions[i].id.clone();
+        let ids = |v: Vec<usize>| v.into_iter().map(id).collect();
+        match change {
+            RowChange::Insert(i) => VersionUpdate::Insert(id(i)),
+            RowChange::Delete(i) => VersionUpdate::Delete(id(i)),
+            RowChange::Update { from, to } => VersionUpdate::Update {
+                from: id(from),
+                to: id(to),
+            },
+            RowChange::Merge { delete, from, to } => VersionUpdate::Merge {
+                delete: ids(delete),
+                from: id(from),
+                to: id(to),
+            },
+            RowChange::Unmerge { from, to, insert } => VersionUpdate::Unmerge {
+                from: id(from),
+                to: id(to),
+                insert: ids(insert),
+            },
+        }
     }
 
     /// `RevisionStep` going up: create a branch, merge branches, or update.
-    fn upgrade_update(&self, r: usize, heads: &[RevisionId]) -> Result<VersionUpdate, PlanError> {
-        let rows = self.row_indexes(heads);
+    fn upgrade_update(&self, r: usize, rows: &[usize]) -> Result<RowChange, PlanError> {
         let down = &self.nodes[r].norm_down;
         let present: Vec<usize> = down.iter().copied().filter(|d| rows.contains(d)).collect();
-        let me = self.revisions[r].id.clone();
         if present.is_empty() {
-            return Ok(VersionUpdate::Insert(me));
+            return Ok(RowChange::Insert(r));
         }
         if down.len() > 1 && present.len() > 1 {
             let others: Vec<usize> = rows.iter().copied().filter(|h| !down.contains(h)).collect();
@@ -345,46 +440,38 @@ impl RevisionGraph {
             };
             from.retain(|d| rows.contains(d));
             let Some(last) = from.pop() else {
-                return Ok(VersionUpdate::Insert(me));
+                return Ok(RowChange::Insert(r));
             };
-            return Ok(VersionUpdate::Merge {
-                delete: from
-                    .into_iter()
-                    .map(|d| self.revisions[d].id.clone())
-                    .collect(),
-                from: self.revisions[last].id.clone(),
-                to: me,
+            return Ok(RowChange::Merge {
+                delete: from,
+                from: last,
+                to: r,
             });
         }
-        let from = self.single_row(r, down, &present, heads)?;
-        Ok(VersionUpdate::Update { from, to: me })
+        let from = self.single_row(r, down, &present, rows)?;
+        Ok(RowChange::Update { from, to: r })
     }
 
     /// `RevisionStep` going down: delete a branch, unmerge, or update.
-    fn downgrade_update(&self, r: usize, heads: &[RevisionId]) -> Result<VersionUpdate, PlanError> {
-        let rows = self.row_indexes(heads);
+    fn downgrade_update(&self, r: usize, rows: &[usize]) -> Result<RowChange, PlanError> {
         let down = &self.nodes[r].norm_down;
-        let me = self.revisions[r].id.clone();
         if rows.contains(&r) {
-            let mut to = self.unmerge_targets(r, &rows);
+            let mut to = self.unmerge_targets(r, rows);
             if down.is_empty() || to.is_empty() {
-                return Ok(VersionUpdate::Delete(me));
+                return Ok(RowChange::Delete(r));
             }
             if down.len() > 1 {
                 let last = to.pop().unwrap_or(r);
-                return Ok(VersionUpdate::Unmerge {
-                    from: me,
-                    to: self.revisions[last].id.clone(),
-                    insert: to
-                        .into_iter()
-                        .map(|t| self.revisions[t].id.clone())
-                        .collect(),
+                return Ok(RowChange::Unmerge {
+                    from: r,
+                    to: last,
+                    insert: to,
                 });
             }
         }
         let present: Vec<usize> = down.iter().copied().filter(|d| rows.contains(d)).collect();
-        let to = self.single_row(r, down, &present, heads)?;
-        Ok(VersionUpdate::Update { from: me, to })
+        let to = self.single_row(r, down, &present, rows)?;
+        Ok(RowChange::Update { from: r, to })
     }
 
     /// The one parent row a plain update moves from or to.
@@ -393,13 +480,13 @@ impl RevisionGraph {
         r: usize,
         down: &[usize],
         present: &[usize],
-        heads: &[RevisionId],
-    ) -> Result<RevisionId, PlanError> {
+        rows: &[usize],
+    ) -> Result<usize, PlanError> {
         match (down, present) {
-            ([one], _) | (_, [one]) => Ok(self.revisions[*one].id.clone()),
+            ([one], _) | (_, [one]) => Ok(*one),
             _ => Err(PlanError::AmbiguousUpdate {
                 id: self.revisions[r].id.clone(),
-                rows: IdList(heads.to_vec()),
+                rows: self.id_list(rows.iter().copied()),
             }),
         }
     }

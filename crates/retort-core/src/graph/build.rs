@@ -3,11 +3,12 @@
 //! fine).
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::sync::OnceLock;
 
+use super::RevisionGraph;
+use super::bitset::Bitset;
 use super::error::{FilePath, GraphError, IdList};
-use super::{Node, RevisionGraph};
+use super::nodes::{Adjacency, IdIndex, Nodes};
 use crate::revision::{Revision, RevisionId};
 
 impl RevisionGraph {
@@ -19,20 +20,13 @@ impl RevisionGraph {
     /// twice or equal to a revision id.
     pub fn new(revisions: Vec<Revision>) -> Result<Self, GraphError> {
         let n = revisions.len();
-        let mut index: HashMap<Box<str>, usize> = HashMap::with_capacity(n);
-        for (i, rev) in revisions.iter().enumerate() {
-            match index.entry(rev.id.as_str().into()) {
-                Entry::Occupied(e) => {
-                    return Err(GraphError::DuplicateId {
-                        id: rev.id.clone(),
-                        first: FilePath::of(&revisions[*e.get()].path),
-                        second: FilePath::of(&rev.path),
-                    });
-                }
-                Entry::Vacant(e) => {
-                    e.insert(i);
-                }
-            }
+        let built = IdIndex::build(&revisions);
+        // Report problems in file order, as one pass would find them.
+        let checked = match built {
+            Err((_, second)) => second,
+            Ok(_) => n,
+        };
+        for rev in &revisions[..checked] {
             if rev.down_revisions.contains(&rev.id) {
                 return Err(GraphError::SelfLoop {
                     id: rev.id.clone(),
@@ -46,75 +40,101 @@ impl RevisionGraph {
                 });
             }
         }
+        let index = built.map_err(|(first, second)| GraphError::DuplicateId {
+            id: revisions[second].id.clone(),
+            first: FilePath::of(&revisions[first].path),
+            second: FilePath::of(&revisions[second].path),
+        })?;
 
         let (label_owner, label_names) = declare_labels(&revisions, &index)?;
 
-        let mut nodes = vec![Node::default(); n];
-        for (i, rev) in revisions.iter().enumerate() {
+        let mut error: Option<GraphError> = None;
+        let parents = Adjacency::build(n, |i, out| {
+            let rev = &revisions[i];
+            let start = out.len();
             for parent in &rev.down_revisions {
-                let Some(&p) = index.get(parent.as_str()) else {
-                    return Err(GraphError::MissingParent {
-                        id: rev.id.clone(),
-                        parent: parent.clone(),
-                        path: FilePath::of(&rev.path),
-                    });
-                };
-                if !nodes[i].parents.contains(&p) {
-                    nodes[i].parents.push(p);
+                match index.get(&revisions, parent) {
+                    Some(p) if !out[start..].contains(&p) => out.push(p),
+                    Some(_) => {}
+                    None if error.is_none() => {
+                        error = Some(GraphError::MissingParent {
+                            id: rev.id.clone(),
+                            parent: parent.clone(),
+                            path: FilePath::of(&rev.path),
+                        });
+                    }
+                    None => {}
                 }
             }
+        });
+        if let Some(e) = error {
+            return Err(e);
         }
         let mut sorted_ids: Option<Vec<(&str, usize)>> = None;
-        for (i, rev) in revisions.iter().enumerate() {
+        let mut error: Option<GraphError> = None;
+        let deps = Adjacency::build(n, |i, out| {
+            let rev = &revisions[i];
+            let start = out.len();
             for dep in &rev.depends_on {
-                let d = resolve_dependency(
-                    rev,
-                    dep,
-                    &index,
-                    &label_owner,
-                    &revisions,
-                    &mut sorted_ids,
-                )?;
-                if d == i {
-                    return Err(GraphError::DependencySelfLoop {
-                        id: rev.id.clone(),
-                        path: FilePath::of(&rev.path),
-                    });
+                if error.is_some() {
+                    return;
                 }
-                if !nodes[i].deps.contains(&d) {
-                    nodes[i].deps.push(d);
+                let resolved =
+                    resolve_dependency(rev, dep, &index, &label_owner, &revisions, &mut sorted_ids);
+                match resolved {
+                    Ok(d) if d == i => {
+                        error = Some(GraphError::DependencySelfLoop {
+                            id: rev.id.clone(),
+                            path: FilePath::of(&rev.path),
+                        });
+                    }
+                    Ok(d) if !out[start..].contains(&d) => out.push(d),
+                    Ok(_) => {}
+                    Err(e) => error = Some(e),
                 }
             }
+        });
+        if let Some(e) = error {
+            return Err(e);
         }
-        for i in 0..n {
-            for k in 0..nodes[i].parents.len() {
-                let p = nodes[i].parents[k];
-                nodes[p].children.push(i);
-                nodes[p].all_children.push(i);
+        let children = Adjacency::invert(n, |i| parents.of(i));
+
+        let order = topological_order(n, |i| parents.of(i), |i| children.of(i)).map_err(|ids| {
+            GraphError::Cycle {
+                ids: sorted_ids_of(&revisions, ids),
             }
-            for k in 0..nodes[i].deps.len() {
-                let d = nodes[i].deps[k];
-                if !nodes[i].parents.contains(&d) {
-                    nodes[d].all_children.push(i);
+        })?;
+        let mut nodes = Nodes {
+            parents,
+            children,
+            ..Nodes::default()
+        };
+        if !deps.is_empty() {
+            // Parents, then the dependencies that are not parents.
+            let down_all = Adjacency::build(n, |i, out| {
+                let ps = nodes.parents.of(i);
+                out.extend_from_slice(ps);
+                out.extend(deps.of(i).iter().filter(|d| !ps.contains(d)));
+            });
+            let all_children = Adjacency::invert(n, |i| down_all.of(i));
+            topological_order(n, |i| down_all.of(i), |i| all_children.of(i)).map_err(|ids| {
+                GraphError::DependencyCycle {
+                    ids: sorted_ids_of(&revisions, ids),
                 }
-            }
+            })?;
+            let (norm_down, has_norm_deps) = normalize_dependencies(n, &nodes.parents, &deps);
+            nodes.deps = deps;
+            nodes.all_children = Some(all_children);
+            nodes.norm_down = Some(norm_down);
+            nodes.has_norm_deps = Some(has_norm_deps);
         }
-
-        let order = topological_order(&nodes, false).map_err(|ids| GraphError::Cycle {
-            ids: sorted_ids_of(&revisions, ids),
-        })?;
-        topological_order(&nodes, true).map_err(|ids| GraphError::DependencyCycle {
-            ids: sorted_ids_of(&revisions, ids),
-        })?;
-
-        normalize_dependencies(&mut nodes);
         super::labels::propagate(&mut nodes, &revisions, &label_owner, &label_names, &order);
 
-        let heads = (0..n).filter(|&i| nodes[i].children.is_empty()).collect();
+        let heads = (0..n).filter(|&i| nodes.children(i).is_empty()).collect();
         let real_heads = (0..n)
-            .filter(|&i| nodes[i].all_children.is_empty())
+            .filter(|&i| nodes.all_children(i).is_empty())
             .collect();
-        let bases = (0..n).filter(|&i| nodes[i].parents.is_empty()).collect();
+        let bases = (0..n).filter(|&i| nodes.parents(i).is_empty()).collect();
         Ok(RevisionGraph {
             revisions,
             nodes,
@@ -133,15 +153,12 @@ type Labels = (HashMap<Box<str>, usize>, Vec<Box<str>>);
 
 /// Maps each declared label to its revision, refusing duplicates and labels
 /// that are revision ids (Alembic's `_map_branch_labels`).
-fn declare_labels(
-    revisions: &[Revision],
-    index: &HashMap<Box<str>, usize>,
-) -> Result<Labels, GraphError> {
+fn declare_labels(revisions: &[Revision], index: &IdIndex) -> Result<Labels, GraphError> {
     let mut owner: HashMap<Box<str>, usize> = HashMap::new();
     let mut names = Vec::new();
     for (i, rev) in revisions.iter().enumerate() {
         for label in &rev.branch_labels {
-            if index.contains_key(label.as_str()) {
+            if index.get(revisions, label).is_some() {
                 return Err(GraphError::LabelIsRevisionId {
                     label: label.clone(),
                     id: rev.id.clone(),
@@ -173,12 +190,15 @@ fn declare_labels(
 fn resolve_dependency<'a>(
     rev: &Revision,
     dep: &str,
-    index: &HashMap<Box<str>, usize>,
+    index: &IdIndex,
     labels: &HashMap<Box<str>, usize>,
     revisions: &'a [Revision],
     sorted_ids: &mut Option<Vec<(&'a str, usize)>>,
 ) -> Result<usize, GraphError> {
-    if let Some(&d) = index.get(dep).or_else(|| labels.get(dep)) {
+    if let Some(d) = index
+        .get(revisions, dep)
+        .or_else(|| labels.get(dep).copied())
+    {
         return Ok(d);
     }
     let sorted = sorted_ids.get_or_insert_with(|| {
@@ -212,37 +232,22 @@ fn resolve_dependency<'a>(
     }
 }
 
-/// Kahn's algorithm over `down_revision` links (plus dependencies when
-/// `with_deps`): parents before children. On a cycle, returns the revisions
-/// that lie on a cycle or between cycles (peeled from both ends).
-fn topological_order(nodes: &[Node], with_deps: bool) -> Result<Vec<usize>, Vec<usize>> {
-    let n = nodes.len();
-    let up_count = |i: usize| -> usize {
-        if with_deps {
-            let extra = nodes[i]
-                .deps
-                .iter()
-                .filter(|d| !nodes[i].parents.contains(d))
-                .count();
-            nodes[i].parents.len() + extra
-        } else {
-            nodes[i].parents.len()
-        }
-    };
-    let kids = |i: usize| -> &[usize] {
-        if with_deps {
-            &nodes[i].all_children
-        } else {
-            &nodes[i].children
-        }
-    };
-    let mut pending: Vec<usize> = (0..n).map(up_count).collect();
-    let mut order: Vec<usize> = (0..n).filter(|&i| pending[i] == 0).collect();
+/// Kahn's algorithm over the links `down` (and their inverse `up`):
+/// parents before children. On a cycle, returns the revisions that lie on a
+/// cycle or between cycles (peeled from both ends).
+fn topological_order<'a>(
+    n: usize,
+    down: impl Fn(usize) -> &'a [usize],
+    up: impl Fn(usize) -> &'a [usize],
+) -> Result<Vec<usize>, Vec<usize>> {
+    let mut pending: Vec<usize> = (0..n).map(|i| down(i).len()).collect();
+    let mut order: Vec<usize> = Vec::with_capacity(n);
+    order.extend((0..n).filter(|&i| pending[i] == 0));
     let mut k = 0;
     while k < order.len() {
         let i = order[k];
         k += 1;
-        for &c in kids(i) {
+        for &c in up(i) {
             pending[c] -= 1;
             if pending[c] == 0 {
                 order.push(c);
@@ -258,20 +263,14 @@ fn topological_order(nodes: &[Node], with_deps: bool) -> Result<Vec<usize>, Vec<
         left[i] = *p > 0;
     }
     let mut remaining_kids: Vec<usize> = (0..n)
-        .map(|i| kids(i).iter().filter(|&&c| left[c]).count())
+        .map(|i| up(i).iter().filter(|&&c| left[c]).count())
         .collect();
     let mut stack: Vec<usize> = (0..n)
         .filter(|&i| left[i] && remaining_kids[i] == 0)
         .collect();
     while let Some(i) = stack.pop() {
         left[i] = false;
-        let mut parents: Vec<usize> = nodes[i].parents.clone();
-        if with_deps {
-            parents.extend(nodes[i].deps.iter().copied());
-            parents.sort_unstable();
-            parents.dedup();
-        }
-        for p in parents {
+        for &p in down(i) {
             if left[p] {
                 remaining_kids[p] -= 1;
                 if remaining_kids[p] == 0 {
@@ -290,47 +289,57 @@ fn sorted_ids_of(revisions: &[Revision], idx: Vec<usize>) -> IdList {
 }
 
 /// Alembic's `_normalize_depends_on`: drop a dependency when an ancestor
-/// (through `down_revision`) already depends on it.
-fn normalize_dependencies(nodes: &mut [Node]) {
-    let n = nodes.len();
+/// (through `down_revision`) already depends on it. Returns the parents
+/// followed by the dependencies left, and the revisions some are left for.
+fn normalize_dependencies(n: usize, parents: &Adjacency, deps: &Adjacency) -> (Adjacency, Bitset) {
     let mut dependents = vec![0u32; n];
-    for node in nodes.iter() {
-        for &d in &node.deps {
+    for i in 0..n {
+        for &d in deps.of(i) {
             dependents[d] += 1;
         }
     }
     let mut stamp = vec![0u32; n];
     let mut generation = 0u32;
     let mut stack = Vec::new();
-    for i in 0..n {
-        let mut norm: Vec<usize> = nodes[i].deps.clone();
+    let mut norm: Vec<usize> = Vec::new();
+    let mut has_norm_deps = Bitset::new(n);
+    let norm_down = Adjacency::build(n, |i, out| {
+        let start = out.len();
+        out.extend_from_slice(parents.of(i));
+        if deps.of(i).is_empty() {
+            return;
+        }
+        norm.clear();
+        norm.extend_from_slice(deps.of(i));
         // Only a dependency shared with another revision can be implied by
         // an ancestor; skip the walk otherwise.
         if norm.iter().any(|&d| dependents[d] > 1) {
             generation += 1;
             stack.clear();
-            stack.extend(nodes[i].parents.iter().copied());
+            stack.extend_from_slice(parents.of(i));
             while let Some(a) = stack.pop() {
                 if stamp[a] == generation {
                     continue;
                 }
                 stamp[a] = generation;
-                if !nodes[a].deps.is_empty() {
-                    norm.retain(|d| !nodes[a].deps.contains(d));
+                let implied = deps.of(a);
+                if !implied.is_empty() {
+                    norm.retain(|d| !implied.contains(d));
                     if norm.is_empty() {
                         break;
                     }
                 }
-                stack.extend(nodes[a].parents.iter().copied());
+                stack.extend_from_slice(parents.of(a));
             }
         }
-        let mut down = nodes[i].parents.clone();
-        for d in &norm {
-            if !down.contains(d) {
-                down.push(*d);
+        if !norm.is_empty() {
+            has_norm_deps.insert(i);
+        }
+        for &d in &norm {
+            if !out[start..].contains(&d) {
+                out.push(d);
             }
         }
-        nodes[i].has_norm_deps = !norm.is_empty();
-        nodes[i].norm_down = down;
-    }
+    });
+    (norm_down, has_norm_deps)
 }

@@ -90,7 +90,7 @@ impl RevisionGraph {
                 }
                 let mut tips = active.clone();
                 for a in active.iter() {
-                    for &d in &self.nodes[a].norm_down {
+                    for &d in self.nodes.norm_down(a) {
                         tips.remove(d);
                     }
                 }
@@ -206,7 +206,7 @@ impl RevisionGraph {
             && let Some((branch, _)) = lower_expr.split_once('@')
         {
             let number = self.branch_label_number(branch)?;
-            targets.retain(|&t| number.is_some_and(|k| self.nodes[t].labels.contains(&k)));
+            targets.retain(|&t| number.is_some_and(|k| self.nodes.labels(t).contains(&k)));
         }
         let mut required = self.reach_checked(&targets, Links::WithDeps, false)?;
         let current = relative_from;
@@ -237,7 +237,7 @@ impl RevisionGraph {
             return Ok(None);
         };
         if self.id(rev) == branch {
-            return match self.nodes[rev].labels.as_slice() {
+            return match self.nodes.labels(rev) {
                 [one] => Ok(Some(*one)),
                 _ => Err(ResolveError::Malformed {
                     expr: branch.to_owned(),
@@ -267,7 +267,7 @@ impl RevisionGraph {
         let mut roots: Vec<usize> = match target {
             None => self.bases.clone(),
             Some(t) if opts.inclusive => vec![t],
-            Some(t) => self.nodes[t].children.clone(),
+            Some(t) => self.nodes.children(t).to_vec(),
         };
         if let Some(label) = &label
             && roots.len() > 1

@@ -138,10 +138,8 @@ impl RevisionGraph {
 
     /// An exact id, then a declared branch label.
     pub(crate) fn exact(&self, ident: &str) -> Option<usize> {
-        self.index
-            .get(ident)
-            .or_else(|| self.label_owner.get(ident))
-            .copied()
+        self.lookup(ident)
+            .or_else(|| self.label_owner.get(ident).copied())
     }
 
     pub(crate) fn pos_of(&self, rev: Option<usize>) -> Pos {
@@ -232,7 +230,7 @@ impl RevisionGraph {
         let mut out = Vec::new();
         for &head in &self.real_heads {
             if label.is_some()
-                && !number.is_some_and(|k| self.nodes[head].labels.contains(&(k as u32)))
+                && !number.is_some_and(|k| self.nodes.labels(head).contains(&(k as u32)))
             {
                 continue;
             }
@@ -413,7 +411,7 @@ impl RevisionGraph {
         for _ in 0..steps.unsigned_abs() {
             let next: Vec<Pos> = if steps > 0 {
                 let up = match at {
-                    Pos::Rev(i) => &self.nodes[i].children,
+                    Pos::Rev(i) => self.nodes.children(i),
                     Pos::Unset | Pos::Base => &self.bases,
                 };
                 filter(up, lineage.as_ref())
@@ -424,8 +422,8 @@ impl RevisionGraph {
                 match at {
                     Pos::Base => Vec::new(),
                     Pos::Unset => self.heads.iter().map(|&h| Pos::Rev(h)).collect(),
-                    Pos::Rev(i) if self.nodes[i].parents.is_empty() => vec![Pos::Base],
-                    Pos::Rev(i) => self.nodes[i].parents.iter().map(|&p| Pos::Rev(p)).collect(),
+                    Pos::Rev(i) if self.nodes.parents(i).is_empty() => vec![Pos::Base],
+                    Pos::Rev(i) => self.nodes.parents(i).iter().map(|&p| Pos::Rev(p)).collect(),
                 }
             };
             match next.as_slice() {

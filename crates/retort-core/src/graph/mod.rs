@@ -16,7 +16,8 @@
 //! - `depends_on` entries are resolved to revisions, then *normalized*: a
 //!   dependency already implied by an ancestor's dependency is dropped.
 //!
-//! Files: `build` (validation), `labels` (propagation), `traverse` (ancestor
+//! Files: `nodes` (storage: flat link lists, shared label sets, id index),
+//! `build` (validation), `labels` (propagation), `traverse` (ancestor
 //! sets and Alembic's topological order), `expr` (revision expressions),
 //! `collect` (which revisions a move touches, `history`), `plan` (steps and
 //! version rows), `stamp`.
@@ -27,6 +28,7 @@ mod collect;
 mod error;
 mod expr;
 mod labels;
+mod nodes;
 mod plan;
 mod stamp;
 mod traverse;
@@ -35,6 +37,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::revision::Revision;
+use nodes::{IdIndex, Nodes};
 
 pub use error::{FilePath, GraphError, IdList, PlanError, ResolveError};
 pub use plan::{Direction, Plan, Step, VersionUpdate};
@@ -47,11 +50,11 @@ pub use plan::{Direction, Plan, Step, VersionUpdate};
 #[derive(Debug)]
 pub struct RevisionGraph {
     revisions: Vec<Revision>,
-    nodes: Vec<Node>,
-    index: HashMap<Box<str>, usize>,
+    nodes: Nodes,
+    index: IdIndex,
     /// Declared branch labels: name -> declaring revision.
     label_owner: HashMap<Box<str>, usize>,
-    /// Label names, indexed by the numbers stored in `Node::labels`.
+    /// Label names, indexed by the label numbers of `Nodes::label_sets`.
     label_names: Vec<Box<str>>,
     heads: Vec<usize>,
     real_heads: Vec<usize>,
@@ -59,25 +62,6 @@ pub struct RevisionGraph {
     /// Sorted (key, revision) pairs of ids and labels longer than three
     /// characters, for prefix lookup; built on first use.
     prefixes: OnceLock<Vec<(Box<str>, usize)>>,
-}
-
-/// The resolved links of one revision, as indexes.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Node {
-    /// `down_revision`, in written order.
-    pub(crate) parents: Vec<usize>,
-    /// `depends_on`, resolved, in written order, without duplicates.
-    pub(crate) deps: Vec<usize>,
-    /// `parents` then the dependencies not implied by an ancestor's.
-    pub(crate) norm_down: Vec<usize>,
-    /// True when some dependency survived normalization.
-    pub(crate) has_norm_deps: bool,
-    /// Revisions naming this one in `down_revision`.
-    pub(crate) children: Vec<usize>,
-    /// Revisions naming this one in `down_revision` or `depends_on`.
-    pub(crate) all_children: Vec<usize>,
-    /// Effective branch labels (indexes into `label_names`), sorted.
-    pub(crate) labels: Vec<u32>,
 }
 
 impl RevisionGraph {
@@ -98,7 +82,7 @@ impl RevisionGraph {
 
     /// The revision with exactly this id.
     pub fn get(&self, id: &str) -> Option<&Revision> {
-        self.index.get(id).map(|&i| &self.revisions[i])
+        self.lookup(id).map(|i| &self.revisions[i])
     }
 
     /// The heads: revisions no other revision names as `down_revision`, in
@@ -124,41 +108,40 @@ impl RevisionGraph {
     pub fn branch_points(&self) -> Vec<&Revision> {
         let all = self.walk_all();
         all.into_iter()
-            .filter(|&i| self.nodes[i].children.len() > 1)
+            .filter(|&i| self.nodes.children(i).len() > 1)
             .map(|i| &self.revisions[i])
             .collect()
     }
 
     /// The revisions naming `id` as a `down_revision`, in input order.
     pub fn children(&self, id: &str) -> Vec<&Revision> {
-        match self.index.get(id) {
-            Some(&i) => self.revs(&self.nodes[i].children),
+        match self.lookup(id) {
+            Some(i) => self.revs(self.nodes.children(i)),
             None => Vec::new(),
         }
     }
 
     /// True when `id` is a head (no revision names it as `down_revision`).
     pub fn is_head(&self, id: &str) -> bool {
-        self.index
-            .get(id)
-            .is_some_and(|&i| self.nodes[i].children.is_empty())
+        self.lookup(id)
+            .is_some_and(|i| self.nodes.children(i).is_empty())
     }
 
     /// True when several revisions name `id` as their `down_revision`.
     pub fn is_branch_point(&self, id: &str) -> bool {
-        self.index
-            .get(id)
-            .is_some_and(|&i| self.nodes[i].children.len() > 1)
+        self.lookup(id)
+            .is_some_and(|i| self.nodes.children(i).len() > 1)
     }
 
     /// The effective branch labels of `id`: its own and those it inherits
     /// along its branch, sorted by name.
     pub fn branch_labels(&self, id: &str) -> Vec<&str> {
-        let Some(&i) = self.index.get(id) else {
+        let Some(i) = self.lookup(id) else {
             return Vec::new();
         };
-        let mut labels: Vec<&str> = self.nodes[i]
-            .labels
+        let mut labels: Vec<&str> = self
+            .nodes
+            .labels(i)
             .iter()
             .map(|&l| &*self.label_names[l as usize])
             .collect();
@@ -168,14 +151,19 @@ impl RevisionGraph {
 
     /// The revisions `id` depends on (`depends_on`, resolved), as written.
     pub fn dependencies(&self, id: &str) -> Vec<&Revision> {
-        match self.index.get(id) {
-            Some(&i) => self.revs(&self.nodes[i].deps),
+        match self.lookup(id) {
+            Some(i) => self.revs(self.nodes.deps(i)),
             None => Vec::new(),
         }
     }
 
     fn revs(&self, idx: &[usize]) -> Vec<&Revision> {
         idx.iter().map(|&i| &self.revisions[i]).collect()
+    }
+
+    /// The index of the revision with exactly this id.
+    pub(crate) fn lookup(&self, id: &str) -> Option<usize> {
+        self.index.get(&self.revisions, id)
     }
 
     pub(crate) fn id(&self, i: usize) -> &str {

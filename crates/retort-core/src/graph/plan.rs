@@ -289,9 +289,8 @@ impl RevisionGraph {
     pub(crate) fn current_indexes(&self, current: &[RevisionId]) -> Result<Vec<usize>, PlanError> {
         let mut out: Vec<usize> = Vec::with_capacity(current.len());
         for id in current {
-            let i = *self
-                .index
-                .get(id.as_str())
+            let i = self
+                .lookup(id.as_str())
                 .ok_or_else(|| PlanError::UnknownCurrent { id: id.clone() })?;
             if !out.contains(&i) {
                 out.push(i);
@@ -422,7 +421,7 @@ impl RevisionGraph {
 
     /// `RevisionStep` going up: create a branch, merge branches, or update.
     fn upgrade_update(&self, r: usize, rows: &[usize]) -> Result<RowChange, PlanError> {
-        let down = &self.nodes[r].norm_down;
+        let down = self.nodes.norm_down(r);
         let present: Vec<usize> = down.iter().copied().filter(|d| rows.contains(d)).collect();
         if present.is_empty() {
             return Ok(RowChange::Insert(r));
@@ -430,7 +429,7 @@ impl RevisionGraph {
         if down.len() > 1 && present.len() > 1 {
             let others: Vec<usize> = rows.iter().copied().filter(|h| !down.contains(h)).collect();
             let mut from: Vec<usize> = if others.is_empty() {
-                down.clone()
+                down.to_vec()
             } else {
                 let implied = self.ancestors(&others, Links::WithDeps);
                 down.iter()
@@ -454,7 +453,7 @@ impl RevisionGraph {
 
     /// `RevisionStep` going down: delete a branch, unmerge, or update.
     fn downgrade_update(&self, r: usize, rows: &[usize]) -> Result<RowChange, PlanError> {
-        let down = &self.nodes[r].norm_down;
+        let down = self.nodes.norm_down(r);
         if rows.contains(&r) {
             let mut to = self.unmerge_targets(r, rows);
             if down.is_empty() || to.is_empty() {
@@ -494,7 +493,7 @@ impl RevisionGraph {
     /// The parents of `r` that must get rows when `r` is downgraded: those
     /// not implied by another row (Alembic's `_unmerge_to_revisions`).
     fn unmerge_targets(&self, r: usize, rows: &[usize]) -> Vec<usize> {
-        let down = &self.nodes[r].norm_down;
+        let down = self.nodes.norm_down(r);
         let others: Vec<usize> = rows.iter().copied().filter(|&h| h != r).collect();
         if !others.is_empty() {
             let implied = self.ancestors(&others, Links::WithDeps);

@@ -19,15 +19,15 @@ pub(crate) enum Links {
 impl RevisionGraph {
     fn down_links(&self, i: usize, links: Links) -> &[usize] {
         match links {
-            Links::Versioned => &self.nodes[i].parents,
-            Links::WithDeps => &self.nodes[i].norm_down,
+            Links::Versioned => self.nodes.parents(i),
+            Links::WithDeps => self.nodes.norm_down(i),
         }
     }
 
     fn up_links(&self, i: usize, links: Links) -> &[usize] {
         match links {
-            Links::Versioned => &self.nodes[i].children,
-            Links::WithDeps => &self.nodes[i].all_children,
+            Links::Versioned => self.nodes.children(i),
+            Links::WithDeps => self.nodes.all_children(i),
         }
     }
 
@@ -147,8 +147,8 @@ impl RevisionGraph {
         while let Some(i) = stack.pop() {
             if live.insert(i) {
                 stack.extend(
-                    self.nodes[i]
-                        .norm_down
+                    self.nodes
+                        .norm_down(i)
                         .iter()
                         .copied()
                         .filter(|&d| todo.contains(d)),
@@ -185,7 +185,7 @@ impl RevisionGraph {
                 stack.clear();
                 stack.push(candidate);
                 while let Some(i) = stack.pop() {
-                    for &c in &self.nodes[i].all_children {
+                    for &c in self.nodes.all_children(i) {
                         if live.contains(c) && seen[c] != generation {
                             seen[c] = generation;
                             stack.push(c);
@@ -209,8 +209,8 @@ impl RevisionGraph {
 
             to_add.clear();
             to_add.extend(
-                self.nodes[candidate]
-                    .norm_down
+                self.nodes
+                    .norm_down(candidate)
                     .iter()
                     .copied()
                     .filter(|&r| todo.contains(r) && !in_current.contains(r)),
@@ -238,14 +238,14 @@ impl RevisionGraph {
     }
 
     /// Calls `f` once for each revision `i` is a child of (its parents and
-    /// its dependencies): the inverse of `Node::all_children`.
+    /// its dependencies): the inverse of `Nodes::all_children`.
     fn for_each_down(&self, i: usize, mut f: impl FnMut(usize)) {
-        let node = &self.nodes[i];
-        for &p in &node.parents {
+        let parents = self.nodes.parents(i);
+        for &p in parents {
             f(p);
         }
-        for &d in &node.deps {
-            if !node.parents.contains(&d) {
+        for &d in self.nodes.deps(i) {
+            if !parents.contains(&d) {
                 f(d);
             }
         }
@@ -299,9 +299,10 @@ impl RevisionGraph {
             if todo.remove(candidate) {
                 output.push(candidate);
             }
-            let node = &self.nodes[candidate];
-            let to_add: Vec<usize> = node
-                .norm_down
+            let parents = self.nodes.parents(candidate);
+            let to_add: Vec<usize> = self
+                .nodes
+                .norm_down(candidate)
                 .iter()
                 .copied()
                 .filter(|&r| todo.contains(r) && !current.contains(&r))
@@ -310,7 +311,7 @@ impl RevisionGraph {
                 current.remove(idx);
                 ancestors.remove(idx);
                 idx = idx.saturating_sub(1);
-            } else if !node.has_norm_deps && node.parents.len() == 1 {
+            } else if !self.nodes.has_norm_deps(candidate) && parents.len() == 1 {
                 current[idx] = to_add[0];
                 ancestors[idx].remove(candidate);
             } else {

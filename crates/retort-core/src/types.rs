@@ -90,6 +90,14 @@ impl ColumnType {
                 trimmed[..open].trim(),
                 Some(&trimmed[open + 1..trimmed.len() - 1]),
             ),
+            Some(open)
+                if matches!(
+                    trimmed[..open].trim().to_ascii_lowercase().as_str(),
+                    "varchar" | "numeric" | "enum"
+                ) =>
+            {
+                return Err(err("the parenthesis is not closed"));
+            }
             _ => (trimmed, None),
         };
         let lower = name.to_ascii_lowercase();
@@ -342,7 +350,8 @@ mod tests {
             ("integer(4)", "no arguments"),
             ("enum()", "at least one value"),
             ("enum", "list the values"),
-            ("enum('a", "not closed"),
+            ("enum('a", "parenthesis is not closed"),
+            ("enum('a)", "quote is not closed"),
             ("enum('a', b)", "quoted"),
             ("", "empty"),
         ] {

@@ -4,8 +4,8 @@
 //!
 //! 1. `CREATE TABLE "_retort_tmp_<t>"` with the new definition;
 //! 2. `INSERT INTO "_retort_tmp_<t>" (...) SELECT ... FROM "<t>"`, mapping
-//!    renamed, added and dropped columns (with a `CAST` where the type
-//!    changes);
+//!    renamed, added and dropped columns (a changed type converts on
+//!    insert);
 //! 3. `DROP TABLE "<t>"`;
 //! 4. `ALTER TABLE "_retort_tmp_<t>" RENAME TO "<t>"`;
 //! 5. the indexes (and separate comments) again.
@@ -47,6 +47,9 @@ pub fn render_batch<D: Dialect + ?Sized>(
     ops: &[Operation],
     recreate: Recreate,
 ) -> Result<BatchStatements, DialectError> {
+    // Check every nested operation against the table, even when they are
+    // done in place: a typo in a column name fails here, not halfway.
+    apply_to_table(current, ops)?;
     if recreate != Recreate::Always {
         match in_place(d, ops) {
             Ok(statements) => {
@@ -59,7 +62,7 @@ pub fn render_batch<D: Dialect + ?Sized>(
             Err(e @ DialectError::NeedsBatch { .. }) if recreate == Recreate::Never => {
                 return Err(DialectError::RecreateNever {
                     table: current.name.to_string(),
-                    reason: e.to_string(),
+                    reason: in_place_reason(&e),
                 });
             }
             Err(DialectError::NeedsBatch { .. }) => {}
@@ -91,13 +94,8 @@ pub(crate) fn render_without_definition<D: Dialect + ?Sized>(
         return Err(needs_table("recreate = \"always\"".into()));
     }
     match in_place(d, ops) {
-        Err(DialectError::NeedsBatch {
-            dialect,
-            what,
-            operation,
-            ..
-        }) => {
-            let reason = format!("{dialect} cannot {what} in place ({operation})");
+        Err(e @ DialectError::NeedsBatch { .. }) => {
+            let reason = in_place_reason(&e);
             if recreate == Recreate::Never {
                 Err(DialectError::RecreateNever {
                     table: table.to_string(),
@@ -108,6 +106,19 @@ pub(crate) fn render_without_definition<D: Dialect + ?Sized>(
             }
         }
         other => other,
+    }
+}
+
+/// `sqlite cannot X in place (op)`, from a `NeedsBatch` error.
+fn in_place_reason(e: &DialectError) -> String {
+    match e {
+        DialectError::NeedsBatch {
+            dialect,
+            operation,
+            what,
+            ..
+        } => format!("{dialect} cannot {what} in place ({operation})"),
+        other => other.to_string(),
     }
 }
 
@@ -124,7 +135,7 @@ fn in_place<D: Dialect + ?Sized>(d: &D, ops: &[Operation]) -> Result<Vec<Stateme
                 d,
                 op,
                 table,
-                "drop a column in a batch",
+                "drop a column safely",
             ));
         }
         out.extend(d.render(op)?);
@@ -155,16 +166,11 @@ fn move_and_copy<D: Dialect + ?Sized>(
     for (column, source) in new.columns.iter().zip(&sources) {
         match source {
             ColumnSource::Copied(old_name) => {
+                // No CAST on a type change: the insert converts the value
+                // the way the column's type does (SQLite's affinity keeps
+                // text that is not a number, where CAST would make it 0).
                 into.push(d.quote_identifier(&column.name));
-                let old = d.quote_identifier(old_name);
-                let same_type = current
-                    .find_column(old_name)
-                    .is_some_and(|c| c.ty == column.ty);
-                select.push(if same_type {
-                    old
-                } else {
-                    format!("CAST({old} AS {})", d.render_type(&column.ty)?)
-                });
+                select.push(d.quote_identifier(old_name));
             }
             ColumnSource::Added if column.needs_value() => {
                 return Err(copy_error(format!(

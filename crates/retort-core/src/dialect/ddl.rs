@@ -460,7 +460,7 @@ pub(crate) fn drop_constraint<D: Dialect + ?Sized>(
             d,
             op,
             table,
-            &format!("drop a {kind} constraint"),
+            &format!("drop a {}", kind.describe()),
         ));
     }
     Ok(vec![Statement::new(format!(

@@ -197,7 +197,7 @@ fn apply_one(
                 }
             };
             if !found {
-                return Err(no_object(&format!("{kind} constraint"), name));
+                return Err(no_object(kind.describe(), name));
             }
         }
         Operation::CreateTableComment { comment, .. } => table.comment = Some(comment.clone()),

@@ -93,6 +93,16 @@ impl ConstraintKind {
         }
     }
 
+    /// The kind in words, for messages (`foreign key`, `primary key`).
+    pub fn describe(self) -> &'static str {
+        match self {
+            ConstraintKind::Unique => "unique constraint",
+            ConstraintKind::ForeignKey => "foreign key",
+            ConstraintKind::Check => "check constraint",
+            ConstraintKind::Primary => "primary key",
+        }
+    }
+
     /// The kind written as `text` in a revision file.
     pub fn parse(text: &str) -> Option<ConstraintKind> {
         ConstraintKind::ALL.into_iter().find(|k| k.as_str() == text)

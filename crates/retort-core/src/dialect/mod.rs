@@ -14,6 +14,7 @@
 //! whose move-and-copy lives in [`batch`]).
 
 pub mod batch;
+mod data;
 mod ddl;
 mod error;
 pub mod mysql;
@@ -188,12 +189,12 @@ pub trait Dialect {
     /// Renders `add_enum_value` (`ALTER TYPE ... ADD VALUE` where enum types
     /// exist, nothing elsewhere).
     fn add_enum_value(&self, op: &Operation) -> Result<Vec<Statement>, DialectError> {
-        ddl::add_enum_value(self, op)
+        data::add_enum_value(self, op)
     }
 
     /// A `bulk_insert` value.
     fn render_literal(&self, value: &Literal) -> String {
-        ddl::literal(self, value)
+        data::literal(self, value)
     }
 }
 

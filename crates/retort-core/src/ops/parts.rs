@@ -114,9 +114,38 @@ pub(crate) fn foreign_key(f: &mut Fields<'_>, name_required: bool) -> Result<For
             name: referent,
         },
         referent_columns,
-        on_delete: f.opt_str("on_delete")?,
-        on_update: f.opt_str("on_update")?,
+        on_delete: referential_action(f, "on_delete")?,
+        on_update: referential_action(f, "on_update")?,
     })
+}
+
+/// The actions SQL allows after `ON DELETE` / `ON UPDATE`.
+const REFERENTIAL_ACTIONS: &[&str] = &[
+    "CASCADE",
+    "SET NULL",
+    "SET DEFAULT",
+    "RESTRICT",
+    "NO ACTION",
+];
+
+/// `on_delete` / `on_update`: one of [`REFERENTIAL_ACTIONS`], any case,
+/// kept as written (it is rendered verbatim, so anything else is refused).
+fn referential_action(f: &mut Fields<'_>, key: &'static str) -> Result<Option<String>> {
+    let action = f.opt_str(key)?;
+    if let Some(a) = &action {
+        let upper = a
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_ascii_uppercase();
+        if !REFERENTIAL_ACTIONS.contains(&upper.as_str()) {
+            return Err(f.invalid(
+                key,
+                format!("{a:?} is not one of {}", REFERENTIAL_ACTIONS.join(", ")),
+            ));
+        }
+    }
+    Ok(action)
 }
 
 /// `name`, `columns`, `unique`, `where`. For `drop_index` the columns are

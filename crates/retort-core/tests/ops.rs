@@ -195,6 +195,8 @@ const INVALID: &[&str] = &[
     r#"{ op = "batch_alter_table", table = "user", ops = [{ op = "drop_column", table = "post", column = "a" }] }"#,
     r#"{ op = "add_enum_value", name = "mood", value = "x", before = "a", after = "b" }"#,
     r#"{ op = "create_enum", name = "mood", values = [] }"#,
+    r#"{ op = "create_foreign_key", table = "post", name = "fk", columns = ["a"], referent_table = "user", referent_columns = ["id"], on_delete = "CASCADE; DROP TABLE x" }"#,
+    r#"{ op = "create_index", table = "user", name = "ix", colums = ["a"] }"#,
 ];
 
 #[test]

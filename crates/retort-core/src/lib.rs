@@ -9,6 +9,11 @@
 //! - [`Config`]: the project's `retort.toml` ([`config`]).
 //! - [`ScriptDirectory`]: a migrations folder: its configuration, its
 //!   revision files and the graph they form ([`script`]).
+//! - [`Operation`]: one schema change (Alembic's `op.*`), read from and
+//!   written to revision files, with its reverse ([`ops`]); it works on the
+//!   [`schema`] model (tables, columns, keys) and its [`types`].
+//! - [`Dialect`]: how SQLite, PostgreSQL and MySQL render operations to
+//!   [`Statement`]s, with SQLite's batch move-and-copy ([`dialect`]).
 //!
 //! The data path of a read-only command such as `retort heads`: `Config::load`
 //! -> `ScriptDirectory::load` (reads every revision file in parallel, parsing
@@ -17,13 +22,19 @@
 #![deny(missing_docs)]
 
 pub mod config;
+pub mod dialect;
 pub mod graph;
 pub mod location;
+pub mod ops;
 pub mod revision;
+pub mod schema;
 pub mod script;
+pub mod types;
 
 pub use config::Config;
+pub use dialect::{Dialect, DialectError, Statement};
 pub use graph::RevisionGraph;
 pub use location::Location;
+pub use ops::Operation;
 pub use revision::{Operations, Revision, RevisionId};
 pub use script::ScriptDirectory;

@@ -1,0 +1,533 @@
+//! The shared rendering: standard SQL written against the capability
+//! methods of [`Dialect`], never against a dialect's identity. Dialects
+//! override the trait's hook methods for what they spell differently.
+
+use crate::dialect::{CommentStyle, Dialect, DialectError, Statement, batch, data};
+use crate::ops::{AlterColumn, Operation, Setting};
+use crate::schema::{CheckConstraint, Column, ConstraintKind, ForeignKey, Index, Table, TableName};
+
+type Result<T> = std::result::Result<T, DialectError>;
+
+/// `"schema"."name"` or `"name"`.
+pub(crate) fn qualified<D: Dialect + ?Sized>(d: &D, name: &TableName) -> String {
+    match &name.schema {
+        Some(s) => format!(
+            "{}.{}",
+            d.quote_identifier(s),
+            d.quote_identifier(&name.name)
+        ),
+        None => d.quote_identifier(&name.name),
+    }
+}
+
+/// `"a", "b"`.
+pub(crate) fn column_list<D: Dialect + ?Sized>(d: &D, columns: &[String]) -> String {
+    columns
+        .iter()
+        .map(|c| d.quote_identifier(c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The error for something SQLite does only by rebuilding the table.
+pub(crate) fn needs_batch<D: Dialect + ?Sized>(
+    d: &D,
+    op: &Operation,
+    table: &TableName,
+    what: &str,
+) -> DialectError {
+    DialectError::NeedsBatch {
+        dialect: d.name(),
+        operation: op.to_string(),
+        table: table.to_string(),
+        what: what.to_owned(),
+    }
+}
+
+pub(crate) fn render<D: Dialect + ?Sized>(d: &D, op: &Operation) -> Result<Vec<Statement>> {
+    let one = |sql: String| Ok(vec![Statement::new(sql)]);
+    match op {
+        Operation::CreateTable(t) => create_table(d, t),
+        Operation::DropTable { table, .. } => one(format!("DROP TABLE {}", qualified(d, table))),
+        Operation::RenameTable { table, new_name } => one(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            qualified(d, table),
+            d.quote_identifier(new_name)
+        )),
+        Operation::AddColumn { table, column } => add_column(d, op, table, column),
+        Operation::DropColumn { table, column, .. } => one(format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            qualified(d, table),
+            d.quote_identifier(column)
+        )),
+        Operation::AlterColumn(a) => d.alter_column(a),
+        Operation::CreateIndex { table, index } => {
+            create_index(d, op, table, index).map(|s| vec![s])
+        }
+        Operation::DropIndex { table, name, .. } => Ok(vec![d.drop_index(table, name)]),
+        Operation::CreateUniqueConstraint { table, constraint } => add_constraint(
+            d,
+            op,
+            table,
+            "add a unique constraint to an existing table",
+            format!(
+                "{}UNIQUE ({})",
+                constraint_name(d, &constraint.name),
+                column_list(d, &constraint.columns)
+            ),
+        ),
+        Operation::CreateForeignKey { table, foreign_key } => add_constraint(
+            d,
+            op,
+            table,
+            "add a foreign key to an existing table",
+            foreign_key_clause(d, foreign_key),
+        ),
+        Operation::CreateCheckConstraint { table, check } => add_constraint(
+            d,
+            op,
+            table,
+            "add a check constraint to an existing table",
+            check_clause(d, check),
+        ),
+        Operation::CreatePrimaryKey { table, primary_key } => add_constraint(
+            d,
+            op,
+            table,
+            "add a primary key to an existing table",
+            format!(
+                "{}PRIMARY KEY ({})",
+                constraint_name(d, &primary_key.name),
+                column_list(d, &primary_key.columns)
+            ),
+        ),
+        Operation::DropConstraint {
+            table, name, kind, ..
+        } => d.drop_constraint(op, table, name, *kind),
+        Operation::CreateTableComment { table, comment, .. } => {
+            Ok(d.table_comment(table, Some(comment)))
+        }
+        Operation::DropTableComment { table, .. } => Ok(d.table_comment(table, None)),
+        Operation::Execute(e) => Ok(e
+            .sql_for(d.name())
+            .map(Statement::new)
+            .into_iter()
+            .collect()),
+        Operation::BulkInsert { table, rows } => Ok(data::bulk_insert(d, table, rows)),
+        Operation::BatchAlterTable {
+            table,
+            recreate,
+            ops,
+        } => batch::render_without_definition(d, table, *recreate, ops),
+        Operation::CreateEnum { name, values } if d.supports_enum_types() => one(format!(
+            "CREATE TYPE {} AS ENUM ({})",
+            qualified(d, name),
+            values
+                .iter()
+                .map(|v| d.quote_string(v))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        Operation::DropEnum { name, .. } if d.supports_enum_types() => {
+            one(format!("DROP TYPE {}", qualified(d, name)))
+        }
+        // Without named enum types the values live in each column's type
+        // (`enum(...)`), so there is no type to create or drop.
+        Operation::CreateEnum { .. } | Operation::DropEnum { .. } => Ok(vec![]),
+        Operation::AddEnumValue { .. } => d.add_enum_value(op),
+    }
+}
+
+/// `CONSTRAINT "name" ` or nothing.
+pub(crate) fn constraint_name<D: Dialect + ?Sized>(d: &D, name: &Option<String>) -> String {
+    match name {
+        Some(n) => format!("CONSTRAINT {} ", d.quote_identifier(n)),
+        None => String::new(),
+    }
+}
+
+pub(crate) fn foreign_key_clause<D: Dialect + ?Sized>(d: &D, fk: &ForeignKey) -> String {
+    let mut s = format!(
+        "{}FOREIGN KEY ({}) REFERENCES {} ({})",
+        constraint_name(d, &fk.name),
+        column_list(d, &fk.columns),
+        qualified(d, &fk.referent_table),
+        column_list(d, &fk.referent_columns)
+    );
+    if let Some(a) = &fk.on_delete {
+        s.push_str(&format!(" ON DELETE {a}"));
+    }
+    if let Some(a) = &fk.on_update {
+        s.push_str(&format!(" ON UPDATE {a}"));
+    }
+    s
+}
+
+pub(crate) fn check_clause<D: Dialect + ?Sized>(d: &D, check: &CheckConstraint) -> String {
+    format!(
+        "{}CHECK ({})",
+        constraint_name(d, &check.name),
+        check.condition
+    )
+}
+
+/// True when `column` is the table's lone integer primary key and has not
+/// turned auto-increment off (SQLAlchemy's `autoincrement="auto"`).
+pub(crate) fn is_autoincrement(primary_key: &[String], column: &Column) -> bool {
+    column.ty.is_integer()
+        && column.autoincrement != Some(false)
+        && primary_key.len() == 1
+        && primary_key[0] == column.name
+}
+
+/// `"name" TYPE [NOT NULL] [DEFAULT x] [AUTO_INCREMENT] [UNIQUE] [COMMENT '...']`.
+pub(crate) fn column_definition<D: Dialect + ?Sized>(
+    d: &D,
+    column: &Column,
+    autoincrement: bool,
+) -> Result<String> {
+    column_definition_with(d, column, autoincrement, false)
+}
+
+/// [`column_definition`], writing `NULL` for a nullable column when
+/// `explicit_null` (MySQL's `MODIFY` restates it).
+pub(crate) fn column_definition_with<D: Dialect + ?Sized>(
+    d: &D,
+    column: &Column,
+    autoincrement: bool,
+    explicit_null: bool,
+) -> Result<String> {
+    let (ty, suffix) = if autoincrement {
+        d.render_autoincrement(column)?
+    } else {
+        (d.render_type(&column.ty)?, "")
+    };
+    let mut s = format!("{} {ty}", d.quote_identifier(&column.name));
+    if !column.nullable {
+        s.push_str(" NOT NULL");
+    } else if explicit_null {
+        s.push_str(" NULL");
+    }
+    if let Some(default) = &column.server_default {
+        s.push_str(&format!(" DEFAULT {default}"));
+    }
+    s.push_str(suffix);
+    if column.unique {
+        s.push_str(" UNIQUE");
+    }
+    if d.comment_style() == CommentStyle::Inline
+        && let Some(c) = &column.comment
+    {
+        s.push_str(&format!(" COMMENT {}", d.quote_string(c)));
+    }
+    Ok(s)
+}
+
+/// `COMMENT ON COLUMN` where comments are separate statements.
+pub(crate) fn column_comment<D: Dialect + ?Sized>(
+    d: &D,
+    table: &TableName,
+    column: &str,
+    comment: Option<&str>,
+) -> Vec<Statement> {
+    if d.comment_style() != CommentStyle::Separate {
+        return vec![];
+    }
+    vec![Statement::new(format!(
+        "COMMENT ON COLUMN {}.{} IS {}",
+        qualified(d, table),
+        d.quote_identifier(column),
+        comment.map_or("NULL".to_owned(), |c| d.quote_string(c))
+    ))]
+}
+
+pub(crate) fn table_comment<D: Dialect + ?Sized>(
+    d: &D,
+    table: &TableName,
+    comment: Option<&str>,
+) -> Vec<Statement> {
+    let sql = match d.comment_style() {
+        CommentStyle::Ignored => return vec![],
+        CommentStyle::Separate => format!(
+            "COMMENT ON TABLE {} IS {}",
+            qualified(d, table),
+            comment.map_or("NULL".to_owned(), |c| d.quote_string(c))
+        ),
+        CommentStyle::Inline => format!(
+            "ALTER TABLE {} COMMENT {}",
+            qualified(d, table),
+            d.quote_string(comment.unwrap_or_default())
+        ),
+    };
+    vec![Statement::new(sql)]
+}
+
+/// The `CREATE TABLE` statement alone (no indexes, no separate comments).
+pub(crate) fn create_table_statement<D: Dialect + ?Sized>(d: &D, t: &Table) -> Result<Statement> {
+    let pk = t.primary_key_columns();
+    let mut parts = t
+        .columns
+        .iter()
+        .map(|c| column_definition(d, c, is_autoincrement(&pk, c)))
+        .collect::<Result<Vec<_>>>()?;
+    if !pk.is_empty() {
+        let name = t.primary_key.as_ref().and_then(|p| p.name.clone());
+        parts.push(format!(
+            "{}PRIMARY KEY ({})",
+            constraint_name(d, &name),
+            column_list(d, &pk)
+        ));
+    }
+    for u in &t.uniques {
+        parts.push(format!(
+            "{}UNIQUE ({})",
+            constraint_name(d, &u.name),
+            column_list(d, &u.columns)
+        ));
+    }
+    parts.extend(t.foreign_keys.iter().map(|fk| foreign_key_clause(d, fk)));
+    parts.extend(t.checks.iter().map(|c| check_clause(d, c)));
+    let mut sql = format!(
+        "CREATE TABLE {} (\n    {}\n)",
+        qualified(d, &t.name),
+        parts.join(",\n    ")
+    );
+    if d.comment_style() == CommentStyle::Inline
+        && let Some(c) = &t.comment
+    {
+        sql.push_str(&format!(" COMMENT {}", d.quote_string(c)));
+    }
+    Ok(Statement::new(sql))
+}
+
+/// What follows `CREATE TABLE`: separate comments, then the indexes.
+pub(crate) fn create_table_followups<D: Dialect + ?Sized>(
+    d: &D,
+    t: &Table,
+) -> Result<Vec<Statement>> {
+    let mut out = vec![];
+    if d.comment_style() == CommentStyle::Separate {
+        if let Some(c) = &t.comment {
+            out.extend(d.table_comment(&t.name, Some(c)));
+        }
+        for c in &t.columns {
+            if let Some(comment) = &c.comment {
+                out.extend(column_comment(d, &t.name, &c.name, Some(comment)));
+            }
+        }
+    }
+    let op = Operation::CreateTable(Table::new(t.name.clone()));
+    for ix in &t.indexes {
+        out.push(create_index(d, &op, &t.name, ix)?);
+    }
+    Ok(out)
+}
+
+fn create_table<D: Dialect + ?Sized>(d: &D, t: &Table) -> Result<Vec<Statement>> {
+    let mut out = vec![create_table_statement(d, t)?];
+    out.extend(create_table_followups(d, t)?);
+    Ok(out)
+}
+
+/// A server default SQLite's `ADD COLUMN` accepts: a literal, not an
+/// expression such as `CURRENT_TIMESTAMP`.
+fn is_constant_default(sql: &str) -> bool {
+    let s = sql.trim();
+    let upper = s.to_ascii_uppercase();
+    let number = s.trim_start_matches(['-', '+']);
+    (s.len() >= 2 && s.starts_with('\'') && s.ends_with('\''))
+        || matches!(upper.as_str(), "NULL" | "TRUE" | "FALSE")
+        || (!number.is_empty() && number.parse::<f64>().is_ok())
+}
+
+fn add_column<D: Dialect + ?Sized>(
+    d: &D,
+    op: &Operation,
+    table: &TableName,
+    column: &Column,
+) -> Result<Vec<Statement>> {
+    if !d.supports_add_column_constraints() {
+        let what = if column.primary_key {
+            Some("add a PRIMARY KEY column")
+        } else if column.unique {
+            Some("add a UNIQUE column")
+        } else if !column.nullable && column.server_default.is_none() {
+            Some("add a NOT NULL column without a server_default")
+        } else if column
+            .server_default
+            .as_deref()
+            .is_some_and(|s| !is_constant_default(s))
+        {
+            Some("add a column whose server_default is not a constant")
+        } else {
+            None
+        };
+        if let Some(what) = what {
+            return Err(needs_batch(d, op, table, what));
+        }
+    }
+    let pk = if column.primary_key {
+        vec![column.name.clone()]
+    } else {
+        vec![]
+    };
+    let mut def = column_definition(d, column, is_autoincrement(&pk, column))?;
+    if column.primary_key {
+        def.push_str(" PRIMARY KEY");
+    }
+    let mut out = vec![Statement::new(format!(
+        "ALTER TABLE {} ADD COLUMN {def}",
+        qualified(d, table)
+    ))];
+    if let Some(c) = &column.comment {
+        out.extend(column_comment(d, table, &column.name, Some(c)));
+    }
+    Ok(out)
+}
+
+pub(crate) fn create_index<D: Dialect + ?Sized>(
+    d: &D,
+    op: &Operation,
+    table: &TableName,
+    index: &Index,
+) -> Result<Statement> {
+    if index.where_clause.is_some() && !d.supports_partial_indexes() {
+        return Err(DialectError::Unsupported {
+            dialect: d.name(),
+            operation: op.to_string(),
+            reason: format!(
+                "index {:?} has a `where` condition and {} has no partial indexes; leave `where` out for this database",
+                index.name,
+                d.name()
+            ),
+        });
+    }
+    // SQLite qualifies the index (the table is in the same database);
+    // the others qualify the table (the index goes in the table's schema).
+    let (name, on) = if d.qualifies_index_name() {
+        let ix = TableName {
+            schema: table.schema.clone(),
+            name: index.name.clone(),
+        };
+        (qualified(d, &ix), d.quote_identifier(&table.name))
+    } else {
+        (d.quote_identifier(&index.name), qualified(d, table))
+    };
+    let mut sql = format!(
+        "CREATE {}INDEX {name} ON {on} ({})",
+        if index.unique { "UNIQUE " } else { "" },
+        column_list(d, &index.columns)
+    );
+    if let Some(w) = &index.where_clause {
+        sql.push_str(&format!(" WHERE {w}"));
+    }
+    Ok(Statement::new(sql))
+}
+
+pub(crate) fn drop_index<D: Dialect + ?Sized>(d: &D, table: &TableName, name: &str) -> Statement {
+    let ix = TableName {
+        schema: table.schema.clone(),
+        name: name.to_owned(),
+    };
+    Statement::new(format!("DROP INDEX {}", qualified(d, &ix)))
+}
+
+fn add_constraint<D: Dialect + ?Sized>(
+    d: &D,
+    op: &Operation,
+    table: &TableName,
+    what: &str,
+    clause: String,
+) -> Result<Vec<Statement>> {
+    if !d.supports_alter_constraints() {
+        return Err(needs_batch(d, op, table, what));
+    }
+    Ok(vec![Statement::new(format!(
+        "ALTER TABLE {} ADD {clause}",
+        qualified(d, table)
+    ))])
+}
+
+pub(crate) fn drop_constraint<D: Dialect + ?Sized>(
+    d: &D,
+    op: &Operation,
+    table: &TableName,
+    name: &str,
+    kind: ConstraintKind,
+) -> Result<Vec<Statement>> {
+    if !d.supports_alter_constraints() {
+        return Err(needs_batch(
+            d,
+            op,
+            table,
+            &format!("drop a {}", kind.describe()),
+        ));
+    }
+    Ok(vec![Statement::new(format!(
+        "ALTER TABLE {} DROP CONSTRAINT {}",
+        qualified(d, table),
+        d.quote_identifier(name)
+    ))])
+}
+
+/// Standard `ALTER COLUMN` clauses, one statement each, in Alembic's order:
+/// type, nullability, default, comment, then the rename.
+pub(crate) fn alter_column<D: Dialect + ?Sized>(d: &D, a: &AlterColumn) -> Result<Vec<Statement>> {
+    let op = Operation::AlterColumn(a.clone());
+    let changes_column = a.ty.is_some() || a.nullable.is_some() || a.server_default.is_some();
+    if changes_column && !d.supports_alter_column() {
+        return Err(needs_batch(
+            d,
+            &op,
+            &a.table,
+            "change a column's type, nullability or server default",
+        ));
+    }
+    if a.comment.is_some() && d.comment_style() == CommentStyle::Inline {
+        return Err(DialectError::Unsupported {
+            dialect: d.name(),
+            operation: op.to_string(),
+            reason: "inline comments are restated with the whole column".into(),
+        });
+    }
+    let table = qualified(d, &a.table);
+    let column = d.quote_identifier(&a.column);
+    let alter = |clause: String| {
+        Statement::new(format!(
+            "ALTER TABLE {table} ALTER COLUMN {column} {clause}"
+        ))
+    };
+    let mut out = vec![];
+    if let Some(ty) = &a.ty {
+        out.push(alter(format!("TYPE {}", d.render_type(ty)?)));
+    }
+    match a.nullable {
+        Some(false) => out.push(alter("SET NOT NULL".into())),
+        Some(true) => out.push(alter("DROP NOT NULL".into())),
+        None => {}
+    }
+    match &a.server_default {
+        Some(Setting::Set(v)) => out.push(alter(format!("SET DEFAULT {v}"))),
+        Some(Setting::Unset) => out.push(alter("DROP DEFAULT".into())),
+        None => {}
+    }
+    if let Some(c) = &a.comment {
+        out.extend(column_comment(d, &a.table, &a.column, c.value()));
+    }
+    if let Some(new) = &a.new_name {
+        out.push(Statement::new(format!(
+            "ALTER TABLE {table} RENAME COLUMN {column} TO {}",
+            d.quote_identifier(new)
+        )));
+    }
+    Ok(out)
+}
+
+/// `NUMERIC`, `NUMERIC(p)` or `NUMERIC(p, s)` (shared by every dialect).
+pub(crate) fn numeric(precision: Option<u32>, scale: Option<u32>) -> String {
+    match (precision, scale) {
+        (None, _) => "NUMERIC".into(),
+        (Some(p), None) => format!("NUMERIC({p})"),
+        (Some(p), Some(s)) => format!("NUMERIC({p}, {s})"),
+    }
+}

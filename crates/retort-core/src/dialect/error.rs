@@ -1,0 +1,90 @@
+//! What can go wrong turning an operation into SQL.
+
+use crate::ops::ApplyError;
+
+/// An operation a dialect cannot render.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DialectError {
+    /// SQLite cannot do this with `ALTER TABLE`; a batch rebuild can.
+    #[error(
+        "{dialect} cannot {what} ({operation}) with ALTER TABLE; put it in a batch_alter_table on {table}, which rebuilds the table keeping its rows, indexes and constraints"
+    )]
+    NeedsBatch {
+        /// The dialect.
+        dialect: &'static str,
+        /// The operation, e.g. `alter_column on user`.
+        operation: String,
+        /// The table, for the `batch_alter_table` to write.
+        table: String,
+        /// What it cannot do, e.g. `change a column's type`.
+        what: String,
+    },
+    /// The dialect cannot do this at all.
+    #[error("{dialect} cannot render {operation}: {reason}")]
+    Unsupported {
+        /// The dialect.
+        dialect: &'static str,
+        /// The operation.
+        operation: String,
+        /// Why, and what to do instead.
+        reason: String,
+    },
+    /// The operation lacks a fact the dialect needs (MySQL's `MODIFY`
+    /// restates the whole column).
+    #[error("{dialect} needs `{field}` to render {operation}: {reason}")]
+    MissingFact {
+        /// The dialect.
+        dialect: &'static str,
+        /// The operation.
+        operation: String,
+        /// The missing field, e.g. `existing_type`.
+        field: String,
+        /// Why it is needed.
+        reason: String,
+    },
+    /// A type the dialect cannot spell.
+    #[error("{dialect} cannot use type {ty:?}: {reason}")]
+    Type {
+        /// The dialect.
+        dialect: &'static str,
+        /// The type as written.
+        ty: String,
+        /// Why, and what to write instead.
+        reason: String,
+    },
+    /// A `batch_alter_table` that must rebuild the table, rendered without
+    /// the table's current definition (the runner reads it from the
+    /// database and calls `render_batch`).
+    #[error(
+        "{dialect}: batch_alter_table on {table} must rebuild the table ({reason}), which needs its current definition; offline SQL (--sql) cannot read it from the database"
+    )]
+    NeedsCurrentTable {
+        /// The dialect.
+        dialect: &'static str,
+        /// The table.
+        table: String,
+        /// Why a rebuild is needed.
+        reason: String,
+    },
+    /// `recreate = "never"` with a nested operation that needs a rebuild.
+    #[error(
+        "batch_alter_table on {table} has recreate = \"never\", but {reason}; use recreate = \"auto\""
+    )]
+    RecreateNever {
+        /// The table.
+        table: String,
+        /// The nested operation's error.
+        reason: String,
+    },
+    /// The rebuilt table could not keep the rows.
+    #[error("batch_alter_table on {table}: {reason}")]
+    Copy {
+        /// The table.
+        table: String,
+        /// What prevents the copy and how to fix it.
+        reason: String,
+    },
+    /// A nested operation does not fit the table's current definition.
+    #[error(transparent)]
+    Apply(#[from] ApplyError),
+}

@@ -1,0 +1,209 @@
+//! Dialects: how each database spells operations as SQL.
+//!
+//! [`Dialect`] is the one boundary behind which the differences between
+//! SQLite, PostgreSQL and MySQL/MariaDB live. Its capability methods
+//! (`supports_transactional_ddl`, `supports_alter_column`, ...) document what
+//! a database can do; the shared rendering in `ddl` is written against them
+//! and never asks which dialect it is. Each dialect module has the same
+//! files: `mod.rs` (the capabilities) and `render.rs` (its types and the
+//! operations it spells its own way).
+//!
+//! Rendering is pure: an [`Operation`] in, [`Statement`]s out. An operation a
+//! dialect cannot do is a [`DialectError`] that names the dialect and the
+//! operation and says what to do instead (on SQLite, `batch_alter_table`,
+//! whose move-and-copy lives in [`batch`]).
+
+pub mod batch;
+mod data;
+mod ddl;
+mod error;
+pub mod mysql;
+pub mod postgres;
+pub mod sqlite;
+
+use std::fmt;
+
+pub use batch::{BatchStatements, render_batch};
+pub use error::DialectError;
+pub use mysql::MySql;
+pub use postgres::Postgres;
+pub use sqlite::Sqlite;
+
+use crate::ops::{AlterColumn, Literal, Operation};
+use crate::schema::{Column, ConstraintKind, TableName};
+use crate::types::ColumnType;
+
+/// One SQL statement, rendered for one dialect, without a trailing `;`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Statement(String);
+
+impl Statement {
+    /// Wraps rendered SQL.
+    pub fn new(sql: impl Into<String>) -> Self {
+        Statement(sql.into())
+    }
+
+    /// The SQL text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The SQL text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Display for Statement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where a dialect keeps table and column comments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommentStyle {
+    /// Not stored: comment operations render nothing (SQLite, as Alembic's
+    /// SQLite implementation ignores comments).
+    Ignored,
+    /// In the column definition and the table options (MySQL `COMMENT '...'`).
+    Inline,
+    /// Separate statements (PostgreSQL `COMMENT ON`).
+    Separate,
+}
+
+/// A database's SQL dialect: its capabilities, its quoting, its types, and
+/// the rendering of every operation.
+///
+/// The default methods render standard SQL through the capability methods;
+/// a dialect overrides only what it spells differently.
+pub trait Dialect {
+    /// The dialect's name: `sqlite`, `postgresql` or `mysql` (also the key
+    /// of its own SQL in `execute`).
+    fn name(&self) -> &'static str;
+
+    /// DDL runs inside transactions and rolls back with them (SQLite,
+    /// PostgreSQL; not MySQL).
+    fn supports_transactional_ddl(&self) -> bool;
+
+    /// `ALTER TABLE ... ALTER/MODIFY COLUMN` can change a column's type,
+    /// nullability and default in place (not SQLite).
+    fn supports_alter_column(&self) -> bool;
+
+    /// Constraints can be added to and dropped from an existing table
+    /// (not SQLite).
+    fn supports_alter_constraints(&self) -> bool;
+
+    /// `ADD COLUMN` may declare the column `PRIMARY KEY` or `UNIQUE`, or
+    /// `NOT NULL` without a constant default (not SQLite).
+    fn supports_add_column_constraints(&self) -> bool;
+
+    /// Indexes may have a `WHERE` condition (not MySQL).
+    fn supports_partial_indexes(&self) -> bool;
+
+    /// `CREATE INDEX` qualifies the index's name with the schema, not the
+    /// table's (SQLite: `CREATE INDEX "main"."ix" ON "t"`).
+    fn qualifies_index_name(&self) -> bool {
+        false
+    }
+
+    /// Where comments go.
+    fn comment_style(&self) -> CommentStyle;
+
+    /// Table and column comments are stored.
+    fn supports_comments(&self) -> bool {
+        self.comment_style() != CommentStyle::Ignored
+    }
+
+    /// Named enum types exist (`CREATE TYPE ... AS ENUM`; PostgreSQL).
+    fn supports_enum_types(&self) -> bool;
+
+    /// Rebuilding a table (batch move-and-copy) must run with foreign key
+    /// enforcement off (SQLite's `PRAGMA foreign_keys=OFF`, set by the
+    /// runner outside the transaction), or dropping the old table would
+    /// fire `ON DELETE` actions or fail.
+    fn rebuild_needs_foreign_keys_off(&self) -> bool;
+
+    /// The character that quotes identifiers.
+    fn identifier_quote(&self) -> char {
+        '"'
+    }
+
+    /// An identifier, quoted, with the quote character doubled inside it.
+    /// Names are always quoted, so reserved words and mixed case are safe.
+    fn quote_identifier(&self, name: &str) -> String {
+        let q = self.identifier_quote();
+        let doubled: String = [q, q].iter().collect();
+        format!("{q}{}{q}", name.replace(q, &doubled))
+    }
+
+    /// A string literal: single quotes, doubled inside.
+    fn quote_string(&self, text: &str) -> String {
+        format!("'{}'", text.replace('\'', "''"))
+    }
+
+    /// A boolean literal.
+    fn render_bool(&self, value: bool) -> &'static str {
+        if value { "TRUE" } else { "FALSE" }
+    }
+
+    /// The dialect's natural type for a portable type.
+    fn render_type(&self, ty: &ColumnType) -> Result<String, DialectError>;
+
+    /// The type and trailing clause of a lone integer primary key column
+    /// that auto-increments (SQLAlchemy's "auto" rule).
+    fn render_autoincrement(&self, column: &Column)
+    -> Result<(String, &'static str), DialectError>;
+
+    /// Renders one operation.
+    fn render(&self, op: &Operation) -> Result<Vec<Statement>, DialectError> {
+        ddl::render(self, op)
+    }
+
+    /// Renders `alter_column` (PostgreSQL's `ALTER COLUMN` clauses by default).
+    fn alter_column(&self, alter: &AlterColumn) -> Result<Vec<Statement>, DialectError> {
+        ddl::alter_column(self, alter)
+    }
+
+    /// Renders `drop_constraint` (`DROP CONSTRAINT` by default).
+    fn drop_constraint(
+        &self,
+        op: &Operation,
+        table: &TableName,
+        name: &str,
+        kind: ConstraintKind,
+    ) -> Result<Vec<Statement>, DialectError> {
+        ddl::drop_constraint(self, op, table, name, kind)
+    }
+
+    /// Renders `drop_index` (`DROP INDEX name`, schema-qualified, by default).
+    fn drop_index(&self, table: &TableName, name: &str) -> Statement {
+        ddl::drop_index(self, table, name)
+    }
+
+    /// Sets (`Some`) or removes (`None`) a table comment.
+    fn table_comment(&self, table: &TableName, comment: Option<&str>) -> Vec<Statement> {
+        ddl::table_comment(self, table, comment)
+    }
+
+    /// Renders `add_enum_value` (`ALTER TYPE ... ADD VALUE` where enum types
+    /// exist, nothing elsewhere).
+    fn add_enum_value(&self, op: &Operation) -> Result<Vec<Statement>, DialectError> {
+        data::add_enum_value(self, op)
+    }
+
+    /// A `bulk_insert` value.
+    fn render_literal(&self, value: &Literal) -> String {
+        data::literal(self, value)
+    }
+}
+
+/// The dialect named `name` (`sqlite`, `postgresql`/`postgres`, `mysql`/`mariadb`).
+pub fn dialect_named(name: &str) -> Option<&'static dyn Dialect> {
+    match name {
+        "sqlite" => Some(&Sqlite),
+        "postgresql" | "postgres" => Some(&Postgres),
+        "mysql" | "mariadb" => Some(&MySql),
+        _ => None,
+    }
+}

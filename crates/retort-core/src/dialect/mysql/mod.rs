@@ -1,0 +1,102 @@
+//! MySQL and MariaDB: no transactional DDL, backquoted identifiers,
+//! backslash escapes in strings, inline comments, column changes through
+//! `MODIFY` / `CHANGE COLUMN` (which restate the whole column, so they need
+//! the `existing_*` facts), no partial indexes, enums inline in the column
+//! type.
+
+mod render;
+
+use crate::dialect::{CommentStyle, Dialect, DialectError, Statement};
+use crate::ops::{AlterColumn, Operation};
+use crate::schema::{Column, ConstraintKind, TableName};
+use crate::types::ColumnType;
+
+/// The MySQL/MariaDB dialect.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MySql;
+
+impl Dialect for MySql {
+    fn name(&self) -> &'static str {
+        "mysql"
+    }
+
+    fn supports_transactional_ddl(&self) -> bool {
+        false
+    }
+
+    fn supports_alter_column(&self) -> bool {
+        true
+    }
+
+    fn supports_alter_constraints(&self) -> bool {
+        true
+    }
+
+    fn supports_add_column_constraints(&self) -> bool {
+        true
+    }
+
+    fn supports_partial_indexes(&self) -> bool {
+        false
+    }
+
+    fn comment_style(&self) -> CommentStyle {
+        CommentStyle::Inline
+    }
+
+    fn supports_enum_types(&self) -> bool {
+        false
+    }
+
+    fn rebuild_needs_foreign_keys_off(&self) -> bool {
+        false
+    }
+
+    fn identifier_quote(&self) -> char {
+        '`'
+    }
+
+    /// Single quotes and backslashes doubled, for MySQL's default SQL mode
+    /// in which `\` starts an escape (retort assumes `NO_BACKSLASH_ESCAPES`
+    /// is off).
+    fn quote_string(&self, text: &str) -> String {
+        format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+    }
+
+    fn render_type(&self, ty: &ColumnType) -> Result<String, DialectError> {
+        render::render_type(self, ty)
+    }
+
+    fn render_autoincrement(
+        &self,
+        column: &Column,
+    ) -> Result<(String, &'static str), DialectError> {
+        Ok((render::render_type(self, &column.ty)?, " AUTO_INCREMENT"))
+    }
+
+    fn alter_column(&self, alter: &AlterColumn) -> Result<Vec<Statement>, DialectError> {
+        render::alter_column(self, alter)
+    }
+
+    fn drop_constraint(
+        &self,
+        _op: &Operation,
+        table: &TableName,
+        name: &str,
+        kind: ConstraintKind,
+    ) -> Result<Vec<Statement>, DialectError> {
+        Ok(vec![render::drop_constraint(self, table, name, kind)])
+    }
+
+    fn drop_index(&self, table: &TableName, name: &str) -> Statement {
+        render::drop_index(self, table, name)
+    }
+
+    fn add_enum_value(&self, op: &Operation) -> Result<Vec<Statement>, DialectError> {
+        Err(DialectError::Unsupported {
+            dialect: self.name(),
+            operation: op.to_string(),
+            reason: "MySQL has no named enum types; change each column's type with alter_column, e.g. type = \"enum('a', 'b', 'new')\"".into(),
+        })
+    }
+}

@@ -1,0 +1,61 @@
+//! PostgreSQL: transactional DDL, every `ALTER`, `COMMENT ON`, named enum
+//! types (`CREATE TYPE ... AS ENUM`).
+
+mod render;
+
+use crate::dialect::{CommentStyle, Dialect, DialectError};
+use crate::schema::Column;
+use crate::types::ColumnType;
+
+/// The PostgreSQL dialect.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Postgres;
+
+impl Dialect for Postgres {
+    fn name(&self) -> &'static str {
+        "postgresql"
+    }
+
+    fn supports_transactional_ddl(&self) -> bool {
+        true
+    }
+
+    fn supports_alter_column(&self) -> bool {
+        true
+    }
+
+    fn supports_alter_constraints(&self) -> bool {
+        true
+    }
+
+    fn supports_add_column_constraints(&self) -> bool {
+        true
+    }
+
+    fn supports_partial_indexes(&self) -> bool {
+        true
+    }
+
+    fn comment_style(&self) -> CommentStyle {
+        CommentStyle::Separate
+    }
+
+    fn supports_enum_types(&self) -> bool {
+        true
+    }
+
+    fn rebuild_needs_foreign_keys_off(&self) -> bool {
+        false
+    }
+
+    fn render_type(&self, ty: &ColumnType) -> Result<String, DialectError> {
+        render::render_type(self, ty)
+    }
+
+    fn render_autoincrement(
+        &self,
+        column: &Column,
+    ) -> Result<(String, &'static str), DialectError> {
+        Ok((render::serial(self, &column.ty)?, ""))
+    }
+}

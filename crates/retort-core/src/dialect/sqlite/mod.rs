@@ -1,0 +1,73 @@
+//! SQLite: transactional DDL, but `ALTER TABLE` only renames tables and
+//! columns and adds plain columns; everything else goes through
+//! `batch_alter_table` (move-and-copy). Comments are not stored and are
+//! ignored, as in Alembic's SQLite implementation.
+
+mod render;
+
+use crate::dialect::{CommentStyle, Dialect, DialectError};
+use crate::schema::Column;
+use crate::types::ColumnType;
+
+/// The SQLite dialect.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sqlite;
+
+impl Dialect for Sqlite {
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn supports_transactional_ddl(&self) -> bool {
+        true
+    }
+
+    fn supports_alter_column(&self) -> bool {
+        false
+    }
+
+    fn supports_alter_constraints(&self) -> bool {
+        false
+    }
+
+    fn supports_add_column_constraints(&self) -> bool {
+        false
+    }
+
+    fn supports_partial_indexes(&self) -> bool {
+        true
+    }
+
+    fn qualifies_index_name(&self) -> bool {
+        true
+    }
+
+    fn comment_style(&self) -> CommentStyle {
+        CommentStyle::Ignored
+    }
+
+    fn supports_enum_types(&self) -> bool {
+        false
+    }
+
+    fn rebuild_needs_foreign_keys_off(&self) -> bool {
+        true
+    }
+
+    /// `1` and `0`: what SQLite stores for booleans (and older versions
+    /// without `TRUE`/`FALSE` understand).
+    fn render_bool(&self, value: bool) -> &'static str {
+        if value { "1" } else { "0" }
+    }
+
+    fn render_type(&self, ty: &ColumnType) -> Result<String, DialectError> {
+        Ok(render::render_type(ty))
+    }
+
+    fn render_autoincrement(
+        &self,
+        column: &Column,
+    ) -> Result<(String, &'static str), DialectError> {
+        Ok((render::render_type(&column.ty), ""))
+    }
+}

@@ -1,0 +1,364 @@
+//! Writing operations back to the TOML shapes they are read from, so that
+//! `parse_operations(to_toml(ops)) == ops`.
+
+use toml::{Table, Value};
+
+use crate::ops::{AlterColumn, Literal, Operation, Setting};
+use crate::schema::{
+    CheckConstraint, Column, Constraint, ForeignKey, Index, PrimaryKey, Table as SchemaTable,
+    TableName, UniqueConstraint,
+};
+
+/// Writes each operation as its TOML table.
+pub fn operations_to_toml(ops: &[Operation]) -> Vec<Table> {
+    ops.iter().map(Operation::to_toml).collect()
+}
+
+/// A table under construction, keeping the key order of the docs.
+struct Out(Table);
+
+impl Out {
+    fn new(op: &str) -> Self {
+        let mut t = Table::new();
+        t.insert("op".into(), op.into());
+        Out(t)
+    }
+
+    fn set(&mut self, key: &str, value: impl Into<Value>) {
+        self.0.insert(key.into(), value.into());
+    }
+
+    fn opt(&mut self, key: &str, value: &Option<String>) {
+        if let Some(v) = value {
+            self.set(key, v.as_str());
+        }
+    }
+
+    fn flag(&mut self, key: &str, value: bool) {
+        if value {
+            self.set(key, true);
+        }
+    }
+
+    fn names(&mut self, key: &str, names: &[String]) {
+        self.set(key, strings(names));
+    }
+
+    fn table(&mut self, name: &TableName) {
+        self.set("table", name.name.as_str());
+        self.opt("schema", &name.schema);
+    }
+
+    fn setting(&mut self, key: &str, value: &Option<Setting>) {
+        match value {
+            Some(Setting::Set(v)) => self.set(key, v.as_str()),
+            Some(Setting::Unset) => self.set(key, false),
+            None => {}
+        }
+    }
+}
+
+fn strings(names: &[String]) -> Value {
+    Value::Array(names.iter().map(|n| Value::from(n.as_str())).collect())
+}
+
+fn column(c: &Column) -> Value {
+    let mut out = Out(Table::new());
+    out.set("name", c.name.as_str());
+    out.set("type", c.ty.to_string());
+    if !c.nullable && !c.primary_key {
+        out.set("nullable", false);
+    }
+    out.flag("primary_key", c.primary_key);
+    out.opt("server_default", &c.server_default);
+    out.flag("unique", c.unique);
+    out.opt("comment", &c.comment);
+    if let Some(a) = c.autoincrement {
+        out.set("autoincrement", a);
+    }
+    Value::Table(out.0)
+}
+
+fn named(name: &Option<String>) -> Out {
+    let mut out = Out(Table::new());
+    out.opt("name", name);
+    out
+}
+
+fn unique(out: &mut Out, u: &UniqueConstraint) {
+    out.opt("name", &u.name);
+    out.names("columns", &u.columns);
+}
+
+fn primary_key(out: &mut Out, pk: &PrimaryKey) {
+    out.opt("name", &pk.name);
+    out.names("columns", &pk.columns);
+}
+
+fn check(out: &mut Out, c: &CheckConstraint) {
+    out.opt("name", &c.name);
+    out.set("condition", c.condition.as_str());
+}
+
+fn foreign_key(out: &mut Out, fk: &ForeignKey) {
+    out.opt("name", &fk.name);
+    out.names("columns", &fk.columns);
+    out.set("referent_table", fk.referent_table.name.as_str());
+    out.opt("referent_schema", &fk.referent_table.schema);
+    out.names("referent_columns", &fk.referent_columns);
+    out.opt("on_delete", &fk.on_delete);
+    out.opt("on_update", &fk.on_update);
+}
+
+fn index(out: &mut Out, ix: &Index) {
+    out.set("name", ix.name.as_str());
+    if !ix.columns.is_empty() {
+        out.names("columns", &ix.columns);
+    }
+    out.flag("unique", ix.unique);
+    out.opt("where", &ix.where_clause);
+}
+
+fn list<T>(out: &mut Out, key: &str, items: &[T], write: impl Fn(&mut Out, &T)) {
+    if items.is_empty() {
+        return;
+    }
+    let values = items
+        .iter()
+        .map(|item| {
+            let mut inner = Out(Table::new());
+            write(&mut inner, item);
+            Value::Table(inner.0)
+        })
+        .collect();
+    out.set(key, Value::Array(values));
+}
+
+fn table_definition(out: &mut Out, t: &SchemaTable) {
+    out.set(
+        "columns",
+        Value::Array(t.columns.iter().map(column).collect()),
+    );
+    match &t.primary_key {
+        Some(pk) if pk.name.is_none() => out.names("primary_key", &pk.columns),
+        Some(pk) => {
+            let mut inner = named(&pk.name);
+            inner.names("columns", &pk.columns);
+            out.set("primary_key", Value::Table(inner.0));
+        }
+        None => {}
+    }
+    list(out, "unique", &t.uniques, unique);
+    list(out, "foreign_keys", &t.foreign_keys, foreign_key);
+    list(out, "checks", &t.checks, check);
+    list(out, "indexes", &t.indexes, index);
+    out.opt("comment", &t.comment);
+}
+
+fn alter_column(out: &mut Out, a: &AlterColumn) {
+    out.table(&a.table);
+    out.set("column", a.column.as_str());
+    out.opt("new_name", &a.new_name);
+    if let Some(ty) = &a.ty {
+        out.set("type", ty.to_string());
+    }
+    if let Some(n) = a.nullable {
+        out.set("nullable", n);
+    }
+    out.setting("server_default", &a.server_default);
+    out.setting("comment", &a.comment);
+    if let Some(ty) = &a.existing_type {
+        out.set("existing_type", ty.to_string());
+    }
+    if let Some(n) = a.existing_nullable {
+        out.set("existing_nullable", n);
+    }
+    out.setting("existing_server_default", &a.existing_server_default);
+    out.setting("existing_comment", &a.existing_comment);
+    if let Some(n) = a.existing_autoincrement {
+        out.set("existing_autoincrement", n);
+    }
+}
+
+fn literal(l: &Literal) -> Value {
+    match l {
+        Literal::Text(s) => Value::from(s.as_str()),
+        Literal::Integer(i) => Value::Integer(*i),
+        Literal::Float(x) => Value::Float(*x),
+        Literal::Boolean(b) => Value::Boolean(*b),
+        Literal::DateTime(d) => Value::Datetime(*d),
+    }
+}
+
+impl Operation {
+    /// The operation as the TOML table a revision file holds
+    /// (`{ op = "add_column", table = "user", column = {...} }`).
+    pub fn to_toml(&self) -> Table {
+        let mut out = Out::new(self.name());
+        match self {
+            Operation::CreateTable(t) => {
+                out.table(&t.name);
+                table_definition(&mut out, t);
+            }
+            Operation::DropTable { table, definition } => {
+                out.table(table);
+                if let Some(t) = definition {
+                    table_definition(&mut out, t);
+                }
+            }
+            Operation::RenameTable { table, new_name } => {
+                out.table(table);
+                out.set("new_name", new_name.as_str());
+            }
+            Operation::AddColumn { table, column: c } => {
+                out.table(table);
+                out.set("column", column(c));
+            }
+            Operation::DropColumn {
+                table,
+                column: name,
+                definition,
+            } => {
+                out.table(table);
+                match definition {
+                    Some(c) => out.set("column", column(c)),
+                    None => out.set("column", name.as_str()),
+                }
+            }
+            Operation::AlterColumn(a) => alter_column(&mut out, a),
+            Operation::CreateIndex { table, index: ix } => {
+                out.table(table);
+                index(&mut out, ix);
+            }
+            Operation::DropIndex {
+                table,
+                name,
+                definition,
+            } => {
+                out.table(table);
+                match definition {
+                    Some(ix) => index(&mut out, ix),
+                    None => out.set("name", name.as_str()),
+                }
+            }
+            Operation::CreateUniqueConstraint { table, constraint } => {
+                out.table(table);
+                unique(&mut out, constraint);
+            }
+            Operation::CreateForeignKey {
+                table,
+                foreign_key: fk,
+            } => {
+                out.table(table);
+                foreign_key(&mut out, fk);
+            }
+            Operation::CreateCheckConstraint { table, check: c } => {
+                out.table(table);
+                check(&mut out, c);
+            }
+            Operation::CreatePrimaryKey {
+                table,
+                primary_key: pk,
+            } => {
+                out.table(table);
+                primary_key(&mut out, pk);
+            }
+            Operation::DropConstraint {
+                table,
+                name,
+                kind,
+                definition,
+            } => {
+                out.table(table);
+                out.set("name", name.as_str());
+                out.set("kind", kind.as_str());
+                let mut def = Out(Table::new());
+                match definition {
+                    Some(Constraint::Unique(u)) => unique(&mut def, u),
+                    Some(Constraint::PrimaryKey(pk)) => primary_key(&mut def, pk),
+                    Some(Constraint::Check(c)) => check(&mut def, c),
+                    Some(Constraint::ForeignKey(fk)) => foreign_key(&mut def, fk),
+                    None => {}
+                }
+                def.0.remove("name");
+                out.0.extend(def.0);
+            }
+            Operation::CreateTableComment {
+                table,
+                comment,
+                existing_comment,
+            } => {
+                out.table(table);
+                out.set("comment", comment.as_str());
+                out.opt("existing_comment", existing_comment);
+            }
+            Operation::DropTableComment {
+                table,
+                existing_comment,
+            } => {
+                out.table(table);
+                out.opt("existing_comment", existing_comment);
+            }
+            Operation::Execute(e) => {
+                out.opt("sql", &e.sql);
+                out.opt("sqlite", &e.sqlite);
+                out.opt("postgresql", &e.postgresql);
+                out.opt("mysql", &e.mysql);
+            }
+            Operation::BulkInsert { table, rows } => {
+                out.table(table);
+                let rows = rows
+                    .iter()
+                    .map(|row| {
+                        Value::Table(row.iter().map(|(k, v)| (k.clone(), literal(v))).collect())
+                    })
+                    .collect();
+                out.set("rows", Value::Array(rows));
+            }
+            Operation::BatchAlterTable {
+                table,
+                recreate,
+                ops,
+            } => {
+                out.table(table);
+                out.set("recreate", recreate.as_str());
+                let nested = ops
+                    .iter()
+                    .map(|op| {
+                        let mut t = op.to_toml();
+                        // Nested operations inherit the batch's table.
+                        t.remove("table");
+                        t.remove("schema");
+                        Value::Table(t)
+                    })
+                    .collect();
+                out.set("ops", Value::Array(nested));
+            }
+            Operation::CreateEnum { name, values } => {
+                out.set("name", name.name.as_str());
+                out.opt("schema", &name.schema);
+                out.names("values", values);
+            }
+            Operation::DropEnum { name, values } => {
+                out.set("name", name.name.as_str());
+                out.opt("schema", &name.schema);
+                if let Some(v) = values {
+                    out.names("values", v);
+                }
+            }
+            Operation::AddEnumValue {
+                name,
+                value,
+                before,
+                after,
+            } => {
+                out.set("name", name.name.as_str());
+                out.opt("schema", &name.schema);
+                out.set("value", value.as_str());
+                out.opt("before", before);
+                out.opt("after", after);
+            }
+        }
+        out.0
+    }
+}

@@ -1,0 +1,152 @@
+//! Keys, constraints and indexes.
+
+use std::fmt;
+
+use crate::schema::TableName;
+
+/// A primary key over one or more columns.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PrimaryKey {
+    /// The constraint's name, when it has one.
+    pub name: Option<String>,
+    /// Its columns, in key order.
+    pub columns: Vec<String>,
+}
+
+/// A unique constraint.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UniqueConstraint {
+    /// The constraint's name, when it has one.
+    pub name: Option<String>,
+    /// Its columns.
+    pub columns: Vec<String>,
+}
+
+/// A foreign key.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ForeignKey {
+    /// The constraint's name, when it has one.
+    pub name: Option<String>,
+    /// The referring columns of this table.
+    pub columns: Vec<String>,
+    /// The referred table.
+    pub referent_table: TableName,
+    /// The referred columns, in the same order as `columns`.
+    pub referent_columns: Vec<String>,
+    /// `ON DELETE` action as SQL (`CASCADE`, `SET NULL`, ...).
+    pub on_delete: Option<String>,
+    /// `ON UPDATE` action as SQL.
+    pub on_update: Option<String>,
+}
+
+/// A check constraint.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CheckConstraint {
+    /// The constraint's name, when it has one.
+    pub name: Option<String>,
+    /// The condition, as SQL text rendered verbatim.
+    pub condition: String,
+}
+
+/// An index.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Index {
+    /// The index's name.
+    pub name: String,
+    /// Its columns, in order.
+    pub columns: Vec<String>,
+    /// A unique index.
+    pub unique: bool,
+    /// A partial index's condition (`WHERE ...`), as SQL text.
+    pub where_clause: Option<String>,
+}
+
+/// The kinds of constraint `drop_constraint` names (Alembic's `type_`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConstraintKind {
+    /// `unique`.
+    Unique,
+    /// `foreignkey`.
+    ForeignKey,
+    /// `check`.
+    Check,
+    /// `primary`.
+    Primary,
+}
+
+impl ConstraintKind {
+    /// Every kind, in the order the docs list them.
+    pub const ALL: [ConstraintKind; 4] = [
+        ConstraintKind::Unique,
+        ConstraintKind::ForeignKey,
+        ConstraintKind::Check,
+        ConstraintKind::Primary,
+    ];
+
+    /// The name written in revision files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConstraintKind::Unique => "unique",
+            ConstraintKind::ForeignKey => "foreignkey",
+            ConstraintKind::Check => "check",
+            ConstraintKind::Primary => "primary",
+        }
+    }
+
+    /// The kind in words, for messages (`foreign key`, `primary key`).
+    pub fn describe(self) -> &'static str {
+        match self {
+            ConstraintKind::Unique => "unique constraint",
+            ConstraintKind::ForeignKey => "foreign key",
+            ConstraintKind::Check => "check constraint",
+            ConstraintKind::Primary => "primary key",
+        }
+    }
+
+    /// The kind written as `text` in a revision file.
+    pub fn parse(text: &str) -> Option<ConstraintKind> {
+        ConstraintKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+impl fmt::Display for ConstraintKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Any named table constraint: what `drop_constraint` may carry so that it
+/// can be reversed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Constraint {
+    /// A unique constraint.
+    Unique(UniqueConstraint),
+    /// A foreign key.
+    ForeignKey(ForeignKey),
+    /// A check constraint.
+    Check(CheckConstraint),
+    /// A primary key.
+    PrimaryKey(PrimaryKey),
+}
+
+impl Constraint {
+    /// Its kind.
+    pub fn kind(&self) -> ConstraintKind {
+        match self {
+            Constraint::Unique(_) => ConstraintKind::Unique,
+            Constraint::ForeignKey(_) => ConstraintKind::ForeignKey,
+            Constraint::Check(_) => ConstraintKind::Check,
+            Constraint::PrimaryKey(_) => ConstraintKind::Primary,
+        }
+    }
+
+    /// Its name, when it has one.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Constraint::Unique(c) => c.name.as_deref(),
+            Constraint::ForeignKey(c) => c.name.as_deref(),
+            Constraint::Check(c) => c.name.as_deref(),
+            Constraint::PrimaryKey(c) => c.name.as_deref(),
+        }
+    }
+}

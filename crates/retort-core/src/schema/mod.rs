@@ -1,0 +1,16 @@
+//! The schema model: tables, columns, keys, indexes and constraints, with no
+//! dialect code in it.
+//!
+//! Operations carry these values ([`crate::ops`]), dialects render them
+//! ([`crate::dialect`]), and SQLite's batch mode rebuilds a [`Table`] from its
+//! current definition. The model is deliberately small; later layers
+//! (introspection, autogenerate) extend it by adding fields, not by
+//! replacing it.
+
+mod constraint;
+mod table;
+
+pub use constraint::{
+    CheckConstraint, Constraint, ConstraintKind, ForeignKey, Index, PrimaryKey, UniqueConstraint,
+};
+pub use table::{Column, Table, TableName};

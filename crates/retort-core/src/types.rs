@@ -1,0 +1,362 @@
+//! Column types (SPEC section 3.2), written as SQL text in revision files.
+//!
+//! [`ColumnType::parse`] reads the portable names (`integer`, `varchar(255)`,
+//! `numeric(10,2)`, `enum('a','b')`, ...) case-insensitively; any other text
+//! is kept verbatim as [`ColumnType::Other`] and passed to the database as
+//! written. Each dialect maps the portable types to its natural type
+//! (`Dialect::render_type`). [`fmt::Display`] writes the canonical text, which
+//! parses back to the same value.
+
+use std::fmt;
+
+/// A column type, dialect-neutral.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ColumnType {
+    /// `integer`: a 32-bit integer.
+    Integer,
+    /// `bigint`: a 64-bit integer.
+    BigInt,
+    /// `smallint`: a 16-bit integer.
+    SmallInt,
+    /// `varchar(n)`: a string of at most `n` characters (`varchar` alone has
+    /// no length, which MySQL refuses).
+    Varchar(Option<u32>),
+    /// `text`: an unbounded string.
+    Text,
+    /// `boolean`.
+    Boolean,
+    /// `date`.
+    Date,
+    /// `datetime` or `timestamp`: a date and time without time zone.
+    DateTime,
+    /// `timestamptz`: a date and time with time zone.
+    TimestampTz,
+    /// `time`: a time of day without time zone.
+    Time,
+    /// `float`: a single-precision (or the dialect's default) float.
+    Float,
+    /// `double`: a double-precision float.
+    Double,
+    /// `numeric`, `numeric(p)` or `numeric(p,s)`: an exact decimal.
+    Numeric {
+        /// Total digits.
+        precision: Option<u32>,
+        /// Digits after the point (only with a precision).
+        scale: Option<u32>,
+    },
+    /// `blob`: bytes.
+    Blob,
+    /// `json`.
+    Json,
+    /// `uuid`.
+    Uuid,
+    /// `enum('a','b')` or `enum(name, 'a','b')`: one of a list of strings. The
+    /// optional first, unquoted argument names the type, which PostgreSQL
+    /// needs (it must exist: `create_enum`).
+    Enum {
+        /// The type's name (PostgreSQL's `CREATE TYPE` name).
+        name: Option<String>,
+        /// The allowed values, in order.
+        values: Vec<String>,
+    },
+    /// Any other type, passed through verbatim.
+    Other(String),
+}
+
+/// A type that looks like a portable type but is written wrongly.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid column type {text:?}: {reason}")]
+pub struct TypeError {
+    /// The type text as written.
+    pub text: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl ColumnType {
+    /// Parses the SQL text of a type. Portable names are recognised without
+    /// regard to case; anything else is [`ColumnType::Other`].
+    pub fn parse(text: &str) -> Result<ColumnType, TypeError> {
+        let trimmed = text.trim();
+        let err = |reason: &str| TypeError {
+            text: text.to_owned(),
+            reason: reason.to_owned(),
+        };
+        if trimmed.is_empty() {
+            return Err(err("a type cannot be empty"));
+        }
+        let (name, args) = match trimmed.find('(') {
+            Some(open) if trimmed.ends_with(')') => (
+                trimmed[..open].trim(),
+                Some(&trimmed[open + 1..trimmed.len() - 1]),
+            ),
+            Some(open)
+                if matches!(
+                    trimmed[..open].trim().to_ascii_lowercase().as_str(),
+                    "varchar" | "numeric" | "enum"
+                ) =>
+            {
+                return Err(err("the parenthesis is not closed"));
+            }
+            _ => (trimmed, None),
+        };
+        let lower = name.to_ascii_lowercase();
+        let simple = match lower.as_str() {
+            "integer" => Some(ColumnType::Integer),
+            "bigint" => Some(ColumnType::BigInt),
+            "smallint" => Some(ColumnType::SmallInt),
+            "text" => Some(ColumnType::Text),
+            "boolean" => Some(ColumnType::Boolean),
+            "date" => Some(ColumnType::Date),
+            "datetime" | "timestamp" => Some(ColumnType::DateTime),
+            "timestamptz" => Some(ColumnType::TimestampTz),
+            "time" => Some(ColumnType::Time),
+            "float" => Some(ColumnType::Float),
+            "double" => Some(ColumnType::Double),
+            "blob" => Some(ColumnType::Blob),
+            "json" => Some(ColumnType::Json),
+            "uuid" => Some(ColumnType::Uuid),
+            _ => None,
+        };
+        match (simple, args) {
+            (Some(ty), None) => return Ok(ty),
+            (Some(_), Some(_)) => {
+                return Err(err(&format!("`{lower}` takes no arguments")));
+            }
+            (None, _) => {}
+        }
+        match (lower.as_str(), args) {
+            ("varchar", None) => Ok(ColumnType::Varchar(None)),
+            ("varchar", Some(a)) => {
+                Ok(ColumnType::Varchar(Some(number(a).ok_or_else(|| {
+                    err("the length must be a whole number, e.g. varchar(255)")
+                })?)))
+            }
+            ("numeric", None) => Ok(ColumnType::Numeric {
+                precision: None,
+                scale: None,
+            }),
+            ("numeric", Some(a)) => {
+                let bad = || {
+                    err(
+                        "write numeric(precision) or numeric(precision, scale), e.g. numeric(10, 2)",
+                    )
+                };
+                let mut parts = a.split(',');
+                let precision = parts.next().and_then(number).ok_or_else(bad)?;
+                let scale = match parts.next() {
+                    Some(s) => Some(number(s).ok_or_else(bad)?),
+                    None => None,
+                };
+                if parts.next().is_some() {
+                    return Err(bad());
+                }
+                Ok(ColumnType::Numeric {
+                    precision: Some(precision),
+                    scale,
+                })
+            }
+            ("enum", Some(a)) => parse_enum(a).map_err(|reason| err(&reason)),
+            ("enum", None) => Err(err("list the values, e.g. enum('draft', 'published')")),
+            _ => Ok(ColumnType::Other(trimmed.to_owned())),
+        }
+    }
+
+    /// True for the integer types, which can auto-increment.
+    pub fn is_integer(&self) -> bool {
+        matches!(
+            self,
+            ColumnType::Integer | ColumnType::BigInt | ColumnType::SmallInt
+        )
+    }
+}
+
+fn number(text: &str) -> Option<u32> {
+    let t = text.trim();
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse().ok()
+}
+
+/// `'a', 'b'` or `name, 'a', 'b'`, with `''` for a quote inside a value.
+fn parse_enum(args: &str) -> Result<ColumnType, String> {
+    let mut name = None;
+    let mut values = Vec::new();
+    let mut rest = args.trim_start();
+    let mut first = true;
+    while !rest.is_empty() {
+        if let Some(body) = rest.strip_prefix('\'') {
+            let mut value = String::new();
+            let mut chars = body.char_indices().peekable();
+            let mut end = None;
+            while let Some((i, c)) = chars.next() {
+                if c == '\'' {
+                    if matches!(chars.peek(), Some((_, '\''))) {
+                        chars.next();
+                        value.push('\'');
+                    } else {
+                        end = Some(i + 1);
+                        break;
+                    }
+                } else {
+                    value.push(c);
+                }
+            }
+            let end = end.ok_or("a value's quote is not closed")?;
+            values.push(value);
+            rest = body[end..].trim_start();
+        } else if first {
+            let end = rest.find(',').unwrap_or(rest.len());
+            let ident = rest[..end].trim();
+            if ident.is_empty()
+                || !ident
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+            {
+                return Err(format!(
+                    "the first argument {ident:?} must be a type name (letters, digits, '_') or a quoted value"
+                ));
+            }
+            name = Some(ident.to_owned());
+            rest = rest[end..].trim_start();
+        } else {
+            return Err("values must be quoted with single quotes, e.g. enum('a', 'b')".into());
+        }
+        first = false;
+        match rest.strip_prefix(',') {
+            Some(after) => rest = after.trim_start(),
+            None if rest.is_empty() => {}
+            None => return Err(format!("expected ',' before {rest:?}")),
+        }
+    }
+    if values.is_empty() {
+        return Err("an enum needs at least one value, e.g. enum('draft', 'published')".into());
+    }
+    Ok(ColumnType::Enum { name, values })
+}
+
+impl fmt::Display for ColumnType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ColumnType::Integer => f.write_str("integer"),
+            ColumnType::BigInt => f.write_str("bigint"),
+            ColumnType::SmallInt => f.write_str("smallint"),
+            ColumnType::Varchar(None) => f.write_str("varchar"),
+            ColumnType::Varchar(Some(n)) => write!(f, "varchar({n})"),
+            ColumnType::Text => f.write_str("text"),
+            ColumnType::Boolean => f.write_str("boolean"),
+            ColumnType::Date => f.write_str("date"),
+            ColumnType::DateTime => f.write_str("datetime"),
+            ColumnType::TimestampTz => f.write_str("timestamptz"),
+            ColumnType::Time => f.write_str("time"),
+            ColumnType::Float => f.write_str("float"),
+            ColumnType::Double => f.write_str("double"),
+            ColumnType::Numeric {
+                precision: None, ..
+            } => f.write_str("numeric"),
+            ColumnType::Numeric {
+                precision: Some(p),
+                scale: None,
+            } => write!(f, "numeric({p})"),
+            ColumnType::Numeric {
+                precision: Some(p),
+                scale: Some(s),
+            } => write!(f, "numeric({p}, {s})"),
+            ColumnType::Blob => f.write_str("blob"),
+            ColumnType::Json => f.write_str("json"),
+            ColumnType::Uuid => f.write_str("uuid"),
+            ColumnType::Enum { name, values } => {
+                f.write_str("enum(")?;
+                let mut parts: Vec<String> = name.iter().cloned().collect();
+                parts.extend(
+                    values
+                        .iter()
+                        .map(|v| format!("'{}'", v.replace('\'', "''"))),
+                );
+                write!(f, "{})", parts.join(", "))
+            }
+            ColumnType::Other(text) => f.write_str(text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portable_names_parse_and_write_back() {
+        for text in [
+            "integer",
+            "bigint",
+            "smallint",
+            "varchar",
+            "varchar(255)",
+            "text",
+            "boolean",
+            "date",
+            "datetime",
+            "timestamptz",
+            "time",
+            "float",
+            "double",
+            "numeric",
+            "numeric(10)",
+            "numeric(10, 2)",
+            "blob",
+            "json",
+            "uuid",
+            "enum('a', 'it''s')",
+            "enum(mood, 'happy', 'sad')",
+            "double precision",
+            "character varying(20)",
+            "int[]",
+        ] {
+            let ty = ColumnType::parse(text).unwrap();
+            assert_eq!(ty.to_string(), text);
+            assert_eq!(ColumnType::parse(&ty.to_string()).unwrap(), ty);
+        }
+    }
+
+    #[test]
+    fn aliases_and_case() {
+        assert_eq!(
+            ColumnType::parse("TIMESTAMP").unwrap(),
+            ColumnType::DateTime
+        );
+        assert_eq!(
+            ColumnType::parse("VarChar( 12 )").unwrap(),
+            ColumnType::Varchar(Some(12))
+        );
+        assert_eq!(
+            ColumnType::parse("NUMERIC(10,2)").unwrap(),
+            ColumnType::Numeric {
+                precision: Some(10),
+                scale: Some(2)
+            }
+        );
+        assert_eq!(
+            ColumnType::parse("mood").unwrap(),
+            ColumnType::Other("mood".into())
+        );
+    }
+
+    #[test]
+    fn bad_types_say_why() {
+        for (text, needle) in [
+            ("varchar(abc)", "whole number"),
+            ("numeric(1,2,3)", "numeric(precision"),
+            ("integer(4)", "no arguments"),
+            ("enum()", "at least one value"),
+            ("enum", "list the values"),
+            ("enum('a", "parenthesis is not closed"),
+            ("enum('a)", "quote is not closed"),
+            ("enum('a', b)", "quoted"),
+            ("", "empty"),
+        ] {
+            let e = ColumnType::parse(text).unwrap_err();
+            assert!(e.to_string().contains(needle), "{text}: {e}");
+        }
+    }
+}

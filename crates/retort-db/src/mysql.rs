@@ -50,23 +50,8 @@ impl MysqlConnection {
 
     /// The server-wide lock name for `name` on this database.
     fn lock_name(&self, name: &str) -> String {
-        let database = self
-            .url
-            .server()
-            .and_then(|s| s.database.as_deref())
-            .unwrap_or_default();
-        let full = format!("{database}.{name}");
-        if full.len() <= MAX_LOCK_NAME {
-            return full;
-        }
-        let hash = crate::quote::fnv1a(&full);
-        let keep = full
-            .char_indices()
-            .map(|(i, _)| i)
-            .take_while(|&i| i <= MAX_LOCK_NAME - 17)
-            .last()
-            .unwrap_or(0);
-        format!("{}-{hash:016x}", &full[..keep])
+        let database = self.url.server().and_then(|s| s.database.as_deref());
+        server_lock_name(name, database.unwrap_or_default())
     }
 
     fn scalar(&mut self, sql: &str) -> Result<Option<String>, DbError> {
@@ -110,6 +95,24 @@ fn opts(url: &DatabaseUrl, options: &ConnectOptions) -> Result<OptsBuilder, DbEr
         }
     }
     Ok(opts)
+}
+
+/// `name@database`, shortened with a hash of the whole when longer than
+/// MySQL allows.
+fn server_lock_name(name: &str, database: &str) -> String {
+    let full = format!("{name}@{database}");
+    if full.len() <= MAX_LOCK_NAME {
+        return full;
+    }
+    let hash = crate::quote::fnv1a(&full);
+    // Cut on a character boundary, leaving room for "-" and 16 hex digits.
+    let keep = full
+        .char_indices()
+        .map(|(i, _)| i)
+        .take_while(|&i| i <= MAX_LOCK_NAME - 17)
+        .last()
+        .unwrap_or(0);
+    format!("{}-{hash:016x}", &full[..keep])
 }
 
 /// The server's message as `ERROR code (state): message`, or the driver's.
@@ -179,7 +182,7 @@ impl Connection for MysqlConnection {
             Some("1") => Ok(()),
             Some("0") => Err(DbError::LockTimeout {
                 url: self.url.masked().to_owned(),
-                name: lock,
+                name: name.to_owned(),
                 waited: timeout,
             }),
             other => Err(statement_error(
@@ -199,5 +202,23 @@ impl Connection for MysqlConnection {
             crate::quote::literal(self.dialect(), &lock)
         );
         self.scalar(&sql).map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_names_fit_mysql_and_stay_distinct() {
+        assert_eq!(server_lock_name("retort", "app"), "retort@app");
+        let long = "d".repeat(80);
+        let a = server_lock_name("retort", &long);
+        let b = server_lock_name("retort", &format!("{long}x"));
+        assert_eq!(a.len(), MAX_LOCK_NAME);
+        assert!(a.starts_with("retort@ddd"), "{a}");
+        assert_ne!(a, b);
+        let wide = server_lock_name("é".repeat(40).as_str(), "db");
+        assert!(wide.len() <= MAX_LOCK_NAME, "{wide}");
     }
 }

@@ -101,9 +101,19 @@ impl fmt::Debug for Server {
             .field("host", &self.host)
             .field("port", &self.port)
             .field("database", &self.database)
-            .field("params", &self.params)
+            .field("params", &masked_params(&self.params))
             .finish()
     }
+}
+
+fn masked_params(params: &[(String, String)]) -> Vec<(&str, &str)> {
+    params
+        .iter()
+        .map(|(key, value)| match key.eq_ignore_ascii_case("password") {
+            true => (key.as_str(), "***"),
+            false => (key.as_str(), value.as_str()),
+        })
+        .collect()
 }
 
 /// A parsed database URL. `Display` and `Debug` hide the password.

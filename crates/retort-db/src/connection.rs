@@ -57,7 +57,9 @@ pub trait Connection: Send {
     /// the connection closes (also when the process dies).
     fn lock(&mut self, name: &str, timeout: Duration) -> Result<(), DbError>;
 
-    /// Releases the lock taken by [`lock`](Connection::lock).
+    /// Releases the lock taken by [`lock`](Connection::lock). It never
+    /// commits a transaction left open: that work is rolled back, at the
+    /// latest when the connection closes.
     fn unlock(&mut self, name: &str) -> Result<(), DbError>;
 
     /// The dialect of the database.

@@ -31,6 +31,8 @@ pub struct SqliteConnection {
     url: DatabaseUrl,
     /// The name of the lock held, if any.
     locked: Option<String>,
+    /// Whether a transaction (a savepoint, under the lock) is open.
+    in_savepoint: bool,
 }
 
 impl SqliteConnection {
@@ -52,6 +54,7 @@ impl SqliteConnection {
             conn,
             url: url.clone(),
             locked: None,
+            in_savepoint: false,
         })
     }
 
@@ -122,7 +125,13 @@ impl Connection for SqliteConnection {
         }
     }
 
+    /// Commits the work done under the lock, except an unfinished
+    /// transaction, which is rolled back first: unlocking never commits half
+    /// a revision.
     fn unlock(&mut self, _name: &str) -> Result<(), DbError> {
+        if self.in_savepoint {
+            self.rollback()?;
+        }
         if self.locked.take().is_some() {
             self.run("COMMIT")?;
         }
@@ -133,23 +142,35 @@ impl Connection for SqliteConnection {
     /// when another connection writes), or a savepoint under the lock.
     fn begin(&mut self) -> Result<(), DbError> {
         match self.locked {
-            Some(_) => self.run(&format!("SAVEPOINT {SAVEPOINT}")),
+            Some(_) => {
+                self.run(&format!("SAVEPOINT {SAVEPOINT}"))?;
+                self.in_savepoint = true;
+                Ok(())
+            }
             None => self.run("BEGIN IMMEDIATE"),
         }
     }
 
     fn commit(&mut self) -> Result<(), DbError> {
         match self.locked {
-            Some(_) => self.run(&format!("RELEASE SAVEPOINT {SAVEPOINT}")),
+            Some(_) => {
+                self.run(&format!("RELEASE SAVEPOINT {SAVEPOINT}"))?;
+                self.in_savepoint = false;
+                Ok(())
+            }
             None => self.run("COMMIT"),
         }
     }
 
     fn rollback(&mut self) -> Result<(), DbError> {
         match self.locked {
-            Some(_) => self.run(&format!(
-                "ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}"
-            )),
+            Some(_) => {
+                self.run(&format!(
+                    "ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}"
+                ))?;
+                self.in_savepoint = false;
+                Ok(())
+            }
             None => self.run("ROLLBACK"),
         }
     }

@@ -71,3 +71,21 @@ on_every_database!(
     rows_commit_and_roll_back,
     transactions_under_the_lock,
 );
+
+fn unlocking_never_commits_an_unfinished_transaction(db: &mut TestDb) {
+    let mut conn = db.connect();
+    conn.execute("CREATE TABLE t (x INTEGER)").unwrap();
+    conn.lock("retort", Duration::from_secs(30)).unwrap();
+    conn.begin().unwrap();
+    conn.execute("INSERT INTO t (x) VALUES (1)").unwrap();
+    conn.commit().unwrap();
+    conn.begin().unwrap();
+    conn.execute("INSERT INTO t (x) VALUES (2)").unwrap();
+    // A step failed halfway and the run gives up without a rollback.
+    conn.unlock("retort").unwrap();
+    drop(conn);
+    let mut other = db.connect();
+    assert_eq!(other.query_column("SELECT x FROM t").unwrap(), vec!["1"]);
+}
+
+on_every_database!(unlocking_never_commits_an_unfinished_transaction);

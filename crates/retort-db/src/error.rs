@@ -12,8 +12,9 @@ pub enum DbError {
     /// The server could not be reached or refused the login.
     #[error(
         "cannot connect to {url}: {reason}\n\
-         check that the {dialect} server is running and accepts connections at that host and port, \
-         and that the user name, password and database name in the URL are right"
+         check that the {} server is running and accepts connections at that host and port, \
+         and that the user name, password and database name in the URL are right",
+        dialect.product()
     )]
     Connect {
         /// The URL, password hidden.
@@ -38,7 +39,8 @@ pub enum DbError {
     },
     /// The URL has a query parameter this driver does not understand.
     #[error(
-        "{url}: the parameter {param:?} is not supported for {dialect}; supported: {supported}"
+        "{url}: the parameter {param} is not supported for {}; supported: {supported}",
+        dialect.product()
     )]
     UnsupportedParam {
         /// The URL, password hidden.
@@ -51,7 +53,7 @@ pub enum DbError {
         supported: &'static str,
     },
     /// The database refused a statement.
-    #[error("{dialect} at {url} refused a statement: {reason}\nthe statement was: {sql}")]
+    #[error("{} at {url} refused a statement: {reason}\nthe statement was: {sql}", dialect.product())]
     Statement {
         /// The URL, password hidden.
         url: String,

@@ -14,6 +14,26 @@
 //! - [`VersionTable`]: the table of applied heads, Alembic's model, and
 //!   [`LogTable`]: the record of every revision run.
 //!
+//! ```
+//! use retort_core::RevisionId;
+//! use retort_core::graph::VersionUpdate;
+//! use retort_db::{DatabaseUrl, VersionTable, connect};
+//!
+//! let url = DatabaseUrl::parse("sqlite://")?; // in memory
+//! let mut conn = connect(&url)?;
+//! let table = VersionTable::new("retort_version", None);
+//! table.ensure(conn.as_mut())?;
+//! conn.begin()?;
+//! table.apply(conn.as_mut(), &VersionUpdate::Insert(RevisionId::new("3f2a9c1b7d4e")))?;
+//! conn.commit()?;
+//! assert_eq!(table.read(conn.as_mut())?, [RevisionId::new("3f2a9c1b7d4e")]);
+//! assert_eq!(
+//!     DatabaseUrl::parse("postgresql+psycopg2://app:s3cret@db/prod")?.to_string(),
+//!     "postgresql+psycopg2://app:***@db/prod"
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Design choices:
 //! - One executor: [`Connection::execute`] is the only way SQL reaches a
 //!   database, and every statement this crate writes is also available as

@@ -121,6 +121,9 @@ fn reason(e: &mysql::Error) -> String {
         mysql::Error::MySqlError(e) => {
             format!("ERROR {} ({}): {}", e.code, e.state, e.message)
         }
+        // The driver's own Display wraps these as `DriverError { … }`.
+        mysql::Error::DriverError(e) => e.to_string(),
+        mysql::Error::IoError(e) => e.to_string(),
         other => other.to_string(),
     }
 }

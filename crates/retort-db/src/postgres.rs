@@ -17,7 +17,7 @@ use crate::error::DbError;
 use crate::url::DatabaseUrl;
 
 /// The URL parameters understood, for the error on others.
-const SUPPORTED: &str = "sslmode=disable|allow|prefer, host (a socket folder), application_name, \
+const SUPPORTED: &str = "sslmode=disable|allow|prefer (retort is built without TLS), host (a socket folder), application_name, \
 connect_timeout (seconds), options";
 
 /// A connection to a PostgreSQL server.
@@ -86,9 +86,7 @@ fn config(url: &DatabaseUrl, options: &ConnectOptions) -> Result<postgres::Confi
         match (key.as_str(), value.as_str()) {
             ("sslmode", "disable" | "allow" | "prefer") => {}
             ("sslmode", other) => {
-                return Err(unsupported(format!(
-                    "sslmode={other} (retort is built without TLS)"
-                )));
+                return Err(unsupported(format!("sslmode={other}")));
             }
             ("host", _) => {}
             ("application_name", name) => {

@@ -34,6 +34,15 @@ impl DialectName {
         }
     }
 
+    /// The product name for messages: `SQLite`, `PostgreSQL`, `MySQL/MariaDB`.
+    pub fn product(self) -> &'static str {
+        match self {
+            DialectName::Sqlite => "SQLite",
+            DialectName::Postgresql => "PostgreSQL",
+            DialectName::Mysql => "MySQL/MariaDB",
+        }
+    }
+
     /// Whether DDL (`CREATE TABLE`, `ALTER TABLE`…) can be rolled back in a
     /// transaction. MySQL and MariaDB commit implicitly before and after DDL.
     pub fn supports_transactional_ddl(self) -> bool {

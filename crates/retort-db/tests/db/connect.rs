@@ -19,12 +19,12 @@ fn an_unreachable_server_is_a_clean_error_naming_the_masked_url() {
         (
             "postgresql://app:hunter2@127.0.0.1:1/db",
             "postgresql://app:***@127.0.0.1:1/db",
-            "postgresql server is running",
+            "PostgreSQL server is running",
         ),
         (
             "mysql+pymysql://app:hunter2@127.0.0.1:1/db",
             "mysql+pymysql://app:***@127.0.0.1:1/db",
-            "mysql server is running",
+            "MySQL/MariaDB server is running",
         ),
     ] {
         let err = connect_error(raw);

@@ -1,0 +1,121 @@
+//! The errors of the database layer. Each names the database by its masked
+//! URL and says what to check or do.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::url::DialectName;
+
+/// A database operation that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The server could not be reached or refused the login.
+    #[error(
+        "cannot connect to {url}: {reason}\n\
+         check that the {} server is running and accepts connections at that host and port, \
+         and that the user name, password and database name in the URL are right",
+        dialect.product()
+    )]
+    Connect {
+        /// The URL, password hidden.
+        url: String,
+        /// The dialect, to name the server.
+        dialect: DialectName,
+        /// The driver's message.
+        reason: String,
+    },
+    /// A SQLite file could not be opened.
+    #[error(
+        "cannot open the SQLite database {} ({url}): {reason}\n\
+         check that its folder exists and that you may write to it", path.display()
+    )]
+    OpenSqlite {
+        /// The URL.
+        url: String,
+        /// The file.
+        path: PathBuf,
+        /// The driver's message.
+        reason: String,
+    },
+    /// The URL has a query parameter this driver does not understand.
+    #[error(
+        "{url}: the parameter {param} is not supported for {}; supported: {supported}",
+        dialect.product()
+    )]
+    UnsupportedParam {
+        /// The URL, password hidden.
+        url: String,
+        /// The dialect.
+        dialect: DialectName,
+        /// The parameter, with its value when harmless.
+        param: String,
+        /// What is supported.
+        supported: &'static str,
+    },
+    /// The database refused a statement.
+    #[error("{} at {url} refused a statement: {reason}\nthe statement was: {sql}", dialect.product())]
+    Statement {
+        /// The URL, password hidden.
+        url: String,
+        /// The dialect.
+        dialect: DialectName,
+        /// The statement.
+        sql: String,
+        /// The database's message.
+        reason: String,
+    },
+    /// Another connection held the migration lock for longer than the wait.
+    #[error(
+        "the lock {name:?} on {url} is held by another connection (another retort run?) and was \
+         not released within {} s; wait for that run to finish and try again",
+        waited.as_secs_f64()
+    )]
+    LockTimeout {
+        /// The URL, password hidden.
+        url: String,
+        /// The lock's name.
+        name: String,
+        /// How long this connection waited.
+        waited: Duration,
+    },
+    /// `lock` was called on a connection that already holds it.
+    #[error("the connection to {url} already holds the lock {name:?}; unlock it first")]
+    AlreadyLocked {
+        /// The URL, password hidden.
+        url: String,
+        /// The lock's name.
+        name: String,
+    },
+    /// A version table row that a step changes is not there, or is there
+    /// several times: the table does not hold what the plan was made from.
+    #[error(
+        "the version table {table} was expected to hold exactly one row {id:?} to {action}, \
+         but it holds {found}; another process may have changed it: run `retort current` \
+         to see what it holds now"
+    )]
+    VersionRows {
+        /// The table, qualified and quoted.
+        table: String,
+        /// `update` or `delete`.
+        action: &'static str,
+        /// The revision id of the row.
+        id: String,
+        /// How many rows matched.
+        found: u64,
+    },
+    /// A table this crate reads holds a value it cannot understand.
+    #[error(
+        "the table {table} holds {value:?} in column {column}, which retort cannot read; \
+         was the table changed by hand? (query: {sql})"
+    )]
+    BadValue {
+        /// The table.
+        table: String,
+        /// The column.
+        column: &'static str,
+        /// The value.
+        value: String,
+        /// The query that read it.
+        sql: String,
+    },
+}

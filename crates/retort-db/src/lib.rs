@@ -1,0 +1,69 @@
+//! retort-db: retort's database layer. The core ([`retort_core`]) knows no
+//! driver; this crate connects to the databases and keeps their version
+//! tables.
+//!
+//! The main types:
+//! - [`DatabaseUrl`]: a parsed SQLAlchemy-style URL whose `Display` hides the
+//!   password, and [`resolve_url`], which picks it from `--url`,
+//!   `DATABASE_URL` (environment or `.env`) or the configuration ([`url`],
+//!   [`source`]).
+//! - [`Connection`]: the small driver trait (execute, query, transactions,
+//!   a database-wide lock), implemented by [`SqliteConnection`],
+//!   [`PostgresConnection`] and [`MysqlConnection`]; [`connect`] opens the
+//!   right one for a URL.
+//! - [`VersionTable`]: the table of applied heads, Alembic's model, and
+//!   [`LogTable`]: the record of every revision run.
+//!
+//! ```
+//! use retort_core::RevisionId;
+//! use retort_core::graph::VersionUpdate;
+//! use retort_db::{DatabaseUrl, VersionTable, connect};
+//!
+//! let url = DatabaseUrl::parse("sqlite://")?; // in memory
+//! let mut conn = connect(&url)?;
+//! let table = VersionTable::new("retort_version", None);
+//! table.ensure(conn.as_mut())?;
+//! conn.begin()?;
+//! table.apply(conn.as_mut(), &VersionUpdate::Insert(RevisionId::new("3f2a9c1b7d4e")))?;
+//! conn.commit()?;
+//! assert_eq!(table.read(conn.as_mut())?, [RevisionId::new("3f2a9c1b7d4e")]);
+//! assert_eq!(
+//!     DatabaseUrl::parse("postgresql+psycopg2://app:s3cret@db/prod")?.to_string(),
+//!     "postgresql+psycopg2://app:***@db/prod"
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Design choices:
+//! - One executor: [`Connection::execute`] is the only way SQL reaches a
+//!   database, and every statement this crate writes is also available as
+//!   text, so offline (`--sql`) scripts print exactly what online runs send.
+//! - Synchronous drivers only (rusqlite, postgres, mysql): a migration is a
+//!   sequence of statements, and no async runtime is needed or allowed.
+//! - Dialect differences are capabilities (`supports_transactional_ddl`) and
+//!   driver methods, not checks of which database is in use.
+//! - A run serialises with other runs through [`Connection::lock`]:
+//!   PostgreSQL advisory locks, MySQL `GET_LOCK`, SQLite's write lock
+//!   (see [`sqlite`] for how transactions nest under it).
+#![deny(missing_docs)]
+
+pub mod connection;
+pub mod error;
+pub mod log_table;
+pub mod mysql;
+pub mod postgres;
+pub mod quote;
+pub mod source;
+pub mod sqlite;
+pub mod url;
+pub mod version_table;
+
+pub use connection::{ConnectOptions, Connection, Row, connect, connect_with};
+pub use error::DbError;
+pub use log_table::{LogEntry, LogTable};
+pub use mysql::MysqlConnection;
+pub use postgres::PostgresConnection;
+pub use source::{ResolveUrlError, ResolvedUrl, UrlSource, resolve_url, resolve_url_with};
+pub use sqlite::SqliteConnection;
+pub use url::{DatabaseUrl, DialectName, UrlError};
+pub use version_table::VersionTable;

@@ -1,0 +1,227 @@
+//! The MySQL/MariaDB driver (the `mysql` crate, without TLS).
+//!
+//! Statements go through the text protocol, so every value comes back as
+//! text. DDL commits implicitly on these servers, so
+//! [`supports_transactional_ddl`](Connection::supports_transactional_ddl)
+//! is false. The lock is `GET_LOCK`, whose names are server-wide: the
+//! database name is part of the lock's name, so that runs on different
+//! databases of one server do not wait for each other. The server releases it
+//! if the connection drops.
+
+use std::time::Duration;
+
+use mysql::prelude::Queryable;
+use mysql::{Conn, OptsBuilder, Value};
+
+use crate::connection::{ConnectOptions, Connection, Row, statement_error};
+use crate::error::DbError;
+use crate::url::DatabaseUrl;
+
+/// The URL parameters understood, for the error on others.
+const SUPPORTED: &str =
+    "unix_socket (a socket path), charset=utf8|utf8mb4, connect_timeout (seconds)";
+
+/// MySQL 5.7 and later refuse lock names longer than this.
+const MAX_LOCK_NAME: usize = 64;
+
+/// A connection to a MySQL or MariaDB server.
+pub struct MysqlConnection {
+    conn: Conn,
+    url: DatabaseUrl,
+}
+
+impl MysqlConnection {
+    /// Connects to the server `url` names.
+    pub fn connect(
+        url: &DatabaseUrl,
+        options: &ConnectOptions,
+    ) -> Result<MysqlConnection, DbError> {
+        let opts = opts(url, options)?;
+        let conn = Conn::new(opts).map_err(|e| DbError::Connect {
+            url: url.masked().to_owned(),
+            dialect: url.dialect(),
+            reason: reason(&e),
+        })?;
+        Ok(MysqlConnection {
+            conn,
+            url: url.clone(),
+        })
+    }
+
+    /// The server-wide lock name for `name` on this database.
+    fn lock_name(&self, name: &str) -> String {
+        let database = self.url.server().and_then(|s| s.database.as_deref());
+        server_lock_name(name, database.unwrap_or_default())
+    }
+
+    fn scalar(&mut self, sql: &str) -> Result<Option<String>, DbError> {
+        Ok(self
+            .query_strings(sql)?
+            .into_iter()
+            .next()
+            .and_then(|row| row.into_iter().next().flatten()))
+    }
+}
+
+fn opts(url: &DatabaseUrl, options: &ConnectOptions) -> Result<OptsBuilder, DbError> {
+    let unsupported = |param: String| DbError::UnsupportedParam {
+        url: url.masked().to_owned(),
+        dialect: url.dialect(),
+        param,
+        supported: SUPPORTED,
+    };
+    let Some(server) = url.server() else {
+        return Err(unsupported("a file path".into()));
+    };
+    let mut opts = OptsBuilder::new()
+        .ip_or_hostname(Some(server.host.clone()))
+        .tcp_port(server.port.unwrap_or(3306))
+        .user(server.user.clone())
+        .pass(server.password.clone())
+        .db_name(server.database.clone())
+        .tcp_connect_timeout(Some(options.connect_timeout))
+        .prefer_socket(false);
+    for (key, value) in &server.params {
+        match (key.as_str(), value.as_str()) {
+            ("unix_socket", path) => opts = opts.socket(Some(path)),
+            ("charset", "utf8" | "utf8mb4") => {}
+            ("connect_timeout", secs) => {
+                let secs: u64 = secs
+                    .parse()
+                    .map_err(|_| unsupported(format!("connect_timeout={secs}")))?;
+                opts = opts.tcp_connect_timeout(Some(Duration::from_secs(secs)));
+            }
+            _ => return Err(unsupported(format!("{key}={value}"))),
+        }
+    }
+    Ok(opts)
+}
+
+/// `name@database`, shortened with a hash of the whole when longer than
+/// MySQL allows.
+fn server_lock_name(name: &str, database: &str) -> String {
+    let full = format!("{name}@{database}");
+    if full.len() <= MAX_LOCK_NAME {
+        return full;
+    }
+    let hash = crate::quote::fnv1a(&full);
+    // Cut on a character boundary, leaving room for "-" and 16 hex digits.
+    let keep = full
+        .char_indices()
+        .map(|(i, _)| i)
+        .take_while(|&i| i <= MAX_LOCK_NAME - 17)
+        .last()
+        .unwrap_or(0);
+    format!("{}-{hash:016x}", &full[..keep])
+}
+
+/// The server's message as `ERROR code (state): message`, or the driver's.
+fn reason(e: &mysql::Error) -> String {
+    match e {
+        mysql::Error::MySqlError(e) => {
+            format!("ERROR {} ({}): {}", e.code, e.state, e.message)
+        }
+        // The driver's own Display wraps these as `DriverError { … }`.
+        mysql::Error::DriverError(e) => e.to_string(),
+        mysql::Error::IoError(e) => e.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A text-protocol value as text.
+fn text(value: Value) -> Option<String> {
+    match value {
+        Value::NULL => None,
+        Value::Bytes(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::UInt(u) => Some(u.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        Value::Double(d) => Some(d.to_string()),
+        other => Some(other.as_sql(true).trim_matches('\'').to_owned()),
+    }
+}
+
+impl Connection for MysqlConnection {
+    fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
+        let mut result = self
+            .conn
+            .query_iter(sql)
+            .map_err(|e| statement_error(&self.url, sql, reason(&e)))?;
+        // Several statements give several results: add up their counts, and
+        // read them all so that an error in a later one is not missed.
+        let mut changed = 0;
+        while let Some(set) = result.iter() {
+            changed += set.affected_rows();
+            for row in set {
+                row.map_err(|e| statement_error(&self.url, sql, reason(&e)))?;
+            }
+        }
+        Ok(changed)
+    }
+
+    fn query_strings(&mut self, sql: &str) -> Result<Vec<Row>, DbError> {
+        let rows: Vec<mysql::Row> = self
+            .conn
+            .query(sql)
+            .map_err(|e| statement_error(&self.url, sql, reason(&e)))?;
+        Ok(rows
+            .into_iter()
+            .map(|row| row.unwrap().into_iter().map(text).collect())
+            .collect())
+    }
+
+    fn lock(&mut self, name: &str, timeout: Duration) -> Result<(), DbError> {
+        let lock = self.lock_name(name);
+        let sql = format!(
+            "SELECT GET_LOCK({}, {})",
+            crate::quote::literal(self.dialect(), &lock),
+            timeout.as_secs_f64().ceil()
+        );
+        match self.scalar(&sql)?.as_deref() {
+            Some("1") => Ok(()),
+            Some("0") => Err(DbError::LockTimeout {
+                url: self.url.masked().to_owned(),
+                name: name.to_owned(),
+                waited: timeout,
+            }),
+            other => Err(statement_error(
+                &self.url,
+                &sql,
+                format!(
+                    "GET_LOCK returned {other:?} (an error, such as the connection being killed)"
+                ),
+            )),
+        }
+    }
+
+    fn unlock(&mut self, name: &str) -> Result<(), DbError> {
+        let lock = self.lock_name(name);
+        let sql = format!(
+            "SELECT RELEASE_LOCK({})",
+            crate::quote::literal(self.dialect(), &lock)
+        );
+        self.scalar(&sql).map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_names_fit_mysql_and_stay_distinct() {
+        assert_eq!(server_lock_name("retort", "app"), "retort@app");
+        let long = "d".repeat(80);
+        let a = server_lock_name("retort", &long);
+        let b = server_lock_name("retort", &format!("{long}x"));
+        assert_eq!(a.len(), MAX_LOCK_NAME);
+        assert!(a.starts_with("retort@ddd"), "{a}");
+        assert_ne!(a, b);
+        let wide = server_lock_name("é".repeat(40).as_str(), "db");
+        assert!(wide.len() <= MAX_LOCK_NAME, "{wide}");
+    }
+}

@@ -1,0 +1,195 @@
+//! The PostgreSQL driver (the synchronous `postgres` crate, without TLS).
+//!
+//! Statements go through the simple query protocol, so any SQL a user
+//! writes (several statements, no parameters) runs as `psql` would run it,
+//! and every value comes back as text. The lock is a session-level
+//! `pg_advisory_lock` on a 64-bit key hashed from the lock's name, bounded by
+//! `lock_timeout`; PostgreSQL releases it if the connection drops.
+
+use std::time::Duration;
+
+use postgres::config::SslMode;
+use postgres::error::SqlState;
+use postgres::{Client, NoTls, SimpleQueryMessage};
+
+use crate::connection::{ConnectOptions, Connection, Row, statement_error};
+use crate::error::DbError;
+use crate::url::DatabaseUrl;
+
+/// The URL parameters understood, for the error on others.
+const SUPPORTED: &str = "sslmode=disable|allow|prefer (retort is built without TLS), host (a socket folder), application_name, \
+connect_timeout (seconds), options";
+
+/// A connection to a PostgreSQL server.
+pub struct PostgresConnection {
+    client: Client,
+    url: DatabaseUrl,
+}
+
+impl PostgresConnection {
+    /// Connects to the server `url` names.
+    pub fn connect(
+        url: &DatabaseUrl,
+        options: &ConnectOptions,
+    ) -> Result<PostgresConnection, DbError> {
+        let config = config(url, options)?;
+        let client = config.connect(NoTls).map_err(|e| DbError::Connect {
+            url: url.masked().to_owned(),
+            dialect: url.dialect(),
+            reason: reason(&e),
+        })?;
+        Ok(PostgresConnection {
+            client,
+            url: url.clone(),
+        })
+    }
+
+    fn simple(&mut self, sql: &str) -> Result<Vec<SimpleQueryMessage>, DbError> {
+        self.client
+            .simple_query(sql)
+            .map_err(|e| statement_error(&self.url, sql, reason(&e)))
+    }
+}
+
+fn config(url: &DatabaseUrl, options: &ConnectOptions) -> Result<postgres::Config, DbError> {
+    let unsupported = |param: String| DbError::UnsupportedParam {
+        url: url.masked().to_owned(),
+        dialect: url.dialect(),
+        param,
+        supported: SUPPORTED,
+    };
+    let mut config = postgres::Config::new();
+    let Some(server) = url.server() else {
+        return Err(unsupported("a file path".into()));
+    };
+    // libpq lets `?host=` override the URL's host, often a socket folder.
+    let host = server
+        .params
+        .iter()
+        .find(|(key, _)| key == "host")
+        .map_or(server.host.as_str(), |(_, host)| host.as_str());
+    config.host(host);
+    config.port(server.port.unwrap_or(5432));
+    // Without a user in the URL, libpq logs in as the operating system user.
+    let os_user = std::env::var("USER").unwrap_or_else(|_| "postgres".to_owned());
+    config.user(server.user.as_deref().unwrap_or(&os_user));
+    if let Some(password) = &server.password {
+        config.password(password);
+    }
+    if let Some(database) = &server.database {
+        config.dbname(database);
+    }
+    config.application_name("retort");
+    config.connect_timeout(options.connect_timeout);
+    config.ssl_mode(SslMode::Disable);
+    for (key, value) in &server.params {
+        match (key.as_str(), value.as_str()) {
+            ("sslmode", "disable" | "allow" | "prefer") => {}
+            ("sslmode", other) => {
+                return Err(unsupported(format!("sslmode={other}")));
+            }
+            ("host", _) => {}
+            ("application_name", name) => {
+                config.application_name(name);
+            }
+            ("connect_timeout", secs) => {
+                let secs: u64 = secs
+                    .parse()
+                    .map_err(|_| unsupported(format!("connect_timeout={secs}")))?;
+                config.connect_timeout(Duration::from_secs(secs));
+            }
+            ("options", opts) => {
+                config.options(opts);
+            }
+            _ => return Err(unsupported(key.clone())),
+        }
+    }
+    Ok(config)
+}
+
+/// The driver's message, with the server's detail and hint when it sent them.
+fn reason(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut out = format!("{}: {}", db.severity(), db.message());
+            if let Some(detail) = db.detail() {
+                out.push_str(&format!(" ({detail})"));
+            }
+            if let Some(hint) = db.hint() {
+                out.push_str(&format!("; hint: {hint}"));
+            }
+            out
+        }
+        None => {
+            let mut out = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                out.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            out
+        }
+    }
+}
+
+/// The advisory lock key for `name`: FNV-1a, stable across runs and builds.
+fn lock_key(name: &str) -> i64 {
+    i64::from_ne_bytes(crate::quote::fnv1a(name).to_ne_bytes())
+}
+
+impl Connection for PostgresConnection {
+    fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
+        Ok(self
+            .simple(sql)?
+            .iter()
+            .map(|m| match m {
+                SimpleQueryMessage::CommandComplete(n) => *n,
+                _ => 0,
+            })
+            .sum())
+    }
+
+    fn query_strings(&mut self, sql: &str) -> Result<Vec<Row>, DbError> {
+        Ok(self
+            .simple(sql)?
+            .iter()
+            .filter_map(|m| match m {
+                SimpleQueryMessage::Row(row) => Some(
+                    (0..row.len())
+                        .map(|i| row.get(i).map(str::to_owned))
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect())
+    }
+
+    fn lock(&mut self, name: &str, timeout: Duration) -> Result<(), DbError> {
+        // lock_timeout 0 means "wait forever": wait at least 1 ms.
+        let ms = timeout.as_millis().clamp(1, i32::MAX as u128);
+        self.simple(&format!("SET lock_timeout = {ms}"))?;
+        let sql = format!("SELECT pg_advisory_lock({})", lock_key(name));
+        let taken = self.client.simple_query(&sql);
+        let reset = self.simple("SET lock_timeout TO DEFAULT");
+        match taken {
+            Ok(_) => reset.map(drop),
+            Err(e) if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) => {
+                Err(DbError::LockTimeout {
+                    url: self.url.masked().to_owned(),
+                    name: name.to_owned(),
+                    waited: timeout,
+                })
+            }
+            Err(e) => Err(statement_error(&self.url, &sql, reason(&e))),
+        }
+    }
+
+    fn unlock(&mut self, name: &str) -> Result<(), DbError> {
+        self.simple(&format!("SELECT pg_advisory_unlock({})", lock_key(name)))
+            .map(drop)
+    }
+}

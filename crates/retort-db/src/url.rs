@@ -1,0 +1,387 @@
+//! Database URLs (SPEC section 4): SQLAlchemy's forms, parsed without a
+//! network library, and shown with the password hidden.
+//!
+//! - `sqlite:///relative.db` (relative to the current folder),
+//!   `sqlite:////absolute.db`, `sqlite://` and `sqlite:///:memory:` (in memory);
+//! - `postgresql://user:password@host:port/database?params` (`postgres://` too);
+//! - `mysql://…` and `mariadb://…`, same shape.
+//!
+//! A driver suffix as SQLAlchemy writes it (`postgresql+psycopg2://`,
+//! `mysql+pymysql://`) is accepted and ignored: the part before `+` names the
+//! dialect. User, password and database may be percent-encoded.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The database system a URL names; it decides the driver and the SQL dialect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DialectName {
+    /// SQLite, embedded: the URL names a file or memory.
+    Sqlite,
+    /// PostgreSQL.
+    Postgresql,
+    /// MySQL or MariaDB (one dialect, as in Alembic).
+    Mysql,
+}
+
+impl DialectName {
+    /// The name as Alembic prints it: `sqlite`, `postgresql`, `mysql`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DialectName::Sqlite => "sqlite",
+            DialectName::Postgresql => "postgresql",
+            DialectName::Mysql => "mysql",
+        }
+    }
+
+    /// The product name for messages: `SQLite`, `PostgreSQL`, `MySQL/MariaDB`.
+    pub fn product(self) -> &'static str {
+        match self {
+            DialectName::Sqlite => "SQLite",
+            DialectName::Postgresql => "PostgreSQL",
+            DialectName::Mysql => "MySQL/MariaDB",
+        }
+    }
+
+    /// Whether DDL (`CREATE TABLE`, `ALTER TABLE`…) can be rolled back in a
+    /// transaction. MySQL and MariaDB commit implicitly before and after DDL.
+    pub fn supports_transactional_ddl(self) -> bool {
+        !matches!(self, DialectName::Mysql)
+    }
+
+    /// The port a server listens on when the URL gives none.
+    pub fn default_port(self) -> Option<u16> {
+        match self {
+            DialectName::Sqlite => None,
+            DialectName::Postgresql => Some(5432),
+            DialectName::Mysql => Some(3306),
+        }
+    }
+}
+
+impl fmt::Display for DialectName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A URL that cannot name a database, with the reason and the forms that work.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{url} is not a valid database URL: {reason}")]
+pub struct UrlError {
+    /// The URL as given, password hidden.
+    pub url: String,
+    /// What is wrong and what to write instead.
+    pub reason: String,
+}
+
+/// Where a database lives, as the URL says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A SQLite database: a file, or memory when `None`.
+    Sqlite(Option<PathBuf>),
+    /// A server reached over the network or a local socket.
+    Server(Server),
+}
+
+/// The parts of a server URL (`scheme://user:password@host:port/database?params`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Server {
+    /// The user name, if any.
+    pub user: Option<String>,
+    /// The password, if any; never printed.
+    pub password: Option<String>,
+    /// The host name or address; `localhost` when the URL gives none.
+    pub host: String,
+    /// The port, if the URL gives one.
+    pub port: Option<u16>,
+    /// The database name, if any.
+    pub database: Option<String>,
+    /// The query parameters, decoded, in order.
+    pub params: Vec<(String, String)>,
+}
+
+/// Shows the password as `***`.
+impl fmt::Debug for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server")
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("database", &self.database)
+            .field("params", &masked_params(&self.params))
+            .finish()
+    }
+}
+
+fn masked_params(params: &[(String, String)]) -> Vec<(&str, &str)> {
+    params
+        .iter()
+        .map(|(key, value)| match key.eq_ignore_ascii_case("password") {
+            true => (key.as_str(), "***"),
+            false => (key.as_str(), value.as_str()),
+        })
+        .collect()
+}
+
+/// A parsed database URL. `Display` and `Debug` hide the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    dialect: DialectName,
+    target: Target,
+    masked: String,
+}
+
+/// The URL forms, for error messages.
+const FORMS: &str = "write sqlite:///relative.db, sqlite:////absolute.db, sqlite:// (in memory), \
+postgresql://user:password@host:port/database or mysql://user:password@host:port/database";
+
+impl DatabaseUrl {
+    /// Parses a URL in one of the forms of the module documentation.
+    pub fn parse(raw: &str) -> Result<DatabaseUrl, UrlError> {
+        let masked = mask(raw);
+        let bad = |reason: String| UrlError {
+            url: masked.clone(),
+            reason,
+        };
+        let raw = raw.trim();
+        let Some((scheme, rest)) = raw.split_once("://") else {
+            return Err(bad(format!("it has no scheme; {FORMS}")));
+        };
+        let base = scheme.split('+').next().unwrap_or_default();
+        let dialect = match base.to_ascii_lowercase().as_str() {
+            "sqlite" => DialectName::Sqlite,
+            "postgresql" | "postgres" => DialectName::Postgresql,
+            "mysql" | "mariadb" => DialectName::Mysql,
+            _ => {
+                return Err(bad(format!(
+                    "unknown database {base:?}; retort supports sqlite, postgresql and mysql/mariadb: {FORMS}"
+                )));
+            }
+        };
+        let target = match dialect {
+            DialectName::Sqlite => Target::Sqlite(parse_sqlite(rest).map_err(bad)?),
+            _ => Target::Server(parse_server(rest).map_err(bad)?),
+        };
+        Ok(DatabaseUrl {
+            dialect,
+            target,
+            masked,
+        })
+    }
+
+    /// The dialect the scheme names.
+    pub fn dialect(&self) -> DialectName {
+        self.dialect
+    }
+
+    /// Where the database lives.
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// The server parts, or `None` for SQLite.
+    pub fn server(&self) -> Option<&Server> {
+        match &self.target {
+            Target::Server(server) => Some(server),
+            Target::Sqlite(_) => None,
+        }
+    }
+
+    /// The SQLite file, or `None` for memory or a server.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        match &self.target {
+            Target::Sqlite(path) => path.as_deref(),
+            Target::Server(_) => None,
+        }
+    }
+
+    /// The URL as given, with the password replaced by `***`: the form to
+    /// print anywhere.
+    pub fn masked(&self) -> &str {
+        &self.masked
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.masked)
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({:?})", self.masked)
+    }
+}
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = UrlError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DatabaseUrl::parse(s)
+    }
+}
+
+fn parse_sqlite(rest: &str) -> Result<Option<PathBuf>, String> {
+    if rest.contains('?') {
+        return Err("SQLite URLs take no query parameters".into());
+    }
+    if rest.is_empty() {
+        return Ok(None);
+    }
+    let Some(path) = rest.strip_prefix('/') else {
+        return Err(format!(
+            "a SQLite URL has no host ({rest:?} before the path); \
+             write sqlite:///relative.db, sqlite:////absolute.db or sqlite://"
+        ));
+    };
+    let path = percent_decode(path)?;
+    if path.is_empty() || path == ":memory:" {
+        return Ok(None);
+    }
+    Ok(Some(PathBuf::from(path)))
+}
+
+fn parse_server(rest: &str) -> Result<Server, String> {
+    let (rest, query) = match rest.split_once('?') {
+        Some((rest, query)) => (rest, Some(query)),
+        None => (rest, None),
+    };
+    let (authority, database) = match rest.split_once('/') {
+        Some((authority, database)) => (authority, Some(database)),
+        None => (rest, None),
+    };
+    let (userinfo, hostport) = match authority.rsplit_once('@') {
+        Some((userinfo, hostport)) => (Some(userinfo), hostport),
+        None => (None, authority),
+    };
+    let (user, password) = match userinfo {
+        None => (None, None),
+        Some(info) => match info.split_once(':') {
+            Some((user, password)) => (Some(user), Some(password)),
+            None => (Some(info), None),
+        },
+    };
+    let (host, port) = split_host_port(hostport)?;
+    let decode_opt = |s: Option<&str>| -> Result<Option<String>, String> {
+        s.filter(|s| !s.is_empty()).map(percent_decode).transpose()
+    };
+    let mut params = Vec::new();
+    for pair in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        params.push((percent_decode(key)?, percent_decode(value)?));
+    }
+    Ok(Server {
+        user: decode_opt(user)?,
+        password: password.map(percent_decode).transpose()?,
+        host: if host.is_empty() {
+            "localhost".to_owned()
+        } else {
+            percent_decode(host)?
+        },
+        port,
+        database: decode_opt(database)?,
+        params,
+    })
+}
+
+fn split_host_port(hostport: &str) -> Result<(&str, Option<u16>), String> {
+    let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
+        let (host, after) = v6
+            .split_once(']')
+            .ok_or("an IPv6 address in brackets is missing its ']'")?;
+        match after {
+            "" => (host, None),
+            _ => match after.strip_prefix(':') {
+                Some(port) => (host, Some(port)),
+                None => return Err(format!("unexpected {after:?} after the IPv6 address")),
+            },
+        }
+    } else {
+        match hostport.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (hostport, None),
+        }
+    };
+    let port = match port {
+        None | Some("") => None,
+        Some(p) => Some(
+            p.parse::<u16>()
+                .map_err(|_| format!("the port {p:?} is not a number from 1 to 65535"))?,
+        ),
+    };
+    Ok((host, port))
+}
+
+/// Decodes `%XX` escapes (and nothing else: `+` stays a plus sign).
+fn percent_decode(s: &str) -> Result<String, String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or("a '%' is not followed by two hex digits; write a literal '%' as %25")?;
+            out.push(hex);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| "a percent-encoded part is not valid UTF-8".to_owned())
+}
+
+/// Hides the password of any string that looks like a URL, valid or not:
+/// the part after `user:` in the authority, and `password=` parameters.
+pub fn mask(raw: &str) -> String {
+    let raw = raw.trim();
+    let Some(start) = raw.find("://").map(|i| i + 3) else {
+        return raw.to_owned();
+    };
+    let end = raw[start..]
+        .find(['/', '?'])
+        .map_or(raw.len(), |i| start + i);
+    let mut out = String::with_capacity(raw.len());
+    match raw[start..end].rfind('@') {
+        Some(at) => {
+            let userinfo = &raw[start..start + at];
+            out.push_str(&raw[..start]);
+            match userinfo.split_once(':') {
+                Some((user, _)) => {
+                    out.push_str(user);
+                    out.push_str(":***");
+                }
+                None => out.push_str(userinfo),
+            }
+            out.push_str(&raw[start + at..end]);
+        }
+        None => out.push_str(&raw[..end]),
+    }
+    let rest = &raw[end..];
+    match rest.split_once('?') {
+        Some((path, query)) => {
+            out.push_str(path);
+            out.push('?');
+            let pairs: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            out.push_str(&pairs.join("&"));
+        }
+        None => out.push_str(rest),
+    }
+    out
+}

@@ -1,0 +1,13 @@
+//! Integration tests of retort-db, each run on SQLite, PostgreSQL and
+//! MariaDB in the same run. `./scripts/test.sh` starts the servers and sets
+//! `RETORT_TEST_POSTGRES_URL` and `RETORT_TEST_MYSQL_URL`; without them the
+//! server tests fail, they are never skipped.
+
+mod support;
+
+mod connect;
+mod lock;
+mod log;
+mod transactions;
+mod url;
+mod version_table;

@@ -49,6 +49,7 @@
 
 pub mod connection;
 pub mod error;
+pub mod inspect;
 pub mod log_table;
 pub mod mysql;
 pub mod postgres;

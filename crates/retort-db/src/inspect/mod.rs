@@ -1,0 +1,2 @@
+//! Introspection: reading a live table's definition back into the core's
+//! schema model ([`retort_core::schema::Table`]).

@@ -99,11 +99,12 @@ impl RevisionGraph {
         }
         let children = Adjacency::invert(n, |i| parents.of(i));
 
-        let order = topological_order(n, |i| parents.of(i), |i| children.of(i)).map_err(|ids| {
-            GraphError::Cycle {
-                ids: sorted_ids_of(&revisions, ids),
-            }
-        })?;
+        let mut order =
+            topological_order(n, |i| parents.of(i), |i| children.of(i)).map_err(|ids| {
+                GraphError::Cycle {
+                    ids: sorted_ids_of(&revisions, ids),
+                }
+            })?;
         let mut nodes = Nodes {
             parents,
             children,
@@ -117,11 +118,12 @@ impl RevisionGraph {
                 out.extend(deps.of(i).iter().filter(|d| !ps.contains(d)));
             });
             let all_children = Adjacency::invert(n, |i| down_all.of(i));
-            topological_order(n, |i| down_all.of(i), |i| all_children.of(i)).map_err(|ids| {
-                GraphError::DependencyCycle {
+            // An order of all links is one of `down_revision` links too.
+            order = topological_order(n, |i| down_all.of(i), |i| all_children.of(i)).map_err(
+                |ids| GraphError::DependencyCycle {
                     ids: sorted_ids_of(&revisions, ids),
-                }
-            })?;
+                },
+            )?;
             let (norm_down, has_norm_deps) = normalize_dependencies(n, &nodes.parents, &deps);
             nodes.deps = deps;
             nodes.all_children = Some(all_children);
@@ -129,6 +131,10 @@ impl RevisionGraph {
             nodes.has_norm_deps = Some(has_norm_deps);
         }
         super::labels::propagate(&mut nodes, &revisions, &label_owner, &label_names, &order);
+        nodes.topo_pos = vec![0; n];
+        for (k, &i) in order.iter().enumerate() {
+            nodes.topo_pos[i] = k as u32;
+        }
 
         let heads = (0..n).filter(|&i| nodes.children(i).is_empty()).collect();
         let real_heads = (0..n)

@@ -177,14 +177,11 @@ impl RevisionGraph {
     /// The current revisions plus their ancestors, reduced to the tips
     /// (Alembic's `_get_all_current`).
     fn all_current(&self, current: &[usize]) -> Vec<usize> {
+        // `all` holds the parents of its members, so a revision has a
+        // descendant in it exactly when it has a child in it.
         let all = self.ancestors(current, Links::WithDeps);
         all.iter()
-            .filter(|&r| {
-                let mut below = self.descendants(&[r], Links::Versioned);
-                below.remove(r);
-                below.intersect_with(&all);
-                below.is_empty()
-            })
+            .filter(|&r| !self.nodes.children(r).iter().any(|&c| all.contains(c)))
             .collect()
     }
 

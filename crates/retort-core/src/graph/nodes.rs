@@ -86,6 +86,9 @@ pub(crate) struct Nodes {
     pub(crate) all_children: Option<Adjacency>,
     /// Revisions with a dependency left after normalization.
     pub(crate) has_norm_deps: Option<Bitset>,
+    /// Each revision's position in a topological order of `norm_down`
+    /// (parents and dependencies before their children).
+    pub(crate) topo_pos: Vec<u32>,
     /// The label set of each revision (index into `label_sets`); empty
     /// when no label is declared.
     pub(crate) label_set: Vec<u32>,

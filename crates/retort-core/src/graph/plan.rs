@@ -7,7 +7,6 @@ use std::fmt;
 use super::RevisionGraph;
 use super::collect::{Options, Spec};
 use super::error::{IdList, PlanError};
-use super::traverse::Links;
 use crate::revision::RevisionId;
 
 /// Which way a plan moves.
@@ -428,15 +427,11 @@ impl RevisionGraph {
         }
         if down.len() > 1 && present.len() > 1 {
             let others: Vec<usize> = rows.iter().copied().filter(|h| !down.contains(h)).collect();
-            let mut from: Vec<usize> = if others.is_empty() {
-                down.to_vec()
-            } else {
-                let implied = self.ancestors(&others, Links::WithDeps);
-                down.iter()
-                    .copied()
-                    .filter(|&d| !implied.contains(d))
-                    .collect()
-            };
+            let mut from: Vec<usize> = down
+                .iter()
+                .copied()
+                .filter(|&d| !self.is_ancestor_of_any(d, &others))
+                .collect();
             from.retain(|d| rows.contains(d));
             let Some(last) = from.pop() else {
                 return Ok(RowChange::Insert(r));
@@ -496,22 +491,20 @@ impl RevisionGraph {
         let down = self.nodes.norm_down(r);
         let others: Vec<usize> = rows.iter().copied().filter(|&h| h != r).collect();
         if !others.is_empty() {
-            let implied = self.ancestors(&others, Links::WithDeps);
             return down
                 .iter()
                 .copied()
-                .filter(|&d| !implied.contains(d))
+                .filter(|&d| !self.is_ancestor_of_any(d, &others))
                 .collect();
         }
-        let mut implied = super::bitset::Bitset::new(self.len());
-        for &t in down {
-            let mut below = self.ancestors(&[t], Links::WithDeps);
-            below.remove(t);
-            implied.union_with(&below);
-        }
+        // Without other rows: the parents not below another parent.
         down.iter()
             .copied()
-            .filter(|&d| !implied.contains(d))
+            .filter(|&d| {
+                !down
+                    .iter()
+                    .any(|&t| t != d && self.is_ancestor_of_any(d, &[t]))
+            })
             .collect()
     }
 }

@@ -93,6 +93,31 @@ impl RevisionGraph {
         Ok(seen)
     }
 
+    /// True when `target` is one of `from` or an ancestor of one (through
+    /// `down_revision` and dependencies): `ancestors(from).contains(target)`
+    /// without walking below `target`'s place in the topological order.
+    pub(crate) fn is_ancestor_of_any(&self, target: usize, from: &[usize]) -> bool {
+        let pos = &self.nodes.topo_pos;
+        let floor = pos[target];
+        let mut seen = std::collections::HashSet::new();
+        let mut stack: Vec<usize> = from.iter().copied().filter(|&i| pos[i] >= floor).collect();
+        while let Some(i) = stack.pop() {
+            if i == target {
+                return true;
+            }
+            if seen.insert(i) {
+                stack.extend(
+                    self.nodes
+                        .norm_down(i)
+                        .iter()
+                        .copied()
+                        .filter(|&d| pos[d] >= floor),
+                );
+            }
+        }
+        false
+    }
+
     /// The revisions sharing a line of descent with any of `against`: their
     /// ancestors and descendants (Alembic's `_shares_lineage`, computed once
     /// for a whole `filter_for_lineage`).
@@ -380,6 +405,26 @@ mod tests {
             })
             .collect();
         RevisionGraph::new(revs).expect("a DAG")
+    }
+
+    #[test]
+    fn pruned_ancestor_test_matches_ancestor_sets() {
+        let mut rng = Rng(0x0123_4567_89ab_cdef);
+        for _ in 0..200 {
+            let n = 1 + rng.below(60);
+            let g = random_graph(&mut rng, n);
+            for _ in 0..10 {
+                let from: Vec<usize> = (0..rng.below(3)).map(|_| rng.below(n)).collect();
+                let set = g.ancestors(&from, super::Links::WithDeps);
+                for t in 0..n {
+                    assert_eq!(
+                        g.is_ancestor_of_any(t, &from),
+                        set.contains(t),
+                        "{t} below {from:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub struct HistoryArgs {
     /// Show each revision's full entry.
     #[arg(short = 'v', long)]
     pub verbose: bool,
+    /// Mark the revisions the database is at with (current).
+    #[arg(short = 'i', long = "indicate-current")]
+    pub indicate_current: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -144,7 +147,10 @@ pub fn history(g: &GlobalOptions, args: &HistoryArgs, out: &mut dyn Write) -> an
         bail!("history range requires [start]:[end], [start]:, or :[end]; got {range:?}");
     }
     let dir = Project::from_options(g).load(Depth::Header)?;
-    let p = Printer::new(&dir.graph);
+    let mut p = Printer::new(&dir.graph);
+    if args.indicate_current {
+        p = p.with_current(&super::db_cmds::all_current(g, &dir)?);
+    }
     let revisions = dir.graph.history(args.rev_range.as_deref())?;
     if args.format == Format::Json {
         return print_json(

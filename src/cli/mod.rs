@@ -2,6 +2,7 @@
 //! and [`run`], which dispatches to one function per command (as Alembic's
 //! `alembic/command.py`).
 
+mod db_cmds;
 mod error;
 mod graph_cmds;
 mod output;
@@ -96,6 +97,14 @@ pub enum Command {
     History(graph_cmds::HistoryArgs),
     /// Show the revisions an expression names.
     Show(graph_cmds::ShowArgs),
+    /// Upgrade the database to a later revision (default: head).
+    Upgrade(db_cmds::UpgradeArgs),
+    /// Revert the database to an earlier revision (default: -1).
+    Downgrade(db_cmds::DowngradeArgs),
+    /// Record revisions in the version table without running them.
+    Stamp(db_cmds::StampArgs),
+    /// Show the revisions the database is at.
+    Current(db_cmds::CurrentArgs),
 }
 
 /// Parses the process arguments, runs the command and turns the outcome into
@@ -144,6 +153,10 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
         Command::Branches(args) => graph_cmds::branches(g, args, out),
         Command::History(args) => graph_cmds::history(g, args, out),
         Command::Show(args) => graph_cmds::show(g, args, out),
+        Command::Upgrade(args) => db_cmds::upgrade(g, args, out),
+        Command::Downgrade(args) => db_cmds::downgrade(g, args, out),
+        Command::Stamp(args) => db_cmds::stamp(g, args, out),
+        Command::Current(args) => db_cmds::current(g, args, out),
     }?;
     Ok(ExitCode::SUCCESS)
 }

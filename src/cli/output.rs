@@ -11,6 +11,7 @@ use serde::Serialize;
 pub struct Printer<'g> {
     graph: &'g RevisionGraph,
     depended_on: HashSet<&'g str>,
+    current: HashSet<String>,
 }
 
 /// Which parts of the one-line form to show (Alembic's `_head_only` flags).
@@ -49,7 +50,17 @@ impl<'g> Printer<'g> {
             .flat_map(|r| graph.dependencies(&r.id))
             .map(|d| d.id.as_str())
             .collect();
-        Printer { graph, depended_on }
+        Printer {
+            graph,
+            depended_on,
+            current: HashSet::new(),
+        }
+    }
+
+    /// Marks the revisions the database is at with `(current)`.
+    pub fn with_current(mut self, rows: &[retort_core::RevisionId]) -> Self {
+        self.current = rows.iter().map(|r| r.to_string()).collect();
+        self
     }
 
     fn parents(rev: &Revision) -> String {
@@ -85,6 +96,9 @@ impl<'g> Printer<'g> {
         } else if is_head {
             text.push_str(" (effective head)");
         }
+        if self.current.contains(rev.id.as_str()) {
+            text.push_str(" (current)");
+        }
         if parts.tree {
             if self.graph.is_branch_point(&rev.id) {
                 text.push_str(" (branchpoint)");
@@ -109,7 +123,13 @@ impl<'g> Printer<'g> {
             e.push_str(" (branchpoint)");
         }
         if rev.is_merge_point() {
-            e.push_str(&format!(" (mergepoint)\nMerges: {}\n", Self::parents(rev)));
+            e.push_str(" (mergepoint)");
+        }
+        if self.current.contains(rev.id.as_str()) {
+            e.push_str(" (current)");
+        }
+        if rev.is_merge_point() {
+            e.push_str(&format!("\nMerges: {}\n", Self::parents(rev)));
         } else {
             e.push_str(&format!("\nParent: {}\n", Self::parents(rev)));
         }

@@ -54,6 +54,7 @@ pub mod log_table;
 pub mod mysql;
 pub mod postgres;
 pub mod quote;
+pub mod runner;
 pub mod source;
 pub mod sqlite;
 pub mod url;

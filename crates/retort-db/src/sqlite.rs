@@ -1,17 +1,19 @@
 //! The SQLite driver (rusqlite, with SQLite built in).
 //!
-//! How concurrent runs serialise: [`lock`](Connection::lock) takes SQLite's
-//! own write lock with `BEGIN IMMEDIATE`, waiting up to the timeout (SQLite's
-//! busy handler) while another connection holds it. The lock is that outer
-//! transaction, so while it is held [`begin`](Connection::begin),
-//! [`commit`](Connection::commit) and [`rollback`](Connection::rollback) work
-//! on a savepoint inside it, and [`unlock`](Connection::unlock) commits.
-//! Each revision's work is still all-or-nothing (its savepoint), the second
-//! run sees the first run's work once it gets the lock, and a run that dies
-//! holding the lock leaves the file as it was before that run: SQLite rolls
-//! the unfinished transaction back, so no stale lock is ever left behind.
+//! How concurrent runs serialise: [`lock`](Connection::lock) takes an
+//! exclusive lock (`flock`) on a file beside the database,
+//! `<database>-retort.lock`, waiting up to the timeout while another run
+//! holds it. The operating system releases it when the process ends, so no
+//! stale lock is ever left behind. Holding it, each revision runs in its own
+//! real transaction (`BEGIN IMMEDIATE` ... `COMMIT`), so a run that dies
+//! leaves the database at its last committed revision, and settings that
+//! SQLite ignores inside a transaction (`PRAGMA foreign_keys`, needed by
+//! batch mode) can change between revisions. An in-memory database has a
+//! single connection and needs no lock.
 
-use std::time::Duration;
+use std::fs::{File, TryLockError};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use rusqlite::types::ValueRef;
 
@@ -22,17 +24,17 @@ use crate::url::DatabaseUrl;
 /// How long a statement waits for another connection's write to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The savepoint that stands for a transaction while the lock is held.
-const SAVEPOINT: &str = "retort_transaction";
+/// How often a waiting [`Connection::lock`] tries again.
+const LOCK_POLL: Duration = Duration::from_millis(20);
 
 /// A connection to a SQLite file or in-memory database.
 pub struct SqliteConnection {
     conn: rusqlite::Connection,
     url: DatabaseUrl,
-    /// The name of the lock held, if any.
-    locked: Option<String>,
-    /// Whether a transaction (a savepoint, under the lock) is open.
-    in_savepoint: bool,
+    /// The lock held, if any: its name and the locked file (none in memory).
+    locked: Option<(String, Option<File>)>,
+    /// Whether a transaction is open.
+    in_transaction: bool,
 }
 
 impl SqliteConnection {
@@ -54,7 +56,16 @@ impl SqliteConnection {
             conn,
             url: url.clone(),
             locked: None,
-            in_savepoint: false,
+            in_transaction: false,
+        })
+    }
+
+    /// The file whose `flock` stands for the database lock.
+    fn lock_path(&self) -> Option<PathBuf> {
+        self.url.sqlite_path().map(|p| {
+            let mut name = p.as_os_str().to_owned();
+            name.push("-retort.lock");
+            PathBuf::from(name)
         })
     }
 
@@ -102,77 +113,70 @@ impl Connection for SqliteConnection {
                 name: name.to_owned(),
             });
         }
-        let set_busy = |conn: &rusqlite::Connection, t: Duration, url: &DatabaseUrl| {
-            conn.busy_timeout(t)
-                .map_err(|e| statement_error(url, "PRAGMA busy_timeout", e.to_string()))
+        let Some(path) = self.lock_path() else {
+            self.locked = Some((name.to_owned(), None));
+            return Ok(());
         };
-        set_busy(&self.conn, timeout, &self.url)?;
-        let taken = self.conn.execute_batch("BEGIN IMMEDIATE");
-        set_busy(&self.conn, BUSY_TIMEOUT, &self.url)?;
-        match taken {
-            Ok(()) => {
-                self.locked = Some(name.to_owned());
-                Ok(())
+        let io_error = |e: std::io::Error| DbError::OpenSqlite {
+            url: self.url.masked().to_owned(),
+            path: path.clone(),
+            reason: format!("cannot take the lock file: {e}"),
+        };
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io_error)?;
+        let started = Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) if started.elapsed() < timeout => {
+                    std::thread::sleep(LOCK_POLL)
+                }
+                Err(TryLockError::WouldBlock) => {
+                    return Err(DbError::LockTimeout {
+                        url: self.url.masked().to_owned(),
+                        name: name.to_owned(),
+                        waited: timeout,
+                    });
+                }
+                Err(TryLockError::Error(e)) => return Err(io_error(e)),
             }
-            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
-                Err(DbError::LockTimeout {
-                    url: self.url.masked().to_owned(),
-                    name: name.to_owned(),
-                    waited: timeout,
-                })
-            }
-            Err(e) => Err(statement_error(&self.url, "BEGIN IMMEDIATE", e.to_string())),
         }
-    }
-
-    /// Commits the work done under the lock, except an unfinished
-    /// transaction, which is rolled back first: unlocking never commits half
-    /// a revision.
-    fn unlock(&mut self, _name: &str) -> Result<(), DbError> {
-        if self.in_savepoint {
-            self.rollback()?;
-        }
-        if self.locked.take().is_some() {
-            self.run("COMMIT")?;
-        }
+        self.locked = Some((name.to_owned(), Some(file)));
         Ok(())
     }
 
-    /// `BEGIN IMMEDIATE` (take the write lock now rather than fail halfway
-    /// when another connection writes), or a savepoint under the lock.
-    fn begin(&mut self) -> Result<(), DbError> {
-        match self.locked {
-            Some(_) => {
-                self.run(&format!("SAVEPOINT {SAVEPOINT}"))?;
-                self.in_savepoint = true;
-                Ok(())
-            }
-            None => self.run("BEGIN IMMEDIATE"),
+    /// Releases the lock; an unfinished transaction is rolled back first:
+    /// unlocking never commits half a revision.
+    fn unlock(&mut self, _name: &str) -> Result<(), DbError> {
+        if self.in_transaction {
+            self.rollback()?;
         }
+        // Dropping the file releases the lock.
+        self.locked = None;
+        Ok(())
+    }
+
+    /// `BEGIN IMMEDIATE`: take the write lock now rather than fail halfway
+    /// when another connection writes.
+    fn begin(&mut self) -> Result<(), DbError> {
+        self.run("BEGIN IMMEDIATE")?;
+        self.in_transaction = true;
+        Ok(())
     }
 
     fn commit(&mut self) -> Result<(), DbError> {
-        match self.locked {
-            Some(_) => {
-                self.run(&format!("RELEASE SAVEPOINT {SAVEPOINT}"))?;
-                self.in_savepoint = false;
-                Ok(())
-            }
-            None => self.run("COMMIT"),
-        }
+        self.run("COMMIT")?;
+        self.in_transaction = false;
+        Ok(())
     }
 
     fn rollback(&mut self) -> Result<(), DbError> {
-        match self.locked {
-            Some(_) => {
-                self.run(&format!(
-                    "ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}"
-                ))?;
-                self.in_savepoint = false;
-                Ok(())
-            }
-            None => self.run("ROLLBACK"),
-        }
+        self.in_transaction = false;
+        self.run("ROLLBACK")
     }
 }
 

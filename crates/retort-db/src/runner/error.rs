@@ -1,0 +1,102 @@
+//! What can go wrong while running revisions.
+
+use retort_core::RevisionId;
+use retort_core::graph::PlanError;
+use retort_core::script::{RevisionFileError, ScriptError};
+
+use retort_core::DialectError;
+
+use crate::error::DbError;
+
+/// Why an operation failed: the database refused a statement, or the
+/// operation could not be rendered for it.
+#[derive(Debug, thiserror::Error)]
+pub enum StepCause {
+    /// The database refused a statement.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// The operation cannot be rendered for this database.
+    #[error(transparent)]
+    Render(#[from] DialectError),
+}
+
+/// A run that could not complete. Each message names the revision and, for
+/// a failing statement, the operation and what was done about it.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The target or the current version rows do not resolve to a plan.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// The migrations folder could not be read.
+    #[error(transparent)]
+    Script(#[from] ScriptError),
+    /// A revision file could not be read again to run it.
+    #[error(transparent)]
+    File(#[from] RevisionFileError),
+    /// The database refused something outside a revision's operations
+    /// (connecting, locking, the version table).
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// A revision's operations are malformed or cannot be rendered for the
+    /// database.
+    #[error("revision {revision}: {message}")]
+    Revision {
+        /// The revision.
+        revision: RevisionId,
+        /// What is wrong (names the file, the operation and the field).
+        message: String,
+    },
+    /// A statement failed; on a database with transactional DDL nothing of
+    /// the revision remains.
+    #[error(
+        "revision {revision} ({step}) failed at {operation}: {source}\n\
+         nothing of {revision} was applied: its transaction was rolled back, and the database is still at {at}"
+    )]
+    RolledBack {
+        /// The revision.
+        revision: RevisionId,
+        /// The step, as in `upgrade a -> b`.
+        step: String,
+        /// The failing operation, e.g. `upgrade operation 2 (add_column on user)`.
+        operation: String,
+        /// The database's refusal, or why it could not be rendered.
+        source: StepCause,
+        /// The version rows the database is left at.
+        at: String,
+    },
+    /// A statement failed on a database without transactional DDL
+    /// (MySQL/MariaDB): retort undid what it could and says exactly what.
+    #[error(
+        "revision {revision} ({step}) failed at {operation}: {source}\n\
+         {report}\nthe version table is still at {at}"
+    )]
+    Undone {
+        /// The revision.
+        revision: RevisionId,
+        /// The step.
+        step: String,
+        /// The failing operation.
+        operation: String,
+        /// The database's refusal, or why it could not be rendered.
+        source: StepCause,
+        /// What was undone, and what could not be.
+        report: String,
+        /// The version rows the database is left at.
+        at: String,
+    },
+    /// Batch mode left rows that break a foreign key.
+    #[error(
+        "revision {revision}: after rebuilding tables, PRAGMA foreign_key_check found {count} row(s) breaking a foreign key (first: {first}); the revision was rolled back"
+    )]
+    ForeignKeys {
+        /// The revision.
+        revision: RevisionId,
+        /// How many violations.
+        count: usize,
+        /// The first one, as SQLite reports it.
+        first: String,
+    },
+    /// Writing an offline script failed.
+    #[error("cannot write the SQL script: {0}")]
+    Write(#[from] std::io::Error),
+}

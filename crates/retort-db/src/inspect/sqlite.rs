@@ -1,0 +1,468 @@
+//! SQLite introspection: a live table read back into a [`Table`], complete
+//! enough that batch mode's move-and-copy rebuilds it as it was.
+//!
+//! The pragmas are the authority on columns (declared type, `NOT NULL`,
+//! primary key positions), indexes and foreign keys. What they leave out
+//! comes from the `CREATE TABLE` / `CREATE INDEX` text SQLite keeps in
+//! `sqlite_master.sql`, read with a small tokenizer (`ddl`, `tokens`): `CHECK`
+//! conditions, constraint names, defaults exactly as written, a partial
+//! index's `WHERE` and `AUTOINCREMENT`. The queries are the constants at the
+//! end of this file.
+//!
+//! How the pieces map onto the model:
+//! - Primary key columns are marked [`Column::primary_key`]; the key is also
+//!   [`Table::primary_key`] when it is named or its order differs from the
+//!   columns' order.
+//! - An unnamed `UNIQUE` written on a column is [`Column::unique`]; every
+//!   other unique constraint (the `sqlite_autoindex_*` indexes SQLite makes
+//!   for them) is one of [`Table::uniques`], named when written as
+//!   `CONSTRAINT x UNIQUE`.
+//! - Checks and foreign keys written on a column become table-level ones
+//!   (the same constraint in SQLite).
+//! - A type that is a portable name SQLite renders back to the same text
+//!   (`INTEGER`, `VARCHAR(20)`) is that [`ColumnType`]; any other is
+//!   [`ColumnType::Other`] with the declared text, so a rebuild declares the
+//!   column exactly as before.
+//!
+//! Not recovered, because the model has no place for them: `COLLATE` on a
+//! column or index column, `DESC` in an index, `ON CONFLICT` clauses,
+//! `DEFERRABLE` and `MATCH` on a foreign key, `WITHOUT ROWID` and `STRICT`,
+//! and names of `NOT NULL` / `DEFAULT` constraints. Comments are not stored
+//! by SQLite. Generated columns, expression indexes and virtual tables
+//! cannot be expressed at all, so inspecting such a table is an error
+//! rather than a silent loss in a rebuild.
+
+mod ddl;
+mod tokens;
+
+use retort_core::dialect::{Dialect, Sqlite};
+use retort_core::schema::{
+    CheckConstraint, Column, ForeignKey, Index, PrimaryKey, Table, TableName, UniqueConstraint,
+};
+use retort_core::types::ColumnType;
+
+use crate::connection::{Connection, Row};
+use crate::error::DbError;
+use crate::quote::{ident, literal};
+use crate::url::DialectName;
+use ddl::ParsedTable;
+
+/// Reads the table `table` (in the attached database `table.schema`, or
+/// `main`) from a SQLite connection; `None` when there is no such table or
+/// no such attached database. Names match as SQLite matches them, without
+/// regard to ASCII case; the table returned carries the name as stored.
+pub fn inspect_sqlite_table(
+    conn: &mut dyn Connection,
+    table: &TableName,
+) -> Result<Option<Table>, DbError> {
+    let mut catalog = Catalog {
+        conn,
+        schema: table.schema.clone().unwrap_or_else(|| "main".to_owned()),
+    };
+    if catalog.query(SCHEMA_EXISTS, &[])?.rows.is_empty() {
+        return Ok(None);
+    }
+    let found = catalog.query(TABLE_SQL, &[("table", lit(&table.name))])?;
+    let Some(row) = found.rows.first() else {
+        return Ok(None);
+    };
+    let name = catalog.required(&found, row, 0, "name")?;
+    let sql = catalog.required(&found, row, 1, "sql")?;
+    let parsed = ddl::parse_create_table(&sql).map_err(|_| catalog.bad(&found, "sql", &sql))?;
+    if parsed.virtual_table {
+        return Err(catalog.bad(&found, "sql", &sql));
+    }
+    let mut out = Table::new(TableName {
+        schema: table.schema.clone(),
+        name,
+    });
+    read_columns(&mut catalog, &parsed, &mut out)?;
+    read_indexes(&mut catalog, &parsed, &mut out)?;
+    read_foreign_keys(&mut catalog, &parsed, &mut out)?;
+    out.checks = parsed
+        .checks
+        .iter()
+        .map(|(name, condition)| CheckConstraint {
+            name: name.clone(),
+            condition: condition.clone(),
+        })
+        .collect();
+    Ok(Some(out))
+}
+
+/// The columns and the primary key.
+fn read_columns(
+    catalog: &mut Catalog<'_>,
+    parsed: &ParsedTable,
+    out: &mut Table,
+) -> Result<(), DbError> {
+    let q = catalog.query(COLUMNS, &[("table", lit(&out.name.name))])?;
+    let mut key: Vec<(u32, String)> = vec![];
+    for row in &q.rows {
+        let name = catalog.required(&q, row, 0, "name")?;
+        let written = parsed
+            .columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(&name));
+        if cell(row, 5).is_some_and(|hidden| hidden != "0") {
+            let definition = written.map_or(name.clone(), |c| c.definition.clone());
+            return Err(catalog.bad(&q, "sql", &definition));
+        }
+        let position: u32 = cell(row, 4).and_then(|p| p.parse().ok()).unwrap_or(0);
+        if position > 0 {
+            key.push((position, name.clone()));
+        }
+        let default = cell(row, 3).map(|pragma| {
+            // The pragma drops the parentheses of `DEFAULT (1 + 2)`.
+            written
+                .and_then(|c| c.default.clone())
+                .unwrap_or_else(|| pragma.to_owned())
+        });
+        out.columns.push(Column {
+            ty: column_type(cell(row, 1).unwrap_or_default()),
+            nullable: cell(row, 2) != Some("1"),
+            primary_key: position > 0,
+            server_default: default,
+            unique: false,
+            comment: None,
+            autoincrement: written.is_some_and(|c| c.autoincrement).then_some(true),
+            name,
+        });
+    }
+    key.sort();
+    let key: Vec<String> = key.into_iter().map(|(_, name)| name).collect();
+    if parsed.primary_key_autoincrement
+        && let [only] = key.as_slice()
+        && let Some(c) = out.columns.iter_mut().find(|c| &c.name == only)
+    {
+        c.autoincrement = Some(true);
+    }
+    let in_table_order = out.primary_key_columns() == key;
+    if parsed.primary_key_name.is_some() || !in_table_order {
+        out.primary_key = Some(PrimaryKey {
+            name: parsed.primary_key_name.clone(),
+            columns: key,
+        });
+    }
+    Ok(())
+}
+
+/// The declared type as a [`ColumnType`]: the portable type when SQLite
+/// renders it back to the same text, else the text itself.
+fn column_type(declared: &str) -> ColumnType {
+    let squeeze = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| c.to_ascii_uppercase())
+            .collect()
+    };
+    match ColumnType::parse(declared) {
+        Ok(ty)
+            if Sqlite
+                .render_type(&ty)
+                .is_ok_and(|rendered| squeeze(&rendered) == squeeze(declared)) =>
+        {
+            ty
+        }
+        _ => ColumnType::Other(declared.to_owned()),
+    }
+}
+
+/// Indexes made by `CREATE INDEX`, and the unique constraints behind the
+/// `sqlite_autoindex_*` indexes.
+fn read_indexes(
+    catalog: &mut Catalog<'_>,
+    parsed: &ParsedTable,
+    out: &mut Table,
+) -> Result<(), DbError> {
+    let q = catalog.query(INDEXES, &[("table", lit(&out.name.name))])?;
+    let mut constraint_indexes: Vec<Vec<String>> = vec![];
+    for row in &q.rows {
+        let name = catalog.required(&q, row, 0, "name")?;
+        let sql = cell(row, 4).unwrap_or_default();
+        let columns_q = catalog.query(INDEX_COLUMNS, &[("index", lit(&name))])?;
+        let columns = columns_q
+            .rows
+            .iter()
+            .map(|r| cell(r, 0).map(str::to_owned))
+            .collect::<Option<Vec<String>>>()
+            // A NULL name is an expression, which the model cannot hold.
+            .ok_or_else(|| catalog.bad(&q, "sql", sql))?;
+        match cell(row, 2) {
+            Some("pk") => {}
+            Some("u") => constraint_indexes.push(columns),
+            _ => {
+                let where_clause = match cell(row, 3) {
+                    Some("1") => Some(
+                        ddl::index_where(sql)
+                            .ok()
+                            .flatten()
+                            .ok_or_else(|| catalog.bad(&q, "sql", sql))?,
+                    ),
+                    _ => None,
+                };
+                out.indexes.push(Index {
+                    name,
+                    columns,
+                    unique: cell(row, 1) == Some("1"),
+                    where_clause,
+                });
+            }
+        }
+    }
+    let mut used = vec![false; constraint_indexes.len()];
+    for written in &parsed.uniques {
+        let Some(i) = (0..used.len())
+            .find(|&i| !used[i] && same_names(&constraint_indexes[i], &written.columns))
+        else {
+            // SQLite makes no index for a constraint another one repeats.
+            continue;
+        };
+        used[i] = true;
+        let columns = constraint_indexes[i].clone();
+        let column = match columns.as_slice() {
+            [only] if written.column_level && written.name.is_none() => {
+                out.columns.iter_mut().find(|c| &c.name == only)
+            }
+            _ => None,
+        };
+        match column {
+            Some(c) => c.unique = true,
+            None => out.uniques.push(UniqueConstraint {
+                name: written.name.clone(),
+                columns,
+            }),
+        }
+    }
+    for (columns, _) in constraint_indexes.into_iter().zip(used).filter(|(_, u)| !u) {
+        out.uniques.push(UniqueConstraint {
+            name: None,
+            columns,
+        });
+    }
+    Ok(())
+}
+
+/// The foreign keys, in the order they are written.
+fn read_foreign_keys(
+    catalog: &mut Catalog<'_>,
+    parsed: &ParsedTable,
+    out: &mut Table,
+) -> Result<(), DbError> {
+    let q = catalog.query(FOREIGN_KEYS, &[("table", lit(&out.name.name))])?;
+    // One row per column; consecutive rows with the same id are one key.
+    let mut keys: Vec<(&str, ForeignKey, Vec<Option<String>>)> = vec![];
+    for row in &q.rows {
+        let id = cell(row, 0).unwrap_or_default();
+        let from = catalog.required(&q, row, 2, "from")?;
+        let to = cell(row, 3).map(str::to_owned);
+        match keys.last_mut() {
+            Some((last, fk, targets)) if *last == id => {
+                fk.columns.push(from);
+                targets.push(to);
+            }
+            _ => {
+                let action = |i| cell(row, i).filter(|a| *a != "NO ACTION").map(str::to_owned);
+                let fk = ForeignKey {
+                    name: None,
+                    columns: vec![from],
+                    referent_table: TableName::new(catalog.required(&q, row, 1, "table")?),
+                    referent_columns: vec![],
+                    on_delete: action(5),
+                    on_update: action(4),
+                };
+                keys.push((id, fk, vec![to]));
+            }
+        }
+    }
+    let mut used = vec![false; parsed.foreign_keys.len()];
+    for (_, mut fk, targets) in keys {
+        fk.referent_columns = match targets.into_iter().collect::<Option<Vec<_>>>() {
+            Some(columns) => columns,
+            // `REFERENCES parent` with no columns: the parent's key.
+            None => {
+                let parent = &fk.referent_table.name;
+                let key = catalog.query(PRIMARY_KEY, &[("table", lit(parent))])?;
+                let columns: Vec<String> = key.rows.iter().filter_map(|r| cell(r, 0)).map(str::to_owned).collect();
+                if columns.len() != fk.columns.len() {
+                    return Err(catalog.bad(&q, "to", &format!("NULL (the key of {parent})")));
+                }
+                columns
+            }
+        };
+        if let Some(i) = (0..used.len()).find(|&i| {
+            let w = &parsed.foreign_keys[i];
+            !used[i]
+                && same_names(&fk.columns, &w.columns)
+                && w.referent_table.eq_ignore_ascii_case(&fk.referent_table.name)
+        }) {
+            used[i] = true;
+            fk.name = parsed.foreign_keys[i].name.clone();
+        }
+        out.foreign_keys.push(fk);
+    }
+    Ok(())
+}
+
+/// Equal lists of column names, as SQLite compares them (ASCII case aside).
+fn same_names(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
+}
+
+/// The value of column `i` of a catalog row.
+fn cell(row: &Row, i: usize) -> Option<&str> {
+    row.get(i).and_then(|v| v.as_deref())
+}
+
+/// `text` as a SQL string literal.
+fn lit(text: &str) -> String {
+    literal(DialectName::Sqlite, text)
+}
+
+/// A query against one attached database's catalog, and its rows.
+struct Answer {
+    sql: String,
+    rows: Vec<Row>,
+}
+
+/// The connection and the attached database being read.
+struct Catalog<'c> {
+    conn: &'c mut dyn Connection,
+    schema: String,
+}
+
+impl Catalog<'_> {
+    /// Runs `template` with `{schema}` (the database as an identifier),
+    /// `{schema_name}` (as a string) and `args` filled in.
+    fn query(&mut self, template: &str, args: &[(&str, String)]) -> Result<Answer, DbError> {
+        let mut all = vec![
+            ("schema", ident(DialectName::Sqlite, &self.schema)),
+            ("schema_name", lit(&self.schema)),
+        ];
+        all.extend(args.iter().map(|(k, v)| (*k, v.clone())));
+        let sql = bind(template, &all);
+        let rows = self.conn.query_strings(&sql)?;
+        Ok(Answer { sql, rows })
+    }
+
+    /// Column `i` of `row`, which the catalog never leaves NULL.
+    fn required(
+        &self,
+        q: &Answer,
+        row: &Row,
+        i: usize,
+        column: &'static str,
+    ) -> Result<String, DbError> {
+        cell(row, i)
+            .map(str::to_owned)
+            .ok_or_else(|| self.bad(q, column, "NULL"))
+    }
+
+    /// A catalog value that retort cannot turn into the model.
+    fn bad(&self, q: &Answer, column: &'static str, value: &str) -> DbError {
+        DbError::BadValue {
+            table: format!("{}.sqlite_master", self.schema),
+            column,
+            value: value.to_owned(),
+            sql: q.sql.clone(),
+        }
+    }
+}
+
+/// `template` with each `{name}` in `args` replaced, in one pass (a value
+/// that contains `{...}` is never replaced again).
+fn bind(template: &str, args: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let arg = after
+            .find('}')
+            .and_then(|close| Some((close, &args.iter().find(|(k, _)| *k == &after[..close])?.1)));
+        match arg {
+            Some((close, value)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether the attached database exists: `main`, `temp`, or a name given
+/// to `ATTACH DATABASE ... AS name`.
+const SCHEMA_EXISTS: &str =
+    "SELECT name FROM pragma_database_list WHERE name = {schema_name} COLLATE NOCASE";
+
+/// The table's name as stored and its `CREATE TABLE` text. SQLite matches
+/// names without regard to ASCII case, hence `NOCASE`; views and indexes
+/// share `sqlite_master`, hence the type.
+const TABLE_SQL: &str = "SELECT name, sql FROM {schema}.sqlite_master \
+     WHERE type = 'table' AND name = {table} COLLATE NOCASE";
+
+/// The columns in order, hidden ones included (`hidden`: 0 for a plain
+/// column, 1 for a virtual table's hidden column, 2 and 3 for generated
+/// columns). `pk` is the column's position in the primary key, 0 when it is
+/// not in it; `dflt_value` is the default's text.
+const COLUMNS: &str = "SELECT name, type, \"notnull\", dflt_value, pk, hidden \
+     FROM pragma_table_xinfo({table}, {schema_name}) ORDER BY cid";
+
+/// The indexes, in the order they were created: `sqlite_master`'s rowid
+/// (`PRAGMA index_list` lists the newest first). `origin` is `c` for
+/// `CREATE INDEX`, `u` for a `UNIQUE` constraint and `pk` for the primary
+/// key; `sql` is NULL for the last two (`sqlite_autoindex_*`).
+const INDEXES: &str = "SELECT l.name, l.\"unique\", l.origin, l.partial, m.sql \
+     FROM pragma_index_list({table}, {schema_name}) AS l \
+     LEFT JOIN {schema}.sqlite_master AS m ON m.type = 'index' AND m.name = l.name \
+     ORDER BY m.rowid";
+
+/// An index's key columns in order; `name` is NULL for an expression.
+const INDEX_COLUMNS: &str =
+    "SELECT name FROM pragma_index_info({index}, {schema_name}) ORDER BY seqno";
+
+/// The foreign keys, one row per column. `id` numbers the keys from the
+/// last written to the first, hence the descending order; `to` is NULL
+/// when `REFERENCES parent` names no columns (the parent's primary key);
+/// an action not written reads `NO ACTION`.
+const FOREIGN_KEYS: &str = "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete \
+     FROM pragma_foreign_key_list({table}, {schema_name}) ORDER BY id DESC, seq";
+
+/// A referred table's primary key columns, in key order.
+const PRIMARY_KEY: &str =
+    "SELECT name FROM pragma_table_info({table}, {schema_name}) WHERE pk > 0 ORDER BY pk";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bind_replaces_once() {
+        let sql = bind(
+            "{a} {b} {c}",
+            &[("a", "'{b}'".to_owned()), ("b", "x".to_owned())],
+        );
+        assert_eq!(sql, "'{b}' x {c}");
+    }
+
+    #[test]
+    fn types_keep_their_declared_text() {
+        assert_eq!(column_type("INTEGER"), ColumnType::Integer);
+        assert_eq!(column_type("varchar( 20 )"), ColumnType::Varchar(Some(20)));
+        assert_eq!(
+            column_type("NUMERIC(10,2)"),
+            ColumnType::Numeric {
+                precision: Some(10),
+                scale: Some(2)
+            }
+        );
+        for other in ["UUID", "TIMESTAMP", "INT", "", "varchar(x)", "DOUBLE PRECISION"] {
+            assert_eq!(column_type(other), ColumnType::Other(other.into()));
+        }
+    }
+}

@@ -6,7 +6,9 @@ usage: scripts/gen-revisions.py N DIR
 The graph is mostly linear, as real projects are, with a feature branch
 every 500 revisions that is merged back 20 revisions later, a branch label
 on each feature branch and a depends_on every 1,000 revisions. Each file has
-the shape `retort revision` writes, with two operations.
+the shape `retort revision` writes, and the project really runs: the first
+100 revisions create tables t0..t99, each later one adds a column to one of
+them (and drops it on downgrade).
 """
 import os
 import sys
@@ -68,6 +70,23 @@ def main():
             'message = "generated revision %d"' % i,
             'create_date = "2026-11-22 10:00:00"',
             "",
+        ]
+        if i < 100:
+            lines += [
+                "[[upgrade]]",
+                'op = "create_table"',
+                'table = "t%d"' % i,
+                'columns = [{ name = "id", type = "integer", primary_key = true }]',
+                "",
+                "[[downgrade]]",
+                'op = "drop_table"',
+                'table = "t%d"' % i,
+                "",
+            ]
+            with open(os.path.join(versions, "%s_generated_revision_%d.toml" % (rid, i)), "w") as f:
+                f.write("\n".join(lines))
+            continue
+        lines += [
             "[[upgrade]]",
             'op = "add_column"',
             'table = "t%d"' % (i % 100),

@@ -262,7 +262,11 @@ fn read_foreign_keys(
                 targets.push(to);
             }
             _ => {
-                let action = |i| cell(row, i).filter(|a| *a != "NO ACTION").map(str::to_owned);
+                let action = |i| {
+                    cell(row, i)
+                        .filter(|a| *a != "NO ACTION")
+                        .map(str::to_owned)
+                };
                 let fk = ForeignKey {
                     name: None,
                     columns: vec![from],
@@ -283,7 +287,12 @@ fn read_foreign_keys(
             None => {
                 let parent = &fk.referent_table.name;
                 let key = catalog.query(PRIMARY_KEY, &[("table", lit(parent))])?;
-                let columns: Vec<String> = key.rows.iter().filter_map(|r| cell(r, 0)).map(str::to_owned).collect();
+                let columns: Vec<String> = key
+                    .rows
+                    .iter()
+                    .filter_map(|r| cell(r, 0))
+                    .map(str::to_owned)
+                    .collect();
                 if columns.len() != fk.columns.len() {
                     return Err(catalog.bad(&q, "to", &format!("NULL (the key of {parent})")));
                 }
@@ -294,7 +303,8 @@ fn read_foreign_keys(
             let w = &parsed.foreign_keys[i];
             !used[i]
                 && same_names(&fk.columns, &w.columns)
-                && w.referent_table.eq_ignore_ascii_case(&fk.referent_table.name)
+                && w.referent_table
+                    .eq_ignore_ascii_case(&fk.referent_table.name)
         }) {
             used[i] = true;
             fk.name = parsed.foreign_keys[i].name.clone();
@@ -461,7 +471,14 @@ mod tests {
                 scale: Some(2)
             }
         );
-        for other in ["UUID", "TIMESTAMP", "INT", "", "varchar(x)", "DOUBLE PRECISION"] {
+        for other in [
+            "UUID",
+            "TIMESTAMP",
+            "INT",
+            "",
+            "varchar(x)",
+            "DOUBLE PRECISION",
+        ] {
             assert_eq!(column_type(other), ColumnType::Other(other.into()));
         }
     }

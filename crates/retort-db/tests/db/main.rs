@@ -6,6 +6,7 @@
 mod support;
 
 mod connect;
+mod inspect;
 mod lock;
 mod log;
 mod transactions;

@@ -94,7 +94,9 @@ pub(crate) fn index_where(sql: &str) -> Result<Option<String>, TokenError> {
     let Some(open) = tokens.iter().position(|t| t.is_punct('(')) else {
         return Ok(None);
     };
-    let rest = tokens.get(group_end(&tokens, open) + 1..).unwrap_or_default();
+    let rest = tokens
+        .get(group_end(&tokens, open) + 1..)
+        .unwrap_or_default();
     Ok(match rest.iter().position(|t| t.is_keyword("WHERE")) {
         Some(w) => span_text(sql, &rest[w + 1..]),
         None => None,
@@ -285,7 +287,10 @@ mod tests {
         let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["id", "a", "b", "c"]);
         let defaults: Vec<Option<&str>> = t.columns.iter().map(|c| c.default.as_deref()).collect();
-        assert_eq!(defaults, [None, Some("'it''s'"), Some("(1 + 2)"), Some("-1")]);
+        assert_eq!(
+            defaults,
+            [None, Some("'it''s'"), Some("(1 + 2)"), Some("-1")]
+        );
         assert!(t.columns[0].autoincrement);
         assert_eq!(t.primary_key_name.as_deref(), Some("pk"));
         assert_eq!(
@@ -312,9 +317,11 @@ mod tests {
     #[test]
     fn partial_index_conditions() {
         assert_eq!(
-            index_where("CREATE INDEX \"ix\" ON \"t\" (\"a\", lower(b)) WHERE a > 0 AND b IS NOT NULL")
-                .unwrap()
-                .as_deref(),
+            index_where(
+                "CREATE INDEX \"ix\" ON \"t\" (\"a\", lower(b)) WHERE a > 0 AND b IS NOT NULL"
+            )
+            .unwrap()
+            .as_deref(),
             Some("a > 0 AND b IS NOT NULL")
         );
         assert_eq!(index_where("CREATE INDEX \"w(\" ON t (a)").unwrap(), None);

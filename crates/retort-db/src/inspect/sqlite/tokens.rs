@@ -86,7 +86,9 @@ pub(crate) fn tokenize(sql: &str) -> Result<Vec<Token<'_>>, TokenError> {
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 // An unclosed block comment runs to the end, as in SQLite.
-                i = sql[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
+                i = sql[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 2);
                 continue;
             }
             b'"' | b'`' => {
@@ -196,8 +198,17 @@ mod tests {
         assert_eq!(
             texts("CREATE TABLE \"a\"\"b\" ([x y] `c``d`, -- note\n e DEFAULT 'it''s' /* c */)"),
             [
-                "CREATE", "TABLE", "\"a\"\"b\"", "(", "[x y]", "`c``d`", ",", "e", "DEFAULT",
-                "'it''s'", ")"
+                "CREATE",
+                "TABLE",
+                "\"a\"\"b\"",
+                "(",
+                "[x y]",
+                "`c``d`",
+                ",",
+                "e",
+                "DEFAULT",
+                "'it''s'",
+                ")"
             ]
         );
         assert_eq!(

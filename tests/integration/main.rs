@@ -12,3 +12,7 @@ mod graph_cmds;
 mod init;
 mod merge_edit;
 mod revision;
+
+// End to end on live databases (SQLite, PostgreSQL, MariaDB).
+mod migrate_db;
+mod migrate_ops;

@@ -216,7 +216,9 @@ fn migrate(
     tag: &Option<String>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let dir = Project::from_options(g).load(Depth::Header)?;
+    // Every file is read fully, so a malformed revision anywhere stops the
+    // run before anything is applied.
+    let dir = Project::from_options(g).load(Depth::Full)?;
     for target in targets(g, &dir)? {
         let dialect = target.dialect()?;
         let opts = target.options(&dir, tag);

@@ -119,9 +119,13 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match run(&cli, &mut out) {
+    // Buffered: `history` and `upgrade --sql` write thousands of lines.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let result = run(&cli, &mut out).and_then(|code| {
+        out.flush()?;
+        Ok(code)
+    });
+    match result {
         Ok(code) => code,
         // A reader that went away (`retort history | head`) is not a failure.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,

@@ -128,6 +128,9 @@ pub struct Revision {
     pub upgrade: Operations,
     /// The `downgrade` operations, kept as written.
     pub downgrade: Operations,
+    /// A checksum of the file's bytes ([`crate::script::checksum`]), when
+    /// the whole file was read; recorded with each run of the revision.
+    pub checksum: Option<String>,
 }
 
 impl Revision {

@@ -54,11 +54,27 @@ pub fn read_revision_file_to(path: &Path, depth: Depth) -> Result<Revision, Revi
     while !at_end {
         at_end = read_chunk(&mut file, &mut bytes).map_err(failed)?;
     }
+    let sum = checksum(&bytes);
     let text = into_text(bytes).map_err(failed)?;
     match depth {
         Depth::Header => parse_revision_header(path, &text),
-        Depth::Full => parse_revision(path, &text),
+        Depth::Full => parse_revision(path, &text).map(|mut rev| {
+            rev.checksum = Some(sum);
+            rev
+        }),
     }
+}
+
+/// A stable checksum of a revision file's bytes: 64-bit FNV-1a, in hex,
+/// prefixed with its name. It tells a file edited after it was applied from
+/// the one that ran.
+pub fn checksum(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("fnv1a64:{hash:016x}")
 }
 
 /// Appends what one `read` gives to `bytes`; true at end of file.
@@ -98,6 +114,12 @@ fn into_text(bytes: Vec<u8>) -> std::io::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checksum_is_stable() {
+        assert_eq!(checksum(b""), "fnv1a64:cbf29ce484222325");
+        assert_eq!(checksum(b"a"), "fnv1a64:af63dc4c8601ec8c");
+    }
 
     #[test]
     fn header_and_full_reads_agree_on_large_and_small_files() {

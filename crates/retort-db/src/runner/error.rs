@@ -49,41 +49,18 @@ pub enum RunError {
     /// A statement failed; on a database with transactional DDL nothing of
     /// the revision remains.
     #[error(
-        "revision {revision} ({step}) failed at {operation}: {source}\n\
-         nothing of {revision} was applied: its transaction was rolled back, and the database is still at {at}"
+        "revision {} ({}) failed at {}: {}\n\
+         nothing of {} was applied: its transaction was rolled back, and the database is still at {}",
+        .0.revision, .0.step, .0.operation, .0.source, .0.revision, .0.at
     )]
-    RolledBack {
-        /// The revision.
-        revision: RevisionId,
-        /// The step, as in `upgrade a -> b`.
-        step: String,
-        /// The failing operation, e.g. `upgrade operation 2 (add_column on user)`.
-        operation: String,
-        /// The database's refusal, or why it could not be rendered.
-        source: StepCause,
-        /// The version rows the database is left at.
-        at: String,
-    },
+    RolledBack(Box<Failure>),
     /// A statement failed on a database without transactional DDL
     /// (MySQL/MariaDB): retort undid what it could and says exactly what.
     #[error(
-        "revision {revision} ({step}) failed at {operation}: {source}\n\
-         {report}\nthe version table is still at {at}"
+        "revision {} ({}) failed at {}: {}\n{}\nthe version table is still at {}",
+        .0.revision, .0.step, .0.operation, .0.source, .0.report, .0.at
     )]
-    Undone {
-        /// The revision.
-        revision: RevisionId,
-        /// The step.
-        step: String,
-        /// The failing operation.
-        operation: String,
-        /// The database's refusal, or why it could not be rendered.
-        source: StepCause,
-        /// What was undone, and what could not be.
-        report: String,
-        /// The version rows the database is left at.
-        at: String,
-    },
+    Undone(Box<Failure>),
     /// Batch mode left rows that break a foreign key.
     #[error(
         "revision {revision}: after rebuilding tables, PRAGMA foreign_key_check found {count} row(s) breaking a foreign key (first: {first}); the revision was rolled back"
@@ -99,4 +76,21 @@ pub enum RunError {
     /// Writing an offline script failed.
     #[error("cannot write the SQL script: {0}")]
     Write(#[from] std::io::Error),
+}
+
+/// A revision whose operation failed, and what was done about it.
+#[derive(Debug)]
+pub struct Failure {
+    /// The revision.
+    pub revision: RevisionId,
+    /// The step, as in `upgrade a -> b`.
+    pub step: String,
+    /// The failing operation, e.g. `upgrade operation 2 (add_column on user)`.
+    pub operation: String,
+    /// The database's refusal, or why the operation could not be rendered.
+    pub source: StepCause,
+    /// What was undone, and what could not be (empty after a rollback).
+    pub report: String,
+    /// The version rows the database is left at.
+    pub at: String,
 }

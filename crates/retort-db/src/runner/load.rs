@@ -32,9 +32,15 @@ pub fn step_ops(
     let rev = graph
         .get(&step.revision)
         .ok_or_else(|| fail("the revision is no longer in the graph".into()))?;
-    let text = std::fs::read(&rev.path)
-        .map_err(|e| fail(format!("cannot read {}: {e}", rev.path.display())))?;
-    let full = read_revision_file(&rev.path)?;
+    // A graph loaded with `Depth::Full` already holds the operations;
+    // otherwise read the file again, fully.
+    let reread;
+    let full = if rev.checksum.is_some() {
+        rev
+    } else {
+        reread = read_revision_file(&rev.path)?;
+        &reread
+    };
     let (label, ops) = match step.direction {
         Direction::Upgrade => ("upgrade", &full.upgrade),
         Direction::Downgrade => ("downgrade", &full.downgrade),
@@ -63,28 +69,8 @@ pub fn step_ops(
         .map(|(i, op)| (format!("{label} operation {} ({op})", i + 1), op))
         .collect();
     Ok(StepOps {
-        checksum: checksum(&text),
-        message: full.message,
+        checksum: full.checksum.clone().unwrap_or_default(),
+        message: full.message.clone(),
         ops,
     })
-}
-
-/// A stable checksum of a revision file: 64-bit FNV-1a, in hex. It tells a
-/// file edited after it was applied from the one that ran.
-pub fn checksum(bytes: &[u8]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("fnv1a64:{hash:016x}")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn checksum_is_stable() {
-        assert_eq!(super::checksum(b""), "fnv1a64:cbf29ce484222325");
-        assert_eq!(super::checksum(b"a"), "fnv1a64:af63dc4c8601ec8c");
-    }
 }

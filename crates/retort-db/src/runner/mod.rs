@@ -19,8 +19,7 @@ use std::time::Duration;
 use retort_core::graph::{Direction, Plan, Step};
 use retort_core::{Dialect, RevisionId, ScriptDirectory};
 
-pub use error::{RunError, StepCause};
-pub use load::checksum;
+pub use error::{Failure, RunError, StepCause};
 
 use crate::connection::Connection;
 use crate::log_table::LogTable;
@@ -143,16 +142,14 @@ fn migrate(
         tables.log.ensure(conn)?;
         let before = tables.version.read(conn)?;
         let plan = plan(&before)?;
-        let after = online::run_plan(
-            &dir.graph,
-            &plan,
+        let ctx = online::Context {
+            graph: &dir.graph,
             conn,
             dialect,
-            &tables,
-            before.clone(),
+            tables: &tables,
             opts,
-            progress,
-        )?;
+        };
+        let after = online::run_plan(ctx, &plan, before.clone(), progress)?;
         Ok(RunReport {
             before,
             after,

@@ -8,12 +8,26 @@ use retort_core::dialect::{Dialect, DialectError, render_batch};
 use retort_core::graph::{Plan, Step};
 use retort_core::{Operation, RevisionGraph, RevisionId, Statement};
 
-use super::error::StepCause;
+use super::error::{Failure, StepCause};
 use super::load::step_ops;
 use super::{Progress, RunError, RunOptions, Tables, rows_text};
 use crate::connection::Connection;
 use crate::error::DbError;
 use crate::log_table::LogEntry;
+
+/// What a run works with: the graph, the database, its dialect and tables.
+pub struct Context<'a> {
+    /// The revision graph.
+    pub graph: &'a RevisionGraph,
+    /// The database, locked by the caller.
+    pub conn: &'a mut dyn Connection,
+    /// Its dialect.
+    pub dialect: &'a dyn Dialect,
+    /// Its version and log tables.
+    pub tables: &'a Tables,
+    /// How to run.
+    pub opts: &'a RunOptions,
+}
 
 /// An operation that ran, with the statements it sent.
 struct Applied {
@@ -25,15 +39,18 @@ struct Applied {
 /// Runs `plan` from the version rows `rows`; returns the rows after it.
 /// The caller holds the database lock.
 pub fn run_plan(
-    graph: &RevisionGraph,
+    ctx: Context<'_>,
     plan: &Plan,
-    conn: &mut dyn Connection,
-    dialect: &dyn Dialect,
-    tables: &Tables,
     rows: Vec<RevisionId>,
-    opts: &RunOptions,
     progress: &mut dyn Progress,
 ) -> Result<Vec<RevisionId>, RunError> {
+    let Context {
+        graph,
+        conn,
+        dialect,
+        tables,
+        opts,
+    } = ctx;
     let transactional = dialect.supports_transactional_ddl();
     let one_transaction = transactional && !opts.transaction_per_migration;
     let start_rows = rows.clone();
@@ -119,12 +136,15 @@ pub fn run_plan(
 /// statement, with the operations that had run by then.
 enum StepFailure {
     Early(RunError),
-    Statement {
-        label: String,
-        source: StepCause,
-        applied: Vec<Applied>,
-        partial: Vec<Statement>,
-    },
+    Statement(Box<StatementFailure>),
+}
+
+/// An operation that failed, and the operations of the step that had run.
+struct StatementFailure {
+    label: String,
+    source: StepCause,
+    applied: Vec<Applied>,
+    partial: Vec<Statement>,
 }
 
 impl From<RunError> for StepFailure {
@@ -152,22 +172,22 @@ fn apply_step(
         let statements = match render_online(conn, dialect, op) {
             Ok(s) => s,
             Err(e) => {
-                return Err(StepFailure::Statement {
+                return Err(StepFailure::Statement(Box::new(StatementFailure {
                     label: label.clone(),
                     source: e.into(),
                     applied,
                     partial: Vec::new(),
-                });
+                })));
             }
         };
         for (i, statement) in statements.iter().enumerate() {
             if let Err(source) = conn.execute(statement.as_str()) {
-                return Err(StepFailure::Statement {
+                return Err(StepFailure::Statement(Box::new(StatementFailure {
                     label: label.clone(),
                     source: source.into(),
                     applied,
                     partial: statements[..i].to_vec(),
-                });
+                })));
             }
         }
         applied.push(Applied {
@@ -278,24 +298,28 @@ fn recover(
             let _ = conn.rollback();
             return e;
         }
-        StepFailure::Statement {
-            label,
-            source,
-            applied,
-            partial,
-        } => (label, source, applied, partial),
+        StepFailure::Statement(f) => {
+            let StatementFailure {
+                label,
+                source,
+                applied,
+                partial,
+            } = *f;
+            (label, source, applied, partial)
+        }
     };
     if transactional {
         if let Err(e) = conn.rollback() {
             return RunError::Db(e);
         }
-        return RunError::RolledBack {
+        return RunError::RolledBack(Box::new(Failure {
             revision: step.revision.clone(),
             step: step.to_string(),
             operation: label,
             source,
+            report: String::new(),
             at,
-        };
+        }));
     }
     let mut report = Vec::new();
     if !partial.is_empty() {
@@ -332,14 +356,14 @@ fn recover(
     if report.is_empty() {
         report.push("no statement of the revision had run".into());
     }
-    RunError::Undone {
+    RunError::Undone(Box::new(Failure {
         revision: step.revision.clone(),
         step: step.to_string(),
         operation: label,
         source,
         report: report.join("\n"),
         at,
-    }
+    }))
 }
 
 fn join_statements(statements: &[Statement]) -> String {

@@ -249,8 +249,7 @@ fn current_table(
 ) -> Result<Option<retort_core::schema::Table>, String> {
     match conn.dialect() {
         crate::url::DialectName::Sqlite => {
-            let _ = (conn, table);
-            Err(String::new())
+            crate::inspect::inspect_sqlite_table(conn, table).map_err(|e| e.to_string())
         }
         other => Err(format!(
             "{} runs batch operations as ALTER TABLE and never rebuilds a table; use recreate = \"auto\"",

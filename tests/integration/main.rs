@@ -14,5 +14,8 @@ mod merge_edit;
 mod revision;
 
 // End to end on live databases (SQLite, PostgreSQL, MariaDB).
+mod migrate_concurrent;
 mod migrate_db;
+mod migrate_failure;
+mod migrate_graph;
 mod migrate_ops;

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::harness::{Project, Run, assert_clean_failure};
+use crate::harness::{Project, Run};
 
 /// Which database a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,16 +119,15 @@ impl Db {
             Kind::Postgres => {
                 let base = server_url("RETORT_TEST_POSTGRES_URL");
                 let name = unique_name();
-                run_client(
-                    Command::new("psql").args([
-                        base.as_str(),
-                        "-X",
-                        "-q",
-                        "-v",
-                        "ON_ERROR_STOP=1",
-                        "-c",
-                        &format!("CREATE DATABASE {name}"),
-                    ]));
+                run_client(Command::new("psql").args([
+                    base.as_str(),
+                    "-X",
+                    "-q",
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    "-c",
+                    &format!("CREATE DATABASE {name}"),
+                ]));
                 let server = parse_server_url(&base);
                 Db {
                     kind,
@@ -148,7 +147,9 @@ impl Db {
                     server: Some(server),
                 };
                 run_client(
-                    db.mariadb(None).args(["-e", &format!("CREATE DATABASE {name}")]));
+                    db.mariadb(None)
+                        .args(["-e", &format!("CREATE DATABASE {name}")]),
+                );
                 db
             }
         }
@@ -391,11 +392,11 @@ impl Db {
         run
     }
 
-    /// [`Db::run`], asserting a clean failure (exit 1, `error:`, no panic).
+    /// [`Db::run`], asserting a clean failure (see [`assert_failed`]).
     #[track_caller]
     pub fn fails(&self, p: &Project, args: &[&str]) -> Run {
         let run = self.run(p, args);
-        assert_clean_failure(&run);
+        assert_failed(&run);
         run
     }
 
@@ -416,9 +417,8 @@ impl Db {
 }
 
 fn which(program: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|paths| {
-        std::env::split_paths(&paths).any(|dir| dir.join(program).is_file())
-    })
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
 /// Runs a client command; its stdout, or a panic with everything it said.
@@ -446,5 +446,55 @@ pub fn assert_piped(out: &std::process::Output, what: &str) {
         out.status,
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Asserts a failure as SPEC section 5 wants it: exit code 1, a line
+/// starting with `error:` on stderr (after any progress lines), no panic
+/// and no backtrace.
+#[track_caller]
+pub fn assert_failed(run: &Run) {
+    assert_eq!(run.code, 1, "expected exit code 1\n{}", run.describe());
+    assert!(
+        run.stderr.lines().any(|l| l.starts_with("error:")),
+        "expected a line starting with `error:` on stderr\n{}",
+        run.describe()
+    );
+    for bad in [
+        "panicked",
+        "stack backtrace",
+        "RUST_BACKTRACE",
+        "Stack backtrace",
+    ] {
+        assert!(
+            !run.stderr.contains(bad),
+            "stderr shows {bad:?}\n{}",
+            run.describe()
+        );
+    }
+}
+
+/// A revision that creates the table `t_<id>` (and drops it going down).
+pub fn table_rev(id: &str) -> String {
+    format!(
+        r#"
+[[upgrade]]
+op = "create_table"
+table = "t_{id}"
+columns = [{{ name = "id", type = "integer", primary_key = true }}]
+
+[[downgrade]]
+op = "drop_table"
+table = "t_{id}"
+"#
+    )
+}
+
+/// Writes `migrations/versions/<id>.toml`: a graph fixture ([`crate::harness::Rev`])
+/// followed by `body` (its operations).
+pub fn write_rev(p: &Project, rev: &crate::harness::Rev, body: &str) {
+    p.write(
+        &format!("migrations/versions/{}.toml", rev.id),
+        &format!("{}{body}", rev.to_toml()),
     );
 }

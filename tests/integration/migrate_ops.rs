@@ -281,7 +281,8 @@ table = "tag"
     let column_comment = match kind {
         // MySQL restates the whole column to change a comment.
         Kind::Mysql => "",
-        _ => r#"
+        _ => {
+            r#"
 [[upgrade]]
 op = "alter_column"
 table = "user"
@@ -290,7 +291,8 @@ comment = "the login name"
 existing_type = "varchar(128)"
 existing_nullable = false
 existing_comment = "the login"
-"#,
+"#
+        }
     };
     revision(
         p,
@@ -515,7 +517,8 @@ fn every_operation_up_and_down(kind: Kind) {
     // Indexes.
     let user_ix = db.indexes("user");
     assert!(
-        user_ix.contains(&"ix_user_email".to_owned()) && !user_ix.contains(&"ix_user_tmp".to_owned()),
+        user_ix.contains(&"ix_user_email".to_owned())
+            && !user_ix.contains(&"ix_user_tmp".to_owned()),
         "ix_user_email and not the dropped ix_user_tmp on user: {user_ix:?}"
     );
     let order_ix = db.indexes("Orders");
@@ -530,10 +533,18 @@ fn every_operation_up_and_down(kind: Kind) {
     match kind {
         Kind::Sqlite => {
             let user = db.constraints("user").join("\n");
-            for c in ["uq_user_name_score", "ck_user_score", "uq_user_email_name", "ck_user_email"] {
+            for c in [
+                "uq_user_name_score",
+                "ck_user_score",
+                "uq_user_email_name",
+                "ck_user_email",
+            ] {
                 assert!(user.contains(c), "{c} in the user table:\n{user}");
             }
-            assert!(!user.contains("ck_user_tmp"), "ck_user_tmp was dropped:\n{user}");
+            assert!(
+                !user.contains("ck_user_tmp"),
+                "ck_user_tmp was dropped:\n{user}"
+            );
             let tag = db.constraints("tag").join("\n");
             for c in ["pk_tag", "fk_tag_user", "SET NULL", "CASCADE"] {
                 assert!(tag.contains(c), "{c} in the tag table:\n{tag}");
@@ -577,7 +588,10 @@ fn every_operation_up_and_down(kind: Kind) {
             ] {
                 assert!(user.contains(&c.to_owned()), "{c} on user: {user:?}");
             }
-            assert!(!user.iter().any(|c| c.starts_with("ck_user_tmp")), "{user:?}");
+            assert!(
+                !user.iter().any(|c| c.starts_with("ck_user_tmp")),
+                "{user:?}"
+            );
             let tag = db.constraints("tag");
             for c in ["fk_tag_user:FOREIGN KEY", "PRIMARY:PRIMARY KEY"] {
                 assert!(tag.contains(&c.to_owned()), "{c} on tag: {tag:?}");
@@ -609,7 +623,9 @@ fn every_operation_up_and_down(kind: Kind) {
                 ["it's the users' table"]
             );
             assert_eq!(
-                db.rows("SELECT coalesce(obj_description('\"Orders\"'::regclass, 'pg_class'), '<none>')"),
+                db.rows(
+                    "SELECT coalesce(obj_description('\"Orders\"'::regclass, 'pg_class'), '<none>')"
+                ),
                 ["<none>"]
             );
             assert_eq!(
@@ -638,9 +654,16 @@ fn every_operation_up_and_down(kind: Kind) {
             db.q("Age"),
             db.q("user")
         )),
-        ["1|O'Brien|ob@example.com|33", "2|plain|plain@example.com|40"]
+        [
+            "1|O'Brien|ob@example.com|33",
+            "2|plain|plain@example.com|40"
+        ]
     );
-    let int = if kind == Kind::Mysql { "SIGNED" } else { "INTEGER" };
+    let int = if kind == Kind::Mysql {
+        "SIGNED"
+    } else {
+        "INTEGER"
+    };
     let amounts = db.rows(&format!(
         "SELECT id, user_id, CAST(amount * 10 AS {int}) FROM {} ORDER BY id",
         db.q("Orders")
@@ -667,8 +690,14 @@ fn every_operation_up_and_down(kind: Kind) {
         strings(&["retort_log", "retort_version"]),
         "tables after downgrade base"
     );
-    assert!(db.versions().is_empty(), "version rows after downgrade base");
-    assert!(db.current(&p).is_empty(), "`retort current` after downgrade base");
+    assert!(
+        db.versions().is_empty(),
+        "version rows after downgrade base"
+    );
+    assert!(
+        db.current(&p).is_empty(),
+        "`retort current` after downgrade base"
+    );
     if kind == Kind::Postgres {
         assert_eq!(
             db.rows("SELECT count(*) FROM pg_type WHERE typname = 'Mood'"),

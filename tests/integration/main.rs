@@ -14,8 +14,10 @@ mod merge_edit;
 mod revision;
 
 // End to end on live databases (SQLite, PostgreSQL, MariaDB).
+mod migrate_cli;
 mod migrate_concurrent;
 mod migrate_db;
 mod migrate_failure;
 mod migrate_graph;
+mod migrate_offline;
 mod migrate_ops;

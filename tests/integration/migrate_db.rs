@@ -175,6 +175,7 @@ impl Db {
             &s.user,
             "-N",
             "-B",
+            "-r",
         ]);
         if let Some(db) = database {
             cmd.arg(db);

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use crate::harness::{Project, rev};
 use crate::migrate_db::{Db, Kind, per_db, table_rev, write_rev};
 
-per_db!(plans_run_end_to_end);
+per_db!(plans_run_end_to_end, relative_step_down_from_a_merge);
 
 const M1: &str = "a10000000001";
 const M2: &str = "a10000000002";
@@ -153,4 +153,40 @@ fn plans_run_end_to_end(kind: Kind) {
     assert_at(&db, &p, &[MM, O2], &all, "upgrade heads (again)");
     db.ok(&p, &["downgrade", "base"]);
     assert_at(&db, &p, &[], &[], "downgrade base");
+}
+
+/// `-1` from a merge point names both parents; `label@-1` either walks
+/// the labelled branch or fails with a hint that is a valid expression.
+fn relative_step_down_from_a_merge(kind: Kind) {
+    let p = Project::init();
+    let db = Db::fresh(kind, &p);
+    write_graph(&p);
+    db.ok(&p, &["upgrade", "heads"]);
+    // O2 is a second head: leave only the merge.
+    db.ok(&p, &["downgrade", "other@base"]);
+    let main = [M1, M2, M3, F1, F2, MM];
+    assert_at(&db, &p, &[MM], &main, "downgrade other@base");
+
+    let run = db.fails(&p, &["downgrade", "-1"]);
+    run.stderr_has("Ambiguous").stderr_has(M3).stderr_has(F2);
+    assert_at(&db, &p, &[MM], &main, "downgrade -1 (refused)");
+
+    let run = db.run(&p, &["downgrade", "feature@-1"]);
+    if run.code == 0 {
+        assert_at(
+            &db,
+            &p,
+            &[M3, F2],
+            &[M1, M2, M3, F1, F2],
+            "downgrade feature@-1",
+        );
+    } else {
+        crate::migrate_db::assert_failed(&run);
+        assert!(
+            !run.stderr.contains("@feature@"),
+            "the hint suggests an expression that cannot parse\n{}",
+            run.describe()
+        );
+        assert_at(&db, &p, &[MM], &main, "downgrade feature@-1 (refused)");
+    }
 }

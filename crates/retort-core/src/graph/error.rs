@@ -224,7 +224,8 @@ pub enum ResolveError {
     },
     /// A relative step meets a branch point or merge point.
     #[error(
-        "Ambiguous walk: '{expr}' steps from {from} into several revisions ({candidates}); name the branch as '<label>@{expr}' or give a revision id"
+        "Ambiguous walk: '{expr}' steps from {from} into several revisions ({candidates}); {}",
+        walk_hint(expr)
     )]
     AmbiguousWalk {
         /// The expression.
@@ -332,4 +333,14 @@ pub enum PlanError {
         /// The candidate rows.
         rows: IdList,
     },
+}
+
+/// How to make an ambiguous relative step precise: name a branch, unless
+/// the expression already does, then name a revision.
+fn walk_hint(expr: &str) -> String {
+    if expr.contains('@') {
+        "give the revision to go to by its id instead".to_owned()
+    } else {
+        format!("name the branch as '<label>@{expr}' or give a revision id")
+    }
 }

@@ -21,3 +21,4 @@ mod migrate_failure;
 mod migrate_graph;
 mod migrate_offline;
 mod migrate_ops;
+mod migrate_options;

@@ -4,9 +4,8 @@
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::Args;
-use retort_core::dialect::dialect_named;
 use retort_core::graph::{Direction, Step};
 use retort_core::script::Depth;
 use retort_core::{Dialect, RevisionId, ScriptDirectory};
@@ -81,8 +80,7 @@ struct Target {
 
 impl Target {
     fn dialect(&self) -> anyhow::Result<&'static dyn Dialect> {
-        dialect_named(self.url.dialect().as_str())
-            .with_context(|| format!("no dialect for {}", self.url.masked()))
+        Ok(self.url.dialect().dialect())
     }
 
     fn connect(&self) -> anyhow::Result<Box<dyn Connection>> {

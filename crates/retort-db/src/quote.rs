@@ -7,22 +7,10 @@
 use crate::url::DialectName;
 
 /// `name` as a quoted identifier: `"name"` (SQLite, PostgreSQL) or `` `name` ``
-/// (MySQL), with the quote character doubled inside.
+/// (MySQL), with the quote character doubled inside (the core dialect's
+/// quoting, so the runner and the operations quote alike).
 pub fn ident(dialect: DialectName, name: &str) -> String {
-    let q = match dialect {
-        DialectName::Mysql => '`',
-        DialectName::Sqlite | DialectName::Postgresql => '"',
-    };
-    let mut out = String::with_capacity(name.len() + 2);
-    out.push(q);
-    for c in name.chars() {
-        if c == q {
-            out.push(q);
-        }
-        out.push(c);
-    }
-    out.push(q);
-    out
+    dialect.dialect().quote_identifier(name)
 }
 
 /// `schema.name` quoted, or `name` alone when there is no schema.
@@ -36,28 +24,13 @@ pub fn qualified(dialect: DialectName, schema: Option<&str>, name: &str) -> Stri
 /// `value` as a string literal: single quotes doubled; on MySQL backslashes
 /// doubled too (its default `sql_mode` reads them as escapes).
 pub fn literal(dialect: DialectName, value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('\'');
-    for c in value.chars() {
-        match c {
-            '\'' => out.push_str("''"),
-            '\\' if dialect == DialectName::Mysql => out.push_str("\\\\"),
-            _ => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
+    dialect.dialect().quote_string(value)
 }
 
 /// FNV-1a: a stable 64-bit hash (the same in every build and run), for
 /// deriving lock keys and short lock names.
 pub(crate) fn fnv1a(text: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
+    retort_core::script::fnv1a64(text.as_bytes())
 }
 
 #[cfg(test)]

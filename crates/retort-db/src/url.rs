@@ -25,6 +25,15 @@ pub enum DialectName {
 }
 
 impl DialectName {
+    /// The core dialect that renders SQL for this database.
+    pub fn dialect(self) -> &'static dyn retort_core::Dialect {
+        match self {
+            DialectName::Sqlite => &retort_core::dialect::Sqlite,
+            DialectName::Postgresql => &retort_core::dialect::Postgres,
+            DialectName::Mysql => &retort_core::dialect::MySql,
+        }
+    }
+
     /// The name as Alembic prints it: `sqlite`, `postgresql`, `mysql`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 pub use file::{RevisionFileError, parse_revision, parse_revision_header};
 pub use generate::RevisionOptions;
-pub use read::{Depth, checksum, read_revision_file, read_revision_file_to};
+pub use read::{Depth, checksum, fnv1a64, read_revision_file, read_revision_file_to};
 pub use render::{NewRevision, render_operations, render_revision};
 pub use templates::{ProjectTemplate, SCRIPT_TEMPLATE_FILE, TEMPLATES, init_project, template};
 

@@ -69,12 +69,17 @@ pub fn read_revision_file_to(path: &Path, depth: Depth) -> Result<Revision, Revi
 /// prefixed with its name. It tells a file edited after it was applied from
 /// the one that ran.
 pub fn checksum(bytes: &[u8]) -> String {
+    format!("fnv1a64:{:016x}", fnv1a64(bytes))
+}
+
+/// FNV-1a: a stable 64-bit hash, the same in every build and run.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
         hash ^= u64::from(*b);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    format!("fnv1a64:{hash:016x}")
+    hash
 }
 
 /// Appends what one `read` gives to `bytes`; true at end of file.

@@ -8,9 +8,11 @@
 //! replacing it.
 
 mod constraint;
+mod database;
 mod table;
 
 pub use constraint::{
     CheckConstraint, Constraint, ConstraintKind, ForeignKey, Index, PrimaryKey, UniqueConstraint,
 };
+pub use database::{EnumType, Schema};
 pub use table::{Column, Table, TableName};

@@ -14,6 +14,9 @@
 //!   [`schema`] model (tables, columns, keys) and its [`types`].
 //! - [`Dialect`]: how SQLite, PostgreSQL and MySQL render operations to
 //!   [`Statement`]s, with SQLite's batch move-and-copy ([`dialect`]).
+//! - [`models::read_models`]: the target schema, read from SQL DDL files
+//!   parsed for the database's dialect, with errors naming file, line and
+//!   column ([`models`]).
 //!
 //! The data path of a read-only command such as `retort heads`: `Config::load`
 //! -> `ScriptDirectory::load` (reads every revision file in parallel, parsing
@@ -25,6 +28,7 @@ pub mod config;
 pub mod dialect;
 pub mod graph;
 pub mod location;
+pub mod models;
 pub mod ops;
 pub mod revision;
 pub mod schema;

@@ -1,0 +1,265 @@
+//! The target schema: SQL DDL files ("models") parsed into a [`Schema`] for
+//! the database's dialect (SPEC sections 4 and 7).
+//!
+//! [`read_models`] reads the files the configuration's `models` entries name
+//! ([`expand_models`] turns files and simple globs into paths);
+//! [`parse_models`] parses one file's text into a schema. Parsing uses
+//! sqlparser with the database's own dialect (`SQLiteDialect`,
+//! `PostgreSqlDialect`, `MySqlDialect`), then converts each statement into
+//! the schema model. What the model cannot hold is an error, never silently
+//! dropped: every [`ModelError`] about a file's content names the file, line
+//! and column.
+//!
+//! Understood statements: `CREATE TABLE` (in [`table`]), `CREATE [UNIQUE]
+//! INDEX`, `COMMENT ON TABLE/COLUMN` and `CREATE TYPE ... AS ENUM` (in
+//! [`other`]). Names: quoted identifiers keep their case; unquoted ones are
+//! lowercased on PostgreSQL (as the server folds them) and kept as written
+//! on SQLite and MySQL, whose servers keep them too (MySQL's table-name case
+//! then depends on the server's `lower_case_table_names`).
+//!
+//! The results are normalised so that a table rendered by
+//! [`crate::dialect`] and parsed back is the same [`crate::schema::Table`]:
+//! dialect type names map to the portable types (`INT` and `int4` are
+//! `integer`, `TIMESTAMP WITH TIME ZONE` is `timestamptz`, ...), every
+//! primary-key column is marked `primary_key` and NOT NULL, and the
+//! table-level `primary_key` is kept only for a named or composite key.
+
+mod error;
+mod glob;
+mod other;
+mod table;
+mod types;
+
+use std::path::{Path, PathBuf};
+
+use sqlparser::ast::{Ident, ObjectName, Statement};
+use sqlparser::dialect::{Dialect as SqlDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Span, Token};
+
+pub use error::ModelError;
+pub use glob::expand_models;
+
+use crate::schema::{Schema, TableName};
+use error::{Located, Problem};
+
+/// Reads every file of `paths`, in order, into one schema, parsing each for
+/// `dialect` (`sqlite`, `postgresql`/`postgres`, `mysql`/`mariadb`).
+pub fn read_models(paths: &[PathBuf], dialect: &str) -> Result<Schema, ModelError> {
+    let mut schema = Schema::default();
+    for path in paths {
+        let text = std::fs::read_to_string(path).map_err(|source| ModelError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        parse_models(path, &text, dialect, &mut schema)?;
+    }
+    Ok(schema)
+}
+
+/// Parses the DDL `text` of the file `path` for `dialect`, adding its
+/// tables, indexes, comments and enum types to `into` (which may hold the
+/// earlier files' objects: an index or comment may refer to their tables).
+pub fn parse_models(
+    path: &Path,
+    text: &str,
+    dialect: &str,
+    into: &mut Schema,
+) -> Result<(), ModelError> {
+    let rules = Rules::named(dialect).ok_or_else(|| ModelError::UnknownDialect(dialect.into()))?;
+    let sql_dialect: Box<dyn SqlDialect> = match rules.kind {
+        Kind::Sqlite => Box::new(SQLiteDialect {}),
+        Kind::Postgres => Box::new(PostgreSqlDialect {}),
+        Kind::MySql => Box::new(MySqlDialect {}),
+    };
+    let syntax = |e: ParserError| syntax_error(path, e);
+    let mut parser = Parser::new(sql_dialect.as_ref())
+        .try_with_sql(text)
+        .map_err(syntax)?;
+    loop {
+        while parser.consume_token(&Token::SemiColon) {}
+        let start = parser.peek_token();
+        if start.token == Token::EOF {
+            break;
+        }
+        let statement = parser.parse_statement().map_err(syntax)?;
+        let next = parser.peek_token();
+        if next.token != Token::EOF && next.token != Token::SemiColon {
+            let at = next.span.start;
+            return Err(ModelError::Syntax {
+                path: path.to_owned(),
+                line: at.line,
+                column: at.column,
+                message: format!("expected `;` between statements, found {}", next.token),
+            });
+        }
+        let at = (start.span.start.line, start.span.start.column);
+        apply(&rules, statement, into).map_err(|e| located(path, at, e))?;
+    }
+    types::resolve_enums(into);
+    Ok(())
+}
+
+fn apply(rules: &Rules, statement: Statement, into: &mut Schema) -> error::Result<()> {
+    match statement {
+        Statement::CreateTable(create) => table::create_table(rules, create, into),
+        Statement::CreateIndex(create) => other::create_index(rules, create, into),
+        Statement::Comment {
+            object_type,
+            object_name,
+            comment,
+            if_exists,
+        } => other::comment_on(rules, object_type, &object_name, comment, if_exists, into),
+        Statement::CreateType {
+            name,
+            representation,
+        } => other::create_type(rules, &name, representation, into),
+        other => {
+            let text = other.to_string();
+            let words: Vec<&str> = text.split_whitespace().take(2).collect();
+            Err(error::unsupported(
+                (0, 0),
+                format!(
+                    "`{}` statements; models hold CREATE TABLE, CREATE [UNIQUE] INDEX, \
+                     COMMENT ON and CREATE TYPE ... AS ENUM",
+                    words.join(" ")
+                ),
+            ))
+        }
+    }
+}
+
+/// A statement's problem as a [`ModelError`], at its own position or else
+/// at the statement's start.
+fn located(path: &Path, start: (u64, u64), e: Located) -> ModelError {
+    let (line, column) = if e.at.0 == 0 { start } else { e.at };
+    let path = path.to_owned();
+    match e.problem {
+        Problem::Unsupported(message) => ModelError::Unsupported {
+            path,
+            line,
+            column,
+            message,
+        },
+        Problem::Invalid(message) => ModelError::Invalid {
+            path,
+            line,
+            column,
+            message,
+        },
+    }
+}
+
+/// sqlparser's error, with the `at Line: l, Column: c` it ends with turned
+/// into fields.
+fn syntax_error(path: &Path, e: ParserError) -> ModelError {
+    let text = match e {
+        ParserError::TokenizerError(s) | ParserError::ParserError(s) => s,
+        ParserError::RecursionLimitExceeded => "the SQL is nested too deeply".to_owned(),
+    };
+    let (message, line, column) = match text.rsplit_once(" at Line: ") {
+        Some((message, rest)) => {
+            let mut parts = rest.split(", Column: ");
+            let line = parts.next().and_then(|l| l.trim().parse().ok());
+            let column = parts.next().and_then(|c| c.trim().parse().ok());
+            match (line, column) {
+                (Some(l), Some(c)) => (message.to_owned(), l, c),
+                _ => (text.clone(), 0, 0),
+            }
+        }
+        None => (text.clone(), 0, 0),
+    };
+    ModelError::Syntax {
+        path: path.to_owned(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// Which database the models are for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Sqlite,
+    Postgres,
+    MySql,
+}
+
+/// The dialect's rules for names and keys, as capabilities.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Rules {
+    kind: Kind,
+    /// Unquoted identifiers are lowercased (PostgreSQL).
+    pub(crate) lowercase_unquoted: bool,
+    /// A lone integer primary key auto-increments without a keyword
+    /// (SQLite's rowid alias), so the keyword adds nothing to the model.
+    pub(crate) implicit_autoincrement: bool,
+    /// `SERIAL` is a `BIGINT` (MySQL), not an `INTEGER` (PostgreSQL).
+    pub(crate) serial_is_bigint: bool,
+}
+
+impl Rules {
+    fn named(name: &str) -> Option<Rules> {
+        let kind = match name {
+            "sqlite" => Kind::Sqlite,
+            "postgresql" | "postgres" => Kind::Postgres,
+            "mysql" | "mariadb" => Kind::MySql,
+            _ => return None,
+        };
+        Some(Rules {
+            kind,
+            lowercase_unquoted: kind == Kind::Postgres,
+            implicit_autoincrement: kind == Kind::Sqlite,
+            serial_is_bigint: kind == Kind::MySql,
+        })
+    }
+
+    /// An identifier as the database stores it.
+    pub(crate) fn ident(&self, id: &Ident) -> String {
+        if id.quote_style.is_none() && self.lowercase_unquoted {
+            id.value.to_lowercase()
+        } else {
+            id.value.clone()
+        }
+    }
+
+    /// A possibly schema-qualified name (`schema.table`).
+    pub(crate) fn table_name(&self, name: &ObjectName) -> error::Result<TableName> {
+        let parts = self.name_parts(name)?;
+        match parts.as_slice() {
+            [table] => Ok(TableName::new(table.clone())),
+            [schema, table] => Ok(TableName::in_schema(schema.clone(), table.clone())),
+            _ => Err(error::unsupported(
+                span_at(name_span(name)),
+                format!("the name `{name}`: write `table` or `schema.table`"),
+            )),
+        }
+    }
+
+    /// The folded parts of a dotted name.
+    pub(crate) fn name_parts(&self, name: &ObjectName) -> error::Result<Vec<String>> {
+        name.0
+            .iter()
+            .map(|part| match part.as_ident() {
+                Some(id) => Ok(self.ident(id)),
+                None => Err(error::unsupported(
+                    span_at(name_span(name)),
+                    format!("the name `{name}`"),
+                )),
+            })
+            .collect()
+    }
+}
+
+/// The span of a dotted name: that of its first identifier.
+pub(crate) fn name_span(name: &ObjectName) -> Span {
+    name.0
+        .iter()
+        .find_map(|p| p.as_ident().map(|i| i.span))
+        .unwrap_or(Span::empty())
+}
+
+/// A span's start as (line, column); `(0, 0)` for an empty span.
+pub(crate) fn span_at(span: Span) -> (u64, u64) {
+    (span.start.line, span.start.column)
+}

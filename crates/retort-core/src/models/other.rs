@@ -1,0 +1,173 @@
+//! The statements beside `CREATE TABLE`: `CREATE [UNIQUE] INDEX`,
+//! `COMMENT ON TABLE/COLUMN` (PostgreSQL) and `CREATE TYPE ... AS ENUM`
+//! (PostgreSQL). Each refers to, or declares, one object of the schema.
+
+use sqlparser::ast::{
+    CommentObject, CreateIndex, ObjectName, Spanned, UserDefinedTypeRepresentation,
+};
+
+use super::error::{self, invalid, unsupported};
+use super::table::index_columns;
+use super::{Rules, name_span, span_at};
+use crate::schema::{EnumType, Index, Schema, Table, TableName};
+
+fn table_mut<'a>(
+    schema: &'a mut Schema,
+    name: &TableName,
+    at: (u64, u64),
+) -> error::Result<&'a mut Table> {
+    schema
+        .tables
+        .iter_mut()
+        .find(|t| &t.name == name)
+        .ok_or_else(|| {
+            invalid(
+                at,
+                format!("no table {name} is declared before this statement"),
+            )
+        })
+}
+
+/// `CREATE [UNIQUE] INDEX name ON table (columns) [WHERE condition]`.
+pub(crate) fn create_index(
+    rules: &Rules,
+    create: CreateIndex,
+    into: &mut Schema,
+) -> error::Result<()> {
+    let at = span_at(create.span());
+    let Some(index_name) = &create.name else {
+        return Err(unsupported(
+            at,
+            "an index without a name: name it, e.g. CREATE INDEX ix_t_a ON t (a)",
+        ));
+    };
+    let name = rules.name_parts(index_name)?.pop().unwrap_or_default();
+    let extra = create.using.is_some()
+        || create.concurrently
+        || create.r#async
+        || !create.include.is_empty()
+        || create.nulls_distinct.is_some()
+        || !create.with.is_empty()
+        || !create.index_options.is_empty()
+        || !create.alter_options.is_empty();
+    if extra {
+        return Err(unsupported(
+            at,
+            format!(
+                "a clause of `{create}`: models hold an index's name, table, columns, UNIQUE and WHERE"
+            ),
+        ));
+    }
+    let table_name = rules.table_name(&create.table_name)?;
+    let table_at = span_at(name_span(&create.table_name));
+    let table = table_mut(into, &table_name, table_at)?;
+    let columns = index_columns(rules, &create.columns, table, at)?;
+    if table.indexes.iter().any(|ix| ix.name == name) {
+        return Err(invalid(
+            at,
+            format!("the index {name} on {table_name} is declared twice"),
+        ));
+    }
+    table.indexes.push(Index {
+        name,
+        columns,
+        unique: create.unique,
+        where_clause: create.predicate.as_ref().map(ToString::to_string),
+    });
+    Ok(())
+}
+
+/// `COMMENT ON TABLE t IS '...'` and `COMMENT ON COLUMN t.c IS '...'`
+/// (`IS NULL` removes the comment).
+pub(crate) fn comment_on(
+    rules: &Rules,
+    object_type: CommentObject,
+    object_name: &ObjectName,
+    comment: Option<String>,
+    if_exists: bool,
+    into: &mut Schema,
+) -> error::Result<()> {
+    let at = span_at(name_span(object_name));
+    if if_exists {
+        return Err(unsupported(
+            at,
+            "COMMENT IF EXISTS: the commented object must be declared",
+        ));
+    }
+    match object_type {
+        CommentObject::Table => {
+            let name = rules.table_name(object_name)?;
+            table_mut(into, &name, at)?.comment = comment;
+            Ok(())
+        }
+        CommentObject::Column => {
+            let mut parts = rules.name_parts(object_name)?;
+            let column = parts.pop().unwrap_or_default();
+            let name = match parts.as_slice() {
+                [table] => TableName::new(table.clone()),
+                [schema, table] => TableName::in_schema(schema.clone(), table.clone()),
+                _ => {
+                    return Err(unsupported(
+                        at,
+                        format!(
+                            "the column name `{object_name}`: write table.column or schema.table.column"
+                        ),
+                    ));
+                }
+            };
+            let table = table_mut(into, &name, at)?;
+            let found = table.columns.iter_mut().find(|c| c.name == column);
+            match found {
+                Some(c) => {
+                    c.comment = comment;
+                    Ok(())
+                }
+                None => Err(invalid(at, format!("{name} has no column {column}"))),
+            }
+        }
+        other => Err(unsupported(
+            at,
+            format!("COMMENT ON {other}: models comment tables and columns"),
+        )),
+    }
+}
+
+/// `CREATE TYPE name AS ENUM ('a', 'b')`.
+pub(crate) fn create_type(
+    rules: &Rules,
+    name: &ObjectName,
+    representation: Option<UserDefinedTypeRepresentation>,
+    into: &mut Schema,
+) -> error::Result<()> {
+    let at = span_at(name_span(name));
+    let Some(UserDefinedTypeRepresentation::Enum { labels }) = representation else {
+        return Err(unsupported(
+            at,
+            format!("the type {name}: models declare enum types only (CREATE TYPE ... AS ENUM)"),
+        ));
+    };
+    let mut parts = rules.name_parts(name)?;
+    let type_name = parts.pop().unwrap_or_default();
+    let schema = match parts.as_slice() {
+        [] => None,
+        [s] => Some(s.clone()),
+        _ => {
+            return Err(unsupported(
+                at,
+                format!("the name `{name}`: write type or schema.type"),
+            ));
+        }
+    };
+    if into.enum_type(schema.as_deref(), &type_name).is_some() {
+        return Err(invalid(
+            at,
+            format!("the enum type {name} is declared twice"),
+        ));
+    }
+    into.enums.push(EnumType {
+        schema,
+        name: type_name,
+        values: labels.into_iter().map(|l| l.value).collect(),
+    });
+    Ok(())
+}

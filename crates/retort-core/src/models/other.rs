@@ -41,7 +41,8 @@ pub(crate) fn create_index(
             "an index without a name: name it, e.g. CREATE INDEX ix_t_a ON t (a)",
         ));
     };
-    let name = rules.name_parts(index_name)?.pop().unwrap_or_default();
+    let mut index_parts = rules.name_parts(index_name)?;
+    let name = index_parts.pop().unwrap_or_default();
     let extra = create.using.is_some()
         || create.concurrently
         || create.r#async
@@ -58,7 +59,11 @@ pub(crate) fn create_index(
             ),
         ));
     }
-    let table_name = rules.table_name(&create.table_name)?;
+    let mut table_name = rules.table_name(&create.table_name)?;
+    // SQLite qualifies the index, not the table: `CREATE INDEX main.ix ON t`.
+    if let ([schema], None) = (index_parts.as_slice(), &table_name.schema) {
+        table_name.schema = Some(schema.clone());
+    }
     let table_at = span_at(name_span(&create.table_name));
     let table = table_mut(into, &table_name, table_at)?;
     let columns = index_columns(rules, &create.columns, table, at)?;

@@ -51,6 +51,9 @@ pub(crate) fn create_table(
     if into.table(&name).is_some() {
         return Err(invalid(at, format!("the table {name} is declared twice")));
     }
+    if create.columns.is_empty() {
+        return Err(invalid(at, format!("the table {name} has no columns")));
+    }
     let mut table = Table::new(name);
     table.comment = comment;
     let mut keys = Keys::default();

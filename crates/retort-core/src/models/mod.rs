@@ -10,9 +10,9 @@
 //! dropped: every [`ModelError`] about a file's content names the file, line
 //! and column.
 //!
-//! Understood statements: `CREATE TABLE` (in [`table`]), `CREATE [UNIQUE]
+//! Understood statements: `CREATE TABLE` (in `table.rs`), `CREATE [UNIQUE]
 //! INDEX`, `COMMENT ON TABLE/COLUMN` and `CREATE TYPE ... AS ENUM` (in
-//! [`other`]). Names: quoted identifiers keep their case; unquoted ones are
+//! `other.rs`). Names: quoted identifiers keep their case; unquoted ones are
 //! lowercased on PostgreSQL (as the server folds them) and kept as written
 //! on SQLite and MySQL, whose servers keep them too (MySQL's table-name case
 //! then depends on the server's `lower_case_table_names`).

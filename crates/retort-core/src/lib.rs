@@ -14,6 +14,9 @@
 //!   [`schema`] model (tables, columns, keys) and its [`types`].
 //! - [`Dialect`]: how SQLite, PostgreSQL and MySQL render operations to
 //!   [`Statement`]s, with SQLite's batch move-and-copy ([`dialect`]).
+//! - [`diff::diff`]: autogenerate's comparison of a live and a target
+//!   [`schema::Schema`], giving the upgrade and downgrade operations, with
+//!   one normalizer per dialect ([`diff`]).
 //!
 //! The data path of a read-only command such as `retort heads`: `Config::load`
 //! -> `ScriptDirectory::load` (reads every revision file in parallel, parsing
@@ -23,6 +26,7 @@
 
 pub mod config;
 pub mod dialect;
+pub mod diff;
 pub mod graph;
 pub mod location;
 pub mod ops;

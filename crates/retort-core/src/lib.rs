@@ -17,6 +17,9 @@
 //! - [`models::read_models`]: the target schema, read from SQL DDL files
 //!   parsed for the database's dialect, with errors naming file, line and
 //!   column ([`models`]).
+//! - [`diff::diff`]: autogenerate's comparison of a live and a target
+//!   [`schema::Schema`], giving the upgrade and downgrade operations, with
+//!   one normalizer per dialect ([`diff`]).
 //!
 //! The data path of a read-only command such as `retort heads`: `Config::load`
 //! -> `ScriptDirectory::load` (reads every revision file in parallel, parsing
@@ -26,6 +29,7 @@
 
 pub mod config;
 pub mod dialect;
+pub mod diff;
 pub mod graph;
 pub mod location;
 pub mod models;

@@ -4,6 +4,7 @@
 //! the `existing_*` facts), no partial indexes, enums inline in the column
 //! type.
 
+pub mod diff;
 mod render;
 
 use crate::dialect::{CommentStyle, Dialect, DialectError, Statement};

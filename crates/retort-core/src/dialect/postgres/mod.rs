@@ -1,6 +1,7 @@
 //! PostgreSQL: transactional DDL, every `ALTER`, `COMMENT ON`, named enum
 //! types (`CREATE TYPE ... AS ENUM`).
 
+pub mod diff;
 mod render;
 
 use crate::dialect::{CommentStyle, Dialect, DialectError};

@@ -3,6 +3,7 @@
 //! `batch_alter_table` (move-and-copy). Comments are not stored and are
 //! ignored, as in Alembic's SQLite implementation.
 
+pub mod diff;
 mod render;
 
 use crate::dialect::{CommentStyle, Dialect, DialectError};

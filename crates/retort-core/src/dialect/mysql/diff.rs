@@ -1,0 +1,52 @@
+//! MySQL's and MariaDB's diff hooks: `tinyint(1)` for booleans, display
+//! widths (`int(11)`), `RESTRICT` as the default foreign key action,
+//! booleans stored as `1`/`0`, and the index MySQL creates for each
+//! foreign key.
+
+use crate::dialect::{Dialect, MySql};
+use crate::diff::Normalizer;
+use crate::schema::{Index, Table};
+
+/// How MySQL reports a schema.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MySqlDiff;
+
+impl Normalizer for MySqlDiff {
+    fn dialect(&self) -> &dyn Dialect {
+        &MySql
+    }
+
+    fn type_alias(&self, base: &str, args: Option<&str>) -> Option<String> {
+        match (base, args) {
+            ("tinyint", Some("1")) | ("bool", None) | ("boolean", None) => Some("boolean".into()),
+            ("int" | "integer" | "mediumint", Some(_)) => Some("integer".into()),
+            ("bigint", Some(_)) => Some("bigint".into()),
+            ("smallint", Some(_)) => Some("smallint".into()),
+            _ => None,
+        }
+    }
+
+    fn default_key(&self, sql: &str) -> Option<String> {
+        crate::diff::boolean_as_number(sql).or_else(|| crate::diff::default_key(sql))
+    }
+
+    fn action_key(&self, action: Option<&str>) -> String {
+        let a = action
+            .map(|a| a.trim().to_ascii_uppercase())
+            .unwrap_or_default();
+        if a == "NO ACTION" || a == "RESTRICT" {
+            String::new()
+        } else {
+            a
+        }
+    }
+
+    fn is_implicit_index(&self, table: &Table, index: &Index) -> bool {
+        let for_foreign_key = !index.unique
+            && table.foreign_keys.iter().any(|fk| {
+                fk.name.as_deref() == Some(index.name.as_str())
+                    && fk.columns.starts_with(&index.columns)
+            });
+        for_foreign_key || crate::diff::is_implicit_index(self, table, index)
+    }
+}

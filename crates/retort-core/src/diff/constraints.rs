@@ -1,0 +1,290 @@
+//! Keys, constraints and indexes of a table in both schemas: matched by
+//! definition, with names compared only when both sides have one (so a
+//! target's unnamed constraint matches the name the database made up).
+
+use crate::diff::{Change, DiffOptions};
+use crate::ops::Operation;
+use crate::schema::{
+    CheckConstraint, Constraint, ForeignKey, Index, PrimaryKey, Table, TableName, UniqueConstraint,
+};
+
+/// The constraint operations of one table: what to drop (before columns
+/// change) and what to create (after).
+#[derive(Default)]
+pub(crate) struct ConstraintOps {
+    /// Foreign keys, indexes and constraints to drop, in that order.
+    pub drops: Vec<Operation>,
+    /// Keys, constraints, indexes and foreign keys to create.
+    pub creates: Vec<Operation>,
+    /// What was detected.
+    pub changes: Vec<Change>,
+}
+
+/// A table's keys and constraints with the columns' own `primary_key` and
+/// `unique` flags made table-level.
+struct Flat {
+    pk: Option<PrimaryKey>,
+    uniques: Vec<UniqueConstraint>,
+    indexes: Vec<Index>,
+}
+
+fn flatten(table: &Table, options: &DiffOptions) -> Flat {
+    let columns = table.primary_key_columns();
+    let pk = (!columns.is_empty()).then(|| PrimaryKey {
+        name: table.primary_key.as_ref().and_then(|p| p.name.clone()),
+        columns,
+    });
+    let mut uniques = table.uniques.clone();
+    for c in table.columns.iter().filter(|c| c.unique) {
+        if !uniques.iter().any(|u| u.columns == [c.name.clone()]) {
+            uniques.push(UniqueConstraint {
+                name: None,
+                columns: vec![c.name.clone()],
+            });
+        }
+    }
+    let indexes = table
+        .indexes
+        .iter()
+        .filter(|ix| !options.normalizer.is_implicit_index(table, ix))
+        .cloned()
+        .collect();
+    Flat {
+        pk,
+        uniques,
+        indexes,
+    }
+}
+
+/// Pairs target items with live ones: same definition, and the same name
+/// when both have one. Gives the live items left over (to drop) and the
+/// target items left over (to create).
+fn pair<'a, T>(
+    live: &'a [T],
+    target: &'a [T],
+    name: impl Fn(&T) -> Option<&str>,
+    same: impl Fn(&T, &T) -> bool,
+) -> (Vec<&'a T>, Vec<&'a T>) {
+    let mut used = vec![false; live.len()];
+    let mut added = Vec::new();
+    let mut unmatched = Vec::new();
+    // Named pairs first, so an unnamed target does not take a named match.
+    for t in target {
+        let exact = live
+            .iter()
+            .enumerate()
+            .position(|(i, l)| !used[i] && name(t).is_some() && name(t) == name(l) && same(l, t));
+        match exact {
+            Some(i) => used[i] = true,
+            None => unmatched.push(t),
+        }
+    }
+    for t in unmatched {
+        let loose = live.iter().enumerate().position(|(i, l)| {
+            !used[i] && (name(t).is_none() || name(l).is_none() || name(t) == name(l)) && same(l, t)
+        });
+        match loose {
+            Some(i) => used[i] = true,
+            None => added.push(t),
+        }
+    }
+    let removed = live
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|(l, _)| l)
+        .collect();
+    (removed, added)
+}
+
+/// Compares the keys, constraints and indexes of `live` and `target`.
+pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> ConstraintOps {
+    let n = options.normalizer;
+    let table = &target.name;
+    let mut out = ConstraintOps::default();
+    let (l, t) = (flatten(live, options), flatten(target, options));
+
+    let (fk_gone, fk_new) = pair(
+        &live.foreign_keys,
+        &target.foreign_keys,
+        |f| f.name.as_deref(),
+        |a, b| {
+            a.columns == b.columns
+                && a.referent_table == b.referent_table
+                && a.referent_columns == b.referent_columns
+                && n.action_key(a.on_delete.as_deref()) == n.action_key(b.on_delete.as_deref())
+                && n.action_key(a.on_update.as_deref()) == n.action_key(b.on_update.as_deref())
+        },
+    );
+    let (mut uq_gone, mut uq_new) = pair(
+        &l.uniques,
+        &t.uniques,
+        |u| u.name.as_deref(),
+        |a, b| a.columns == b.columns,
+    );
+    let where_key = |w: &Option<String>| w.as_deref().map(|w| n.expression_key(w));
+    let (mut ix_gone, mut ix_new) = pair(
+        &l.indexes,
+        &t.indexes,
+        |i| Some(&i.name),
+        |a, b| {
+            a.columns == b.columns
+                && a.unique == b.unique
+                && where_key(&a.where_clause) == where_key(&b.where_clause)
+        },
+    );
+    // A unique index and a unique constraint on the same columns are the
+    // same thing to most databases (MySQL reports one as the other).
+    let plain_unique = |ix: &Index| ix.unique && ix.where_clause.is_none();
+    uq_new.retain(|u| {
+        match ix_gone
+            .iter()
+            .position(|ix| plain_unique(ix) && ix.columns == u.columns)
+        {
+            Some(i) => {
+                ix_gone.remove(i);
+                false
+            }
+            None => true,
+        }
+    });
+    ix_new.retain(|ix| {
+        match uq_gone
+            .iter()
+            .position(|u| plain_unique(ix) && ix.columns == u.columns)
+        {
+            Some(i) => {
+                uq_gone.remove(i);
+                false
+            }
+            None => true,
+        }
+    });
+    let (ck_gone, ck_new) = pair(
+        &live.checks,
+        &target.checks,
+        |c| c.name.as_deref(),
+        |a, b| n.expression_key(&a.condition) == n.expression_key(&b.condition),
+    );
+    let pk_changed = l.pk.as_ref().map(|p| &p.columns) != t.pk.as_ref().map(|p| &p.columns);
+
+    for fk in fk_gone {
+        out.changes.push(Change::new(format!(
+            "Detected removed foreign key ({}) -> {}({}) on table '{table}'",
+            fk.columns.join(", "),
+            fk.referent_table,
+            fk.referent_columns.join(", ")
+        )));
+        out.drops.push(drop_foreign_key(table, fk));
+    }
+    for ix in ix_gone {
+        out.changes.push(Change::new(format!(
+            "Detected removed index '{}' on '{table}'",
+            ix.name
+        )));
+        out.drops.push(Operation::DropIndex {
+            table: table.clone(),
+            name: ix.name.clone(),
+            definition: Some(ix.clone()),
+        });
+    }
+    for u in uq_gone {
+        out.changes.push(Change::new(format!(
+            "Detected removed unique constraint {} on '{table}'",
+            describe(u.name.as_deref(), &u.columns)
+        )));
+        out.drops.push(drop(table, Constraint::Unique(u.clone())));
+    }
+    for c in ck_gone {
+        out.changes.push(Change::new(format!(
+            "Detected removed check constraint '{}' on '{table}'",
+            c.condition
+        )));
+        out.drops.push(drop(table, Constraint::Check(c.clone())));
+    }
+    if pk_changed && let Some(pk) = &l.pk {
+        out.changes.push(Change::new(format!(
+            "Detected removed primary key ({}) on '{table}'",
+            pk.columns.join(", ")
+        )));
+        out.drops
+            .push(drop(table, Constraint::PrimaryKey(pk.clone())));
+    }
+
+    if pk_changed && let Some(pk) = &t.pk {
+        out.changes.push(Change::new(format!(
+            "Detected added primary key ({}) on '{table}'",
+            pk.columns.join(", ")
+        )));
+        out.creates.push(Operation::CreatePrimaryKey {
+            table: table.clone(),
+            primary_key: pk.clone(),
+        });
+    }
+    for u in uq_new {
+        out.changes.push(Change::new(format!(
+            "Detected added unique constraint {} on '{table}'",
+            describe(u.name.as_deref(), &u.columns)
+        )));
+        out.creates.push(Operation::CreateUniqueConstraint {
+            table: table.clone(),
+            constraint: u.clone(),
+        });
+    }
+    for c in ck_new {
+        out.changes.push(Change::new(format!(
+            "Detected added check constraint '{}' on '{table}'",
+            c.condition
+        )));
+        out.creates.push(Operation::CreateCheckConstraint {
+            table: table.clone(),
+            check: CheckConstraint::clone(c),
+        });
+    }
+    for ix in ix_new {
+        let what = if ix.unique { "unique index" } else { "index" };
+        out.changes.push(Change::new(format!(
+            "Detected added {what} '{}' on '{table}' ({})",
+            ix.name,
+            ix.columns.join(", ")
+        )));
+        out.creates.push(Operation::CreateIndex {
+            table: table.clone(),
+            index: ix.clone(),
+        });
+    }
+    for fk in fk_new {
+        out.changes.push(Change::new(format!(
+            "Detected added foreign key ({}) -> {}({}) on table '{table}'",
+            fk.columns.join(", "),
+            fk.referent_table,
+            fk.referent_columns.join(", ")
+        )));
+        out.creates.push(Operation::CreateForeignKey {
+            table: table.clone(),
+            foreign_key: fk.clone(),
+        });
+    }
+    out
+}
+
+fn describe(name: Option<&str>, columns: &[String]) -> String {
+    match name {
+        Some(n) => format!("'{n}' ({})", columns.join(", ")),
+        None => format!("({})", columns.join(", ")),
+    }
+}
+
+fn drop(table: &TableName, c: Constraint) -> Operation {
+    Operation::DropConstraint {
+        table: table.clone(),
+        name: c.name().unwrap_or_default().to_owned(),
+        kind: c.kind(),
+        definition: Some(c),
+    }
+}
+
+/// `drop_constraint` of a foreign key, carrying its definition.
+pub(crate) fn drop_foreign_key(table: &TableName, fk: &ForeignKey) -> Operation {
+    drop(table, Constraint::ForeignKey(fk.clone()))
+}

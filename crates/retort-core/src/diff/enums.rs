@@ -1,0 +1,81 @@
+//! Enum types (PostgreSQL `CREATE TYPE ... AS ENUM`): added, removed, and
+//! values added. Compared only where the dialect has named enum types.
+
+use crate::diff::{Change, Diff, DiffOptions};
+use crate::ops::Operation;
+use crate::schema::{EnumType, Schema, TableName};
+
+/// The operations to run before the tables change (new types, new values)
+/// and after (types dropped).
+pub(crate) fn compare(
+    live: &Schema,
+    target: &Schema,
+    options: &DiffOptions,
+    out: &mut Diff,
+) -> (Vec<Operation>, Vec<Operation>) {
+    let mut early = Vec::new();
+    let mut late = Vec::new();
+    if !options.dialect().supports_enum_types() {
+        return (early, late);
+    }
+    let name = |e: &EnumType| TableName {
+        schema: e.schema.clone(),
+        name: e.name.clone(),
+    };
+    for t in &target.enums {
+        let Some(l) = live.enum_type(t.schema.as_deref(), &t.name) else {
+            out.changes.push(Change::new(format!(
+                "Detected added enum type '{}' with values {:?}",
+                name(t),
+                t.values
+            )));
+            early.push(Operation::CreateEnum {
+                name: name(t),
+                values: t.values.clone(),
+            });
+            continue;
+        };
+        let gone: Vec<&String> = l.values.iter().filter(|v| !t.values.contains(v)).collect();
+        if !gone.is_empty() {
+            out.changes.push(Change::new(format!(
+                "Detected removed values {gone:?} of enum type '{}' (not migrated: PostgreSQL cannot remove enum values; recreate the type by hand)",
+                name(t)
+            )));
+        }
+        for (i, v) in t.values.iter().enumerate() {
+            if l.values.contains(v) {
+                continue;
+            }
+            out.changes.push(Change::new(format!(
+                "Detected added value '{v}' of enum type '{}'",
+                name(t)
+            )));
+            let (before, after) = match i.checked_sub(1) {
+                Some(p) => (None, Some(t.values[p].clone())),
+                None => (
+                    t.values.iter().find(|x| l.values.contains(x)).cloned(),
+                    None,
+                ),
+            };
+            early.push(Operation::AddEnumValue {
+                name: name(t),
+                value: v.clone(),
+                before,
+                after,
+            });
+        }
+    }
+    for l in &live.enums {
+        if target.enum_type(l.schema.as_deref(), &l.name).is_none() {
+            out.changes.push(Change::new(format!(
+                "Detected removed enum type '{}'",
+                name(l)
+            )));
+            late.push(Operation::DropEnum {
+                name: name(l),
+                values: Some(l.values.clone()),
+            });
+        }
+    }
+    (early, late)
+}

@@ -1,0 +1,48 @@
+//! Foreign-key dependency order: the order in which tables can be created
+//! so that each referenced table exists before the tables referencing it.
+
+use crate::schema::{ForeignKey, Table, TableName};
+
+/// The tables in creation order (referenced before referencing), and the
+/// foreign keys taken out of them to break cycles, to be added once every
+/// table exists. A table's references to itself and to tables outside
+/// `tables` never constrain the order.
+///
+/// Kahn's algorithm, keeping the given order among tables that are free;
+/// when only cycles remain, the first remaining table is created without
+/// its keys to the other remaining tables.
+pub(crate) fn creation_order(tables: &[&Table]) -> (Vec<Table>, Vec<(TableName, ForeignKey)>) {
+    let mut remaining: Vec<Table> = tables.iter().map(|t| (*t).clone()).collect();
+    let mut ordered = Vec::with_capacity(remaining.len());
+    let mut deferred = Vec::new();
+    while !remaining.is_empty() {
+        let free = (0..remaining.len()).find(|&i| {
+            let t = &remaining[i];
+            !t.foreign_keys.iter().any(|fk| {
+                fk.referent_table != t.name
+                    && remaining
+                        .iter()
+                        .enumerate()
+                        .any(|(j, o)| j != i && o.name == fk.referent_table)
+            })
+        });
+        let i = match free {
+            Some(i) => i,
+            None => {
+                // A cycle: break it at the first remaining table.
+                let names: Vec<TableName> = remaining.iter().map(|t| t.name.clone()).collect();
+                let t = &mut remaining[0];
+                let own = t.name.clone();
+                let (cut, kept): (Vec<ForeignKey>, Vec<ForeignKey>) = t
+                    .foreign_keys
+                    .drain(..)
+                    .partition(|fk| fk.referent_table != own && names.contains(&fk.referent_table));
+                t.foreign_keys = kept;
+                deferred.extend(cut.into_iter().map(|fk| (own.clone(), fk)));
+                0
+            }
+        };
+        ordered.push(remaining.remove(i));
+    }
+    (ordered, deferred)
+}

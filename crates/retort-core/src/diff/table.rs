@@ -1,0 +1,156 @@
+//! One table in both schemas: its columns, comment, keys and constraints,
+//! and — where the dialect cannot ALTER a change in place — the grouping of
+//! the table's changes into one `batch_alter_table`.
+
+use crate::diff::{Change, Diff, DiffOptions, constraints};
+use crate::ops::{AlterColumn, Operation, Recreate, Setting};
+use crate::schema::{Column, Table};
+
+/// Compares `live` with `target` (the same table) and appends the changes
+/// and operations to `out`.
+pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions, out: &mut Diff) {
+    let name = &target.name;
+    let keys = constraints::compare(live, target, options);
+    let mut ops = keys.drops;
+    let mut changes = keys.changes;
+
+    for l in &live.columns {
+        if target.find_column(&l.name).is_none() {
+            changes.push(Change::new(format!(
+                "Detected removed column '{name}.{}'",
+                l.name
+            )));
+            ops.push(Operation::DropColumn {
+                table: name.clone(),
+                column: l.name.clone(),
+                definition: Some(plain(l)),
+            });
+        }
+    }
+    for t in &target.columns {
+        if live.find_column(&t.name).is_none() {
+            changes.push(Change::new(format!(
+                "Detected added column '{name}.{}'",
+                t.name
+            )));
+            ops.push(Operation::AddColumn {
+                table: name.clone(),
+                column: plain(t),
+            });
+        }
+    }
+    for t in &target.columns {
+        if let Some(l) = live.find_column(&t.name)
+            && let Some(alter) = alter_column(live, l, t, options, &mut changes)
+        {
+            ops.push(Operation::AlterColumn(alter));
+        }
+    }
+    ops.extend(keys.creates);
+    if options.dialect().supports_comments() && live.comment != target.comment {
+        changes.push(Change::new(match &target.comment {
+            Some(_) => format!("Detected table comment on '{name}'"),
+            None => format!("Detected removed table comment on '{name}'"),
+        }));
+        ops.push(match &target.comment {
+            Some(c) => Operation::CreateTableComment {
+                table: name.clone(),
+                comment: c.clone(),
+                existing_comment: live.comment.clone(),
+            },
+            None => Operation::DropTableComment {
+                table: name.clone(),
+                existing_comment: live.comment.clone(),
+            },
+        });
+    }
+    out.changes.extend(changes);
+    if ops.iter().any(|op| needs_rebuild(options, op)) {
+        out.upgrade.push(Operation::BatchAlterTable {
+            table: name.clone(),
+            recreate: Recreate::Auto,
+            ops,
+        });
+    } else {
+        out.upgrade.extend(ops);
+    }
+}
+
+/// The column without its own key flags: keys and unique constraints are
+/// compared and created at table level.
+fn plain(column: &Column) -> Column {
+    Column {
+        primary_key: false,
+        unique: false,
+        ..column.clone()
+    }
+}
+
+/// True when the dialect cannot do `op` with a plain `ALTER TABLE`.
+fn needs_rebuild(options: &DiffOptions, op: &Operation) -> bool {
+    let d = options.dialect();
+    match op {
+        Operation::AlterColumn(_) => !d.supports_alter_column(),
+        Operation::AddColumn { column, .. } => {
+            column.needs_value() && !d.supports_add_column_constraints()
+        }
+        Operation::CreateUniqueConstraint { .. }
+        | Operation::CreateForeignKey { .. }
+        | Operation::CreateCheckConstraint { .. }
+        | Operation::CreatePrimaryKey { .. }
+        | Operation::DropConstraint { .. } => !d.supports_alter_constraints(),
+        _ => false,
+    }
+}
+
+/// The `alter_column` for a column in both tables, if anything differs;
+/// it carries every `existing_*` fact so that it can be reversed.
+fn alter_column(
+    table: &Table,
+    live: &Column,
+    target: &Column,
+    options: &DiffOptions,
+    changes: &mut Vec<Change>,
+) -> Option<AlterColumn> {
+    let n = options.normalizer;
+    let at = format!("'{}.{}'", table.name, target.name);
+    let mut alter = AlterColumn {
+        table: table.name.clone(),
+        column: live.name.clone(),
+        existing_type: Some(live.ty.clone()),
+        existing_nullable: Some(live.nullable),
+        existing_server_default: Some(Setting::from_option(live.server_default.clone())),
+        existing_comment: Some(Setting::from_option(live.comment.clone())),
+        existing_autoincrement: live.autoincrement,
+        ..AlterColumn::default()
+    };
+    if options.compare_type && n.type_key(&live.ty) != n.type_key(&target.ty) {
+        changes.push(Change::new(format!(
+            "Detected type change from {} to {} on {at}",
+            live.ty, target.ty
+        )));
+        alter.ty = Some(target.ty.clone());
+    }
+    if live.nullable != target.nullable {
+        changes.push(Change::new(format!(
+            "Detected {} on column {at}",
+            if target.nullable { "NULL" } else { "NOT NULL" }
+        )));
+        alter.nullable = Some(target.nullable);
+    }
+    let default_key = |d: &Option<String>| d.as_deref().and_then(|d| n.default_key(d));
+    if options.compare_server_default
+        && default_key(&live.server_default) != default_key(&target.server_default)
+    {
+        changes.push(Change::new(match &target.server_default {
+            Some(d) => format!("Detected server default {d} on column {at}"),
+            None => format!("Detected removed server default on column {at}"),
+        }));
+        alter.server_default = Some(Setting::from_option(target.server_default.clone()));
+    }
+    if options.dialect().supports_comments() && live.comment != target.comment {
+        changes.push(Change::new(format!("Detected column comment on {at}")));
+        alter.comment = Some(Setting::from_option(target.comment.clone()));
+    }
+    (!alter.is_empty()).then_some(alter)
+}

@@ -388,3 +388,81 @@ fn statement_count_is_fixed_on_postgresql() {
 fn statement_count_is_fixed_on_mysql() {
     statement_count_is_fixed(TestDb::mysql(module_path!()));
 }
+
+/// Tables of another schema (PostgreSQL), database (MySQL) or attached
+/// file (SQLite) are not read by default; PostgreSQL reads a named schema
+/// when asked, its tables carrying the schema's name.
+fn other_schemas_are_read_only_when_asked(db: &mut TestDb) {
+    let d = db.dialect();
+    let mut conn = db.connect();
+    let conn = conn.as_mut();
+    let other = db.other_schema(conn);
+    let mut t = parent_table();
+    t.name = TableName::in_schema(&other, "Parent");
+    run(conn, Operation::CreateTable(t.clone()));
+    assert_eq!(inspect_schema(conn, &options()).unwrap(), Schema::default());
+    if d == DialectName::Postgresql {
+        let schema = inspect_schema(conn, &options().schema(&other)).unwrap();
+        assert_eq!(schema.tables, [expected(d, &t)]);
+    }
+}
+
+on_every_database!(other_schemas_are_read_only_when_asked);
+
+/// Identity columns increment; an enum from another schema keeps its
+/// schema in the column's type but is not one of the schema's enums; a
+/// `BIGSERIAL` key increments, a plain integer key does not.
+#[test]
+fn postgresql_identity_serial_and_foreign_enums() {
+    let mut db = TestDb::postgres(module_path!());
+    let mut conn = db.connect();
+    let conn = conn.as_mut();
+    let other = db.other_schema(conn);
+    run(
+        conn,
+        Operation::CreateEnum {
+            name: TableName::in_schema(&other, "color"),
+            values: vec!["red".into(), "green".into()],
+        },
+    );
+    conn.execute(&format!(
+        "CREATE TABLE ident (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, \
+         c \"{other}\".color DEFAULT 'red')"
+    ))
+    .unwrap();
+    run(
+        conn,
+        Operation::CreateTable(
+            Table::new(TableName::new("big")).column(col("id", "bigint").primary_key()),
+        ),
+    );
+    let mut plain = col("id", "integer").primary_key();
+    plain.autoincrement = Some(false);
+    run(
+        conn,
+        Operation::CreateTable(Table::new(TableName::new("plain")).column(plain)),
+    );
+    let schema = inspect_schema(conn, &options()).unwrap();
+    assert!(schema.enums.is_empty(), "{:?}", schema.enums);
+    let ident = schema.table(&TableName::new("ident")).unwrap();
+    assert_eq!(ident.columns[0].autoincrement, Some(true));
+    assert_eq!(ident.columns[0].server_default, None);
+    assert_eq!(
+        ident.columns[1].ty,
+        ColumnType::Enum {
+            name: Some(format!("{other}.color")),
+            values: vec!["red".into(), "green".into()],
+        }
+    );
+    assert_eq!(
+        ident.columns[1].server_default.as_deref(),
+        Some("'red'"),
+        "the cast to the column's own type is dropped"
+    );
+    let big = schema.table(&TableName::new("big")).unwrap();
+    assert_eq!(big.columns[0].ty, ColumnType::BigInt);
+    assert_eq!(big.columns[0].autoincrement, Some(true));
+    assert_eq!(big.columns[0].server_default, None);
+    let plain = schema.table(&TableName::new("plain")).unwrap();
+    assert_eq!(plain.columns[0].autoincrement, Some(false));
+}

@@ -7,6 +7,7 @@ mod support;
 
 mod connect;
 mod inspect;
+mod inspect_schema;
 mod lock;
 mod log;
 mod transactions;

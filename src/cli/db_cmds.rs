@@ -73,9 +73,9 @@ pub struct CurrentArgs {
 }
 
 /// One database of the project: its name (multi-database) and URL.
-struct Target {
-    name: Option<String>,
-    url: DatabaseUrl,
+pub(super) struct Target {
+    pub(super) name: Option<String>,
+    pub(super) url: DatabaseUrl,
 }
 
 impl Target {
@@ -83,7 +83,7 @@ impl Target {
         Ok(self.url.dialect().dialect())
     }
 
-    fn connect(&self) -> anyhow::Result<Box<dyn Connection>> {
+    pub(super) fn connect(&self) -> anyhow::Result<Box<dyn Connection>> {
         Ok(connect(&self.url)?)
     }
 
@@ -99,7 +99,7 @@ impl Target {
 
 /// The databases a command acts on: the one of a single-database project,
 /// or each `[databases.<name>]` (only `--database NAME` when given).
-fn targets(g: &GlobalOptions, dir: &ScriptDirectory) -> anyhow::Result<Vec<Target>> {
+pub(super) fn targets(g: &GlobalOptions, dir: &ScriptDirectory) -> anyhow::Result<Vec<Target>> {
     let names: Vec<Option<String>> = if dir.config.databases.is_empty() {
         if let Some(db) = &g.database {
             bail!(

@@ -2,6 +2,7 @@
 //! and [`run`], which dispatches to one function per command (as Alembic's
 //! `alembic/command.py`).
 
+mod autogen_cmds;
 mod db_cmds;
 mod error;
 mod graph_cmds;
@@ -85,6 +86,11 @@ pub enum Command {
     ListTemplates,
     /// Create a new revision file.
     Revision(script_cmds::RevisionArgs),
+    /// Autogenerate a new revision file (alias for `revision --autogenerate`).
+    Migrate(script_cmds::RevisionArgs),
+    /// Check whether the models have changes a new revision would hold
+    /// (exit 1 when they do).
+    Check(autogen_cmds::CheckArgs),
     /// Merge two or more revisions into one, creating a new revision file.
     Merge(script_cmds::MergeArgs),
     /// Open a revision file in $VISUAL / $EDITOR.
@@ -151,6 +157,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
         Command::Init(args) => script_cmds::init(g, args, out),
         Command::ListTemplates => script_cmds::list_templates(out),
         Command::Revision(args) => script_cmds::revision(g, args, out),
+        Command::Migrate(args) => script_cmds::migrate(g, args, out),
+        Command::Check(args) => autogen_cmds::check(g, args, out),
         Command::Merge(args) => script_cmds::merge(g, args, out),
         Command::Edit(args) => script_cmds::edit(g, args),
         Command::Heads(args) => graph_cmds::heads(g, args, out),

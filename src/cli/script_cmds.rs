@@ -24,11 +24,14 @@ pub struct InitArgs {
 }
 
 /// `retort revision`.
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct RevisionArgs {
     /// The message of the new revision.
     #[arg(short = 'm', long = "message", value_name = "MSG")]
     pub message: Option<String>,
+    /// Fill the revision with the changes between the database and the models.
+    #[arg(long)]
+    pub autogenerate: bool,
     /// The revision to base it on (default: head); `base` starts a new base.
     #[arg(long, value_name = "HEAD")]
     pub head: Option<String>,
@@ -113,7 +116,14 @@ pub fn list_templates(out: &mut dyn Write) -> anyhow::Result<()> {
 /// `retort revision`: writes a new, empty revision file.
 pub fn revision(g: &GlobalOptions, args: &RevisionArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut dir = Project::from_options(g).load(Depth::Full)?;
+    let (upgrade, downgrade) = if args.autogenerate {
+        super::autogen_cmds::operations(g, &dir)?
+    } else {
+        Default::default()
+    };
     let path = dir.generate_revision(RevisionOptions {
+        upgrade,
+        downgrade,
         message: args.message.clone(),
         heads: args.head.iter().cloned().collect(),
         splice: args.splice,
@@ -128,6 +138,15 @@ pub fn revision(g: &GlobalOptions, args: &RevisionArgs, out: &mut dyn Write) -> 
         writeln!(out, "Generating {} ... done", path.display())?;
     }
     Ok(())
+}
+
+/// `retort migrate`: `revision --autogenerate`.
+pub fn migrate(g: &GlobalOptions, args: &RevisionArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let args = RevisionArgs {
+        autogenerate: true,
+        ..args.clone()
+    };
+    revision(g, &args, out)
 }
 
 /// `retort merge`: writes a revision whose parents are the given revisions.

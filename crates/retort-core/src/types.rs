@@ -120,9 +120,10 @@ impl ColumnType {
         };
         match (simple, args) {
             (Some(ty), None) => return Ok(ty),
-            (Some(_), Some(_)) => {
-                return Err(err(&format!("`{lower}` takes no arguments")));
-            }
+            // `timestamp(6)`, `time(3)`, `int(11)`: a precision or display
+            // width the portable type has no room for passes through
+            // verbatim, as any other type does.
+            (Some(_), Some(_)) => return Ok(ColumnType::Other(text.trim().to_owned())),
             (None, _) => {}
         }
         match (lower.as_str(), args) {

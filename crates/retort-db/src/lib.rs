@@ -47,6 +47,7 @@
 //!   (see [`sqlite`] for how transactions nest under it).
 #![deny(missing_docs)]
 
+pub mod autogenerate;
 pub mod connection;
 pub mod error;
 pub mod inspect;

@@ -34,6 +34,15 @@ impl DialectName {
         }
     }
 
+    /// How autogenerate normalises what this database reports.
+    pub fn normalizer(self) -> &'static dyn retort_core::diff::Normalizer {
+        match self {
+            DialectName::Sqlite => &retort_core::dialect::sqlite::diff::SqliteDiff,
+            DialectName::Postgresql => &retort_core::dialect::postgres::diff::PostgresDiff,
+            DialectName::Mysql => &retort_core::dialect::mysql::diff::MySqlDiff,
+        }
+    }
+
     /// The name as Alembic prints it: `sqlite`, `postgresql`, `mysql`.
     pub fn as_str(self) -> &'static str {
         match self {

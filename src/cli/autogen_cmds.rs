@@ -9,6 +9,7 @@ use retort_core::ScriptDirectory;
 use retort_core::diff::Diff;
 use retort_core::models::read_models;
 use retort_core::ops::operations_to_toml;
+use retort_core::schema::apply_naming_convention;
 use retort_core::script::Depth;
 use retort_db::autogenerate::{compare, model_paths};
 use serde::Serialize;
@@ -38,7 +39,8 @@ fn compare_target(
             dir.config.path.display()
         );
     }
-    let schema = read_models(&paths, target.url.dialect().as_str())?;
+    let mut schema = read_models(&paths, target.url.dialect().as_str())?;
+    apply_naming_convention(&mut schema, &dir.config.naming_convention);
     let mut conn = target.connect()?;
     Ok(compare(dir, conn.as_mut(), &schema)?)
 }

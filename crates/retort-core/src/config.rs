@@ -197,6 +197,9 @@ impl Config {
                 "truncate_slug_length must be at least 1".into(),
             ));
         }
+        if let Err(message) = crate::schema::check_naming_convention(&config.naming_convention) {
+            return Err(bad("naming_convention", message));
+        }
         if config.version_table.is_empty() {
             return Err(bad("version_table", "version_table cannot be empty".into()));
         }

@@ -9,10 +9,12 @@
 
 mod constraint;
 mod database;
+pub mod naming;
 mod table;
 
 pub use constraint::{
     CheckConstraint, Constraint, ConstraintKind, ForeignKey, Index, PrimaryKey, UniqueConstraint,
 };
 pub use database::{EnumType, Schema};
+pub use naming::{apply_naming_convention, check_naming_convention};
 pub use table::{Column, Table, TableName};

@@ -8,6 +8,7 @@
 mod harness;
 
 mod errors;
+mod generate;
 mod graph_cmds;
 mod init;
 mod merge_edit;

@@ -346,7 +346,10 @@ mod tests {
     #[test]
     fn precisions_pass_through_verbatim() {
         for text in ["integer(4)", "timestamp(6)", "time(3)"] {
-            assert_eq!(ColumnType::parse(text).unwrap(), ColumnType::Other(text.into()));
+            assert_eq!(
+                ColumnType::parse(text).unwrap(),
+                ColumnType::Other(text.into())
+            );
         }
     }
 

@@ -7,6 +7,7 @@
 
 mod harness;
 
+mod converge;
 mod errors;
 mod generate;
 mod graph_cmds;
@@ -23,3 +24,6 @@ mod migrate_graph;
 mod migrate_offline;
 mod migrate_ops;
 mod migrate_options;
+
+// The autogenerate corpus (SPEC section 7).
+mod autogen;

@@ -56,6 +56,11 @@ fn flatten(table: &Table, options: &DiffOptions) -> Flat {
     }
 }
 
+// Standalone `create_*_constraint` operations need a name (so that a later
+// revision can drop them): an unnamed target constraint gets a default one,
+// `uq_<table>_<columns>`, `ck_<table>_<hash of the condition>` or
+// `fk_<table>_<columns>_<referred table>`; `naming_convention` chooses others.
+
 /// Pairs target items with live ones: same definition, and the same name
 /// when both have one. Gives the live items left over (to drop) and the
 /// target items left over (to create).
@@ -226,9 +231,13 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             "Detected added unique constraint {} on '{table}'",
             describe(u.name.as_deref(), &u.columns)
         )));
+        let mut constraint = u.clone();
+        constraint
+            .name
+            .get_or_insert_with(|| format!("uq_{}_{}", table.name, u.columns.join("_")));
         out.creates.push(Operation::CreateUniqueConstraint {
             table: table.clone(),
-            constraint: u.clone(),
+            constraint,
         });
     }
     for c in ck_new {
@@ -236,9 +245,14 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             "Detected added check constraint '{}' on '{table}'",
             c.condition
         )));
+        let mut check = CheckConstraint::clone(c);
+        check.name.get_or_insert_with(|| {
+            let hash = crate::script::fnv1a64(c.condition.as_bytes());
+            format!("ck_{}_{:08x}", table.name, hash as u32)
+        });
         out.creates.push(Operation::CreateCheckConstraint {
             table: table.clone(),
-            check: CheckConstraint::clone(c),
+            check,
         });
     }
     for ix in ix_new {
@@ -260,9 +274,18 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             fk.referent_table,
             fk.referent_columns.join(", ")
         )));
+        let mut foreign_key = fk.clone();
+        foreign_key.name.get_or_insert_with(|| {
+            format!(
+                "fk_{}_{}_{}",
+                table.name,
+                fk.columns.join("_"),
+                fk.referent_table.name
+            )
+        });
         out.creates.push(Operation::CreateForeignKey {
             table: table.clone(),
-            foreign_key: fk.clone(),
+            foreign_key,
         });
     }
     out

@@ -14,7 +14,9 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions, out: 
     let mut ops = keys.drops;
     let mut changes = keys.changes;
 
-    for l in &live.columns {
+    // Last column first: the downgrade (the reverses in reverse order) then
+    // adds them back in their original order.
+    for l in live.columns.iter().rev() {
         if target.find_column(&l.name).is_none() {
             changes.push(Change::new(format!(
                 "Detected removed column '{name}.{}'",

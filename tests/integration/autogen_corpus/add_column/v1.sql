@@ -1,0 +1,4 @@
+CREATE TABLE item (
+    id INTEGER NOT NULL PRIMARY KEY,
+    label VARCHAR(50) NOT NULL
+);

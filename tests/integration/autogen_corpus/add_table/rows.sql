@@ -1,0 +1,2 @@
+INSERT INTO account (id, email) VALUES (1, 'a@example.com');
+INSERT INTO account (id, email) VALUES (2, 'b@example.com');

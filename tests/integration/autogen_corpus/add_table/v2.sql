@@ -1,0 +1,9 @@
+CREATE TABLE account (
+    id INTEGER NOT NULL PRIMARY KEY,
+    email VARCHAR(100) NOT NULL
+);
+CREATE TABLE note (
+    id INTEGER NOT NULL PRIMARY KEY,
+    body TEXT,
+    created DATE
+);

@@ -1,0 +1,1 @@
+INSERT INTO city (id, nm, population) VALUES (1, 'Lyon', 500000);

@@ -1,0 +1,6 @@
+CREATE TABLE city (
+    id INTEGER NOT NULL PRIMARY KEY,
+    nm VARCHAR(50),
+    population INTEGER,
+    capital BOOLEAN NOT NULL DEFAULT FALSE
+);

@@ -1,0 +1,6 @@
+CREATE TABLE stock (
+    id INTEGER NOT NULL PRIMARY KEY,
+    qty INTEGER NOT NULL,
+    lo INTEGER,
+    hi INTEGER
+);

@@ -1,0 +1,1 @@
+INSERT INTO invoice (id, total, currency) VALUES (1, 10, 'EUR');

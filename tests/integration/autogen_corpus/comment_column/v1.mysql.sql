@@ -1,0 +1,5 @@
+CREATE TABLE invoice (
+    id INTEGER NOT NULL PRIMARY KEY,
+    total INTEGER,
+    currency VARCHAR(3) COMMENT 'ISO code'
+);

@@ -1,0 +1,6 @@
+CREATE TABLE invoice (
+    id INTEGER NOT NULL PRIMARY KEY,
+    total INTEGER,
+    currency VARCHAR(3)
+);
+COMMENT ON COLUMN invoice.currency IS 'ISO code';

@@ -1,0 +1,5 @@
+CREATE TABLE invoice (
+    id INTEGER NOT NULL PRIMARY KEY,
+    total INTEGER
+);
+COMMENT ON TABLE invoice IS 'old comment';

@@ -1,0 +1,1 @@
+INSERT INTO invoice (id, total) VALUES (1, 10);

@@ -1,0 +1,4 @@
+CREATE TABLE invoice (
+    id INTEGER NOT NULL PRIMARY KEY,
+    total INTEGER
+);

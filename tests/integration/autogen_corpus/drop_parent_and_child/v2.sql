@@ -1,0 +1,3 @@
+CREATE TABLE standalone (
+    id INTEGER NOT NULL PRIMARY KEY
+);

@@ -1,0 +1,1 @@
+INSERT INTO account (id, email) VALUES (1, 'a@example.com');

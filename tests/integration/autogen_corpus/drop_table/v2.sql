@@ -1,0 +1,4 @@
+CREATE TABLE account (
+    id INTEGER NOT NULL PRIMARY KEY,
+    email VARCHAR(100) NOT NULL
+);

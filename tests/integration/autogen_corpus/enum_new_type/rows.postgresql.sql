@@ -1,0 +1,1 @@
+INSERT INTO diary (id) VALUES (1);

@@ -1,0 +1,3 @@
+CREATE TABLE diary (
+    id INTEGER NOT NULL PRIMARY KEY
+);

@@ -1,0 +1,9 @@
+CREATE TABLE author (
+    id INTEGER NOT NULL PRIMARY KEY,
+    name VARCHAR(50) NOT NULL
+);
+CREATE TABLE book (
+    id INTEGER NOT NULL PRIMARY KEY,
+    title VARCHAR(100) NOT NULL,
+    author_id INTEGER
+);

@@ -1,0 +1,10 @@
+CREATE TABLE author (
+    id INTEGER NOT NULL PRIMARY KEY,
+    name VARCHAR(50) NOT NULL
+);
+CREATE TABLE book (
+    id INTEGER NOT NULL PRIMARY KEY,
+    title VARCHAR(100) NOT NULL,
+    author_id INTEGER,
+    CONSTRAINT fk_book_author FOREIGN KEY (author_id) REFERENCES author (id) ON DELETE CASCADE
+);

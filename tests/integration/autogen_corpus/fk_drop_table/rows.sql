@@ -1,0 +1,1 @@
+INSERT INTO author (id, name) VALUES (1, 'Le Guin');

@@ -1,0 +1,3 @@
+CREATE TABLE lonely (
+    id INTEGER NOT NULL PRIMARY KEY
+);

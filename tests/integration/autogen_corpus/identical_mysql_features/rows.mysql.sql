@@ -1,0 +1,1 @@
+INSERT INTO `user` (id, `UserName`) VALUES (1, 'Ann');

@@ -1,0 +1,1 @@
+INSERT INTO `Customer` (`Id`, `FirstName`, `LastName`) VALUES (1, 'Ann', 'Lee');

@@ -1,0 +1,4 @@
+CREATE TABLE `Customer` (
+    `Id` INTEGER NOT NULL PRIMARY KEY,
+    `FirstName` VARCHAR(50) NOT NULL
+);

@@ -1,0 +1,1 @@
+INSERT INTO flag (id, state) VALUES (1, 'on');

@@ -1,0 +1,4 @@
+CREATE TABLE flag (
+    id INTEGER NOT NULL PRIMARY KEY,
+    state VARCHAR(10)
+);

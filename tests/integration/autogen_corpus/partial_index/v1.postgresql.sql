@@ -1,0 +1,5 @@
+CREATE TABLE job (
+    id INTEGER NOT NULL PRIMARY KEY,
+    state VARCHAR(10) NOT NULL,
+    queue VARCHAR(20) NOT NULL
+);

@@ -1,0 +1,5 @@
+CREATE TABLE city (
+    id INTEGER NOT NULL PRIMARY KEY,
+    population INTEGER,
+    name VARCHAR(50)
+);

@@ -1,0 +1,4 @@
+CREATE TABLE `user` (
+    id INTEGER NOT NULL PRIMARY KEY,
+    `UserName` VARCHAR(50) NOT NULL
+);

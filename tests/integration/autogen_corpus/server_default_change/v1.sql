@@ -1,0 +1,5 @@
+CREATE TABLE setting (
+    id INTEGER NOT NULL PRIMARY KEY,
+    value VARCHAR(40) DEFAULT 'none',
+    level INTEGER NOT NULL DEFAULT 1
+);

@@ -1,0 +1,5 @@
+CREATE TABLE counter (
+    id INTEGER NOT NULL PRIMARY KEY,
+    hits BIGINT NOT NULL,
+    small INTEGER
+);

@@ -1,0 +1,4 @@
+CREATE TABLE price (
+    id INTEGER NOT NULL PRIMARY KEY,
+    amount NUMERIC(8, 2) NOT NULL
+);

@@ -1,0 +1,6 @@
+CREATE TABLE customer (
+    id INTEGER NOT NULL PRIMARY KEY,
+    email VARCHAR(120) NOT NULL,
+    code VARCHAR(10) NOT NULL,
+    region VARCHAR(10) NOT NULL
+);

@@ -120,7 +120,7 @@ fn generated(kind: Kind) -> Case {
         if i > 0 {
             cols.push("prev_id INTEGER".to_owned());
         }
-        if v2 && i % 3 == 0 {
+        if v2 && i.is_multiple_of(3) {
             cols.push("extra VARCHAR(20)".to_owned());
         }
         if i > 0 {
@@ -134,7 +134,7 @@ fn generated(kind: Kind) -> Case {
             q(&format!("g_{i:03}")),
             cols.join(",\n    ")
         );
-        if v2 && i % 5 == 0 {
+        if v2 && i.is_multiple_of(5) {
             sql.push_str(&format!(
                 "CREATE INDEX ix_g_{i:03}_name ON {} (name);\n",
                 q(&format!("g_{i:03}"))

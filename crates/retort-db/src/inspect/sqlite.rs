@@ -131,6 +131,14 @@ fn read_columns(
     }
     key.sort();
     let key: Vec<String> = key.into_iter().map(|(_, name)| name).collect();
+    // A lone `INTEGER PRIMARY KEY` is the rowid: it can never hold NULL,
+    // whatever `PRAGMA table_info` says when NOT NULL was not written.
+    if let [only] = key.as_slice()
+        && let Some(c) = out.columns.iter_mut().find(|c| &c.name == only)
+        && c.ty == ColumnType::Integer
+    {
+        c.nullable = false;
+    }
     if parsed.primary_key_autoincrement
         && let [only] = key.as_slice()
         && let Some(c) = out.columns.iter_mut().find(|c| &c.name == only)

@@ -247,8 +247,11 @@ fn hand_written_sql() {
     let expected = Table {
         name: TableName::new("Hand Made"),
         columns: vec![
+            // A lone INTEGER primary key is the rowid: never NULL, even
+            // though NOT NULL was not written.
             Column {
                 primary_key: true,
+                nullable: false,
                 ..col("id", "integer")
             },
             col("code", "text"),

@@ -5,7 +5,8 @@
 use crate::diff::{Change, DiffOptions};
 use crate::ops::Operation;
 use crate::schema::{
-    CheckConstraint, Constraint, ForeignKey, Index, PrimaryKey, Table, TableName, UniqueConstraint,
+    CheckConstraint, Constraint, ConstraintKind, ForeignKey, Index, PrimaryKey, Table, TableName,
+    UniqueConstraint,
 };
 
 /// The constraint operations of one table: what to drop (before columns
@@ -56,10 +57,10 @@ fn flatten(table: &Table, options: &DiffOptions) -> Flat {
     }
 }
 
-// Standalone `create_*_constraint` operations need a name (so that a later
-// revision can drop them): an unnamed target constraint gets a default one,
-// `uq_<table>_<columns>`, `ck_<table>_<hash of the condition>` or
-// `fk_<table>_<columns>_<referred table>`; `naming_convention` chooses others.
+// Standalone `create_*` constraint operations need a name (so that a later
+// revision can drop them): an unnamed target constraint gets the dialect's
+// default (`Normalizer::default_constraint_name`); `naming_convention`
+// chooses others.
 
 /// Pairs target items with live ones: same definition, and the same name
 /// when both have one. Gives the live items left over (to drop) and the
@@ -221,9 +222,13 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             "Detected added primary key ({}) on '{table}'",
             pk.columns.join(", ")
         )));
+        let mut primary_key = pk.clone();
+        primary_key.name.get_or_insert_with(|| {
+            n.default_constraint_name(ConstraintKind::Primary, &table.name, &pk.columns, "", "")
+        });
         out.creates.push(Operation::CreatePrimaryKey {
             table: table.clone(),
-            primary_key: pk.clone(),
+            primary_key,
         });
     }
     for u in uq_new {
@@ -232,9 +237,9 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             describe(u.name.as_deref(), &u.columns)
         )));
         let mut constraint = u.clone();
-        constraint
-            .name
-            .get_or_insert_with(|| format!("uq_{}_{}", table.name, u.columns.join("_")));
+        constraint.name.get_or_insert_with(|| {
+            n.default_constraint_name(ConstraintKind::Unique, &table.name, &u.columns, "", "")
+        });
         out.creates.push(Operation::CreateUniqueConstraint {
             table: table.clone(),
             constraint,
@@ -247,8 +252,7 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
         )));
         let mut check = CheckConstraint::clone(c);
         check.name.get_or_insert_with(|| {
-            let hash = crate::script::fnv1a64(c.condition.as_bytes());
-            format!("ck_{}_{:08x}", table.name, hash as u32)
+            n.default_constraint_name(ConstraintKind::Check, &table.name, &[], "", &c.condition)
         });
         out.creates.push(Operation::CreateCheckConstraint {
             table: table.clone(),
@@ -276,11 +280,12 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
         )));
         let mut foreign_key = fk.clone();
         foreign_key.name.get_or_insert_with(|| {
-            format!(
-                "fk_{}_{}_{}",
-                table.name,
-                fk.columns.join("_"),
-                fk.referent_table.name
+            n.default_constraint_name(
+                ConstraintKind::ForeignKey,
+                &table.name,
+                &fk.columns,
+                &fk.referent_table.name,
+                "",
             )
         });
         out.creates.push(Operation::CreateForeignKey {

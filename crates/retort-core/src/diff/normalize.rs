@@ -7,7 +7,7 @@
 //! synonyms); each dialect's `diff.rs` overrides only its own quirks.
 
 use crate::dialect::Dialect;
-use crate::schema::{Index, Table};
+use crate::schema::{ConstraintKind, Index, Table};
 use crate::types::ColumnType;
 
 /// A dialect's normalisation hooks for the diff.
@@ -50,6 +50,30 @@ pub trait Normalizer {
             .map(|a| a.trim().to_ascii_uppercase())
             .unwrap_or_default();
         if a == "NO ACTION" { String::new() } else { a }
+    }
+
+    /// The name a new constraint gets when the target leaves it unnamed (a
+    /// standalone `create_*` operation needs one, so that a later revision
+    /// can drop it). The default: `pk_<table>`, `uq_<table>_<columns>`,
+    /// `fk_<table>_<columns>_<referred table>`, `ck_<table>_<hash of the
+    /// condition>`; a dialect may use the names its database would choose.
+    fn default_constraint_name(
+        &self,
+        kind: ConstraintKind,
+        table: &str,
+        columns: &[String],
+        referred: &str,
+        condition: &str,
+    ) -> String {
+        match kind {
+            ConstraintKind::Primary => format!("pk_{table}"),
+            ConstraintKind::Unique => format!("uq_{table}_{}", columns.join("_")),
+            ConstraintKind::ForeignKey => format!("fk_{table}_{}_{referred}", columns.join("_")),
+            ConstraintKind::Check => format!(
+                "ck_{table}_{:08x}",
+                crate::script::fnv1a64(condition.as_bytes()) as u32
+            ),
+        }
     }
 
     /// True for an index name the database made up for a constraint's own

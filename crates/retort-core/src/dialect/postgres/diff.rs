@@ -4,6 +4,7 @@
 
 use crate::dialect::{Dialect, Postgres};
 use crate::diff::{Normalizer, expression_key};
+use crate::schema::ConstraintKind;
 use crate::types::ColumnType;
 
 /// How PostgreSQL reports a schema.
@@ -13,6 +14,28 @@ pub struct PostgresDiff;
 impl Normalizer for PostgresDiff {
     fn dialect(&self) -> &dyn Dialect {
         &Postgres
+    }
+
+    /// PostgreSQL's own names for unnamed constraints (`t_pkey`,
+    /// `t_a_b_key`, `t_a_fkey`), so that a database upgraded by a revision
+    /// equals one built directly from the models.
+    fn default_constraint_name(
+        &self,
+        kind: ConstraintKind,
+        table: &str,
+        columns: &[String],
+        _referred: &str,
+        condition: &str,
+    ) -> String {
+        match kind {
+            ConstraintKind::Primary => format!("{table}_pkey"),
+            ConstraintKind::Unique => format!("{table}_{}_key", columns.join("_")),
+            ConstraintKind::ForeignKey => format!("{table}_{}_fkey", columns.join("_")),
+            ConstraintKind::Check => format!(
+                "ck_{table}_{:08x}",
+                crate::script::fnv1a64(condition.as_bytes()) as u32
+            ),
+        }
     }
 
     fn type_alias(&self, base: &str, args: Option<&str>) -> Option<String> {

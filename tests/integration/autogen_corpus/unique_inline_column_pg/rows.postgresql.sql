@@ -1,0 +1,1 @@
+INSERT INTO device (id, serial) VALUES (1, 'SN1');

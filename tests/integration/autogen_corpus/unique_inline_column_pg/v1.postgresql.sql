@@ -1,0 +1,4 @@
+CREATE TABLE device (
+    id INTEGER NOT NULL PRIMARY KEY,
+    serial VARCHAR(40) NOT NULL
+);

@@ -3,14 +3,11 @@
 
 use std::io::Write;
 
-use anyhow::bail;
 use clap::Args;
-use retort_core::Revision;
 
+use super::Format;
 use super::output::{LineParts, Printer};
-use super::project::Project;
-use super::{Format, GlobalOptions};
-use retort_core::script::Depth;
+use crate::api::Retort;
 
 /// `retort heads`.
 #[derive(Debug, Args)]
@@ -72,22 +69,20 @@ fn print_json(out: &mut dyn Write, value: &impl serde::Serialize) -> anyhow::Res
 }
 
 /// `retort heads`: the heads of the graph, as Alembic lists them.
-pub fn heads(g: &GlobalOptions, args: &HeadsArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let dir = Project::from_options(g).load(Depth::Header)?;
-    let p = Printer::new(&dir.graph);
-    let heads = if args.resolve_dependencies {
-        dir.graph.heads_resolving_dependencies()
-    } else {
-        dir.graph.heads()
-    };
+pub fn heads(r: &Retort, args: &HeadsArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let heads = r.heads(args.resolve_dependencies)?;
+    let p = Printer::new(heads.graph());
     if args.format == Format::Json {
-        return print_json(out, &heads.iter().map(|r| p.json(r)).collect::<Vec<_>>());
+        return print_json(
+            out,
+            &heads.revisions().map(|r| p.json(r)).collect::<Vec<_>>(),
+        );
     }
     let parts = LineParts {
         branches: true,
         ..LineParts::default()
     };
-    for rev in heads {
+    for rev in heads.revisions() {
         if args.verbose {
             writeln!(out, "{}", p.entry(rev))?;
         } else {
@@ -98,19 +93,17 @@ pub fn heads(g: &GlobalOptions, args: &HeadsArgs, out: &mut dyn Write) -> anyhow
 }
 
 /// `retort branches`: each branch point and the revisions it branches into.
-pub fn branches(g: &GlobalOptions, args: &BranchesArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let dir = Project::from_options(g).load(Depth::Header)?;
-    let p = Printer::new(&dir.graph);
-    let points: Vec<&Revision> = dir
-        .graph
-        .history(None)?
-        .into_iter()
-        .filter(|r| dir.graph.is_branch_point(&r.id))
-        .collect();
+pub fn branches(r: &Retort, args: &BranchesArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let points = r.branches()?;
+    let graph = points.graph();
+    let p = Printer::new(graph);
     if args.format == Format::Json {
-        return print_json(out, &points.iter().map(|r| p.json(r)).collect::<Vec<_>>());
+        return print_json(
+            out,
+            &points.revisions().map(|r| p.json(r)).collect::<Vec<_>>(),
+        );
     }
-    for rev in points {
+    for rev in points.revisions() {
         let head = if args.verbose {
             p.entry(rev)
         } else {
@@ -125,7 +118,7 @@ pub fn branches(g: &GlobalOptions, args: &BranchesArgs, out: &mut dyn Write) -> 
         };
         writeln!(out, "{head}")?;
         let pad = " ".repeat(rev.id.len());
-        for child in dir.graph.children(&rev.id) {
+        for child in graph.children(&rev.id) {
             let parts = LineParts {
                 branches: true,
                 doc: args.verbose,
@@ -140,22 +133,13 @@ pub fn branches(g: &GlobalOptions, args: &BranchesArgs, out: &mut dyn Write) -> 
 }
 
 /// `retort history`: revisions newest first, optionally within a range.
-pub fn history(g: &GlobalOptions, args: &HistoryArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    if let Some(range) = &args.rev_range
-        && !range.contains(':')
-    {
-        bail!("history range requires [start]:[end], [start]:, or :[end]; got {range:?}");
-    }
-    let dir = Project::from_options(g).load(Depth::Header)?;
-    let mut p = Printer::new(&dir.graph);
-    if args.indicate_current {
-        p = p.with_current(&super::db_cmds::all_current(g, &dir)?);
-    }
-    let revisions = dir.graph.history(args.rev_range.as_deref())?;
+pub fn history(r: &Retort, args: &HistoryArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let revisions = r.history(args.rev_range.as_deref(), args.indicate_current)?;
+    let p = Printer::new(revisions.graph()).with_current(revisions.current());
     if args.format == Format::Json {
         return print_json(
             out,
-            &revisions.iter().map(|r| p.json(r)).collect::<Vec<_>>(),
+            &revisions.revisions().map(|r| p.json(r)).collect::<Vec<_>>(),
         );
     }
     let parts = LineParts {
@@ -164,7 +148,7 @@ pub fn history(g: &GlobalOptions, args: &HistoryArgs, out: &mut dyn Write) -> an
         parents: true,
         tree: true,
     };
-    for rev in revisions {
+    for rev in revisions.revisions() {
         if args.verbose {
             writeln!(out, "{}", p.entry(rev))?;
         } else {
@@ -175,18 +159,18 @@ pub fn history(g: &GlobalOptions, args: &HistoryArgs, out: &mut dyn Write) -> an
 }
 
 /// `retort show REV`: the full entry of each revision the expression names.
-pub fn show(g: &GlobalOptions, args: &ShowArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let dir = Project::from_options(g).load(Depth::Header)?;
-    let p = Printer::new(&dir.graph);
+pub fn show(r: &Retort, args: &ShowArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     // `base` names no revision: like Alembic, show nothing (`[]` in JSON).
-    let revisions = dir.graph.resolve(&args.revision)?;
+    let revisions = r.show(&args.revision)?;
+    let p = Printer::new(revisions.graph());
     if args.format == Format::Json {
-        return match revisions.as_slice() {
+        let all: Vec<_> = revisions.revisions().collect();
+        return match all.as_slice() {
             [one] => print_json(out, &p.json(one)),
             many => print_json(out, &many.iter().map(|r| p.json(r)).collect::<Vec<_>>()),
         };
     }
-    for rev in revisions {
+    for rev in revisions.revisions() {
         writeln!(out, "{}", p.entry(rev))?;
     }
     Ok(())

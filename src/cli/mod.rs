@@ -1,12 +1,17 @@
 //! The command line: clap types for the global options and every command,
-//! and [`run`], which dispatches to one function per command (as Alembic's
-//! `alembic/command.py`).
+//! and [`run`], which builds a [`Retort`] from the global options, calls the
+//! command's method of the API ([`crate::api`]) and prints the result.
+//!
+//! An application mounts the whole command set as its own subcommand
+//! (`myapp db upgrade`) with [`DbCommand`].
 
 mod autogen_cmds;
 mod db_cmds;
 mod error;
 mod graph_cmds;
+mod mount;
 mod output;
+mod progress;
 mod project;
 mod script_cmds;
 
@@ -17,7 +22,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use error::report;
+pub use mount::DbCommand;
+pub use progress::StderrProgress;
 pub use project::Project;
+
+use crate::api::Retort;
 
 /// retort: database schema migrations with Alembic's model, as one binary.
 #[derive(Debug, Parser)]
@@ -143,7 +152,9 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
+/// True when the error is a reader that went away (`retort history | head`),
+/// which the `retort` binary does not count as a failure.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
@@ -152,23 +163,28 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 /// Runs one parsed command, writing its data to `out` and progress to stderr.
 pub fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let g = &cli.global;
-    match &cli.command {
-        Command::Init(args) => script_cmds::init(g, args, out),
-        Command::ListTemplates => script_cmds::list_templates(out),
-        Command::Revision(args) => script_cmds::revision(g, args, out),
-        Command::Migrate(args) => script_cmds::migrate(g, args, out),
-        Command::Check(args) => autogen_cmds::check(g, args, out),
-        Command::Merge(args) => script_cmds::merge(g, args, out),
-        Command::Edit(args) => script_cmds::edit(g, args),
-        Command::Heads(args) => graph_cmds::heads(g, args, out),
-        Command::Branches(args) => graph_cmds::branches(g, args, out),
-        Command::History(args) => graph_cmds::history(g, args, out),
-        Command::Show(args) => graph_cmds::show(g, args, out),
-        Command::Upgrade(args) => db_cmds::upgrade(g, args, out),
-        Command::Downgrade(args) => db_cmds::downgrade(g, args, out),
-        Command::Stamp(args) => db_cmds::stamp(g, args, out),
-        Command::Current(args) => db_cmds::current(g, args, out),
-    }?;
+    let retort = cli.global.retort().progress(StderrProgress::new());
+    dispatch(&retort, &cli.command, out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `command` on `r`, formatting its result as the command line does.
+fn dispatch(r: &Retort, command: &Command, out: &mut dyn Write) -> anyhow::Result<()> {
+    match command {
+        Command::Init(args) => script_cmds::init(r, args, out),
+        Command::ListTemplates => script_cmds::list_templates(out),
+        Command::Revision(args) => script_cmds::revision(r, args, out),
+        Command::Migrate(args) => script_cmds::migrate(r, args, out),
+        Command::Check(args) => autogen_cmds::check(r, args, out),
+        Command::Merge(args) => script_cmds::merge(r, args, out),
+        Command::Edit(args) => script_cmds::edit(r, args),
+        Command::Heads(args) => graph_cmds::heads(r, args, out),
+        Command::Branches(args) => graph_cmds::branches(r, args, out),
+        Command::History(args) => graph_cmds::history(r, args, out),
+        Command::Show(args) => graph_cmds::show(r, args, out),
+        Command::Upgrade(args) => db_cmds::upgrade(r, args, out),
+        Command::Downgrade(args) => db_cmds::downgrade(r, args, out),
+        Command::Stamp(args) => db_cmds::stamp(r, args, out),
+        Command::Current(args) => db_cmds::current(r, args, out),
+    }
 }

@@ -1,4 +1,5 @@
-//! Finding the project the global options point at.
+//! Finding the project the global options point at, and the [`Retort`]
+//! they describe.
 
 use std::path::{Path, PathBuf};
 
@@ -7,6 +8,7 @@ use retort_core::config::CONFIG_FILE;
 use retort_core::script::Depth;
 
 use super::GlobalOptions;
+use crate::api::Retort;
 
 /// The migrations folder and configuration file the options name.
 #[derive(Clone, Debug)]
@@ -35,12 +37,36 @@ impl Project {
 
     /// Loads the configuration, every revision file (to `depth`) and the graph.
     pub fn load(&self, depth: Depth) -> anyhow::Result<ScriptDirectory> {
-        if !self.config.exists() && !self.dir.exists() {
-            anyhow::bail!(
-                "no retort project at {}: run `retort init` to create one, or point at it with -d/--directory",
-                self.dir.display()
-            );
-        }
-        Ok(ScriptDirectory::open(&self.dir, Some(&self.config), depth)?)
+        let retort = Retort::open(&self.dir).config_file(&self.config);
+        Ok(retort.script_directory(depth)?)
+    }
+}
+
+impl GlobalOptions {
+    /// The [`Retort`] these options describe: the project of `-d`/`-c`
+    /// (default `migrations`) with `--url`, `--database`, `--models`, `-x`
+    /// and `-q`. It has no progress receiver.
+    pub fn retort(&self) -> Retort {
+        let project = Project::from_options(self);
+        self.apply_to(&Retort::open(project.dir).config_file(project.config))
+    }
+
+    /// `base` with these options over it: the project of `-d`/`-c` when
+    /// either was given (else `base`'s), and each option that was given;
+    /// `-x` arguments are added to `base`'s. Callbacks, the target schema
+    /// and the progress receiver stay `base`'s.
+    pub fn apply_to(&self, base: &Retort) -> Retort {
+        let project = (self.directory.is_some() || self.config.is_some()).then(|| {
+            let p = Project::from_options(self);
+            (p.dir, p.config)
+        });
+        base.clone().with_overrides(
+            project,
+            self.url.as_deref(),
+            self.database.as_deref(),
+            &self.models,
+            &self.x,
+            self.quiet,
+        )
     }
 }

@@ -2,15 +2,11 @@
 //! `revision`, `merge` and `edit`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
 use clap::Args;
-use retort_core::script::{self, RevisionOptions, TEMPLATES};
 
-use super::GlobalOptions;
-use super::project::Project;
-use retort_core::script::Depth;
+use crate::api::{MergeRequest, Retort, RevisionRequest};
 
 /// `retort init`.
 #[derive(Debug, Args)]
@@ -78,23 +74,21 @@ pub struct EditArgs {
 }
 
 /// `retort init`: writes a new migrations folder from a template.
-pub fn init(g: &GlobalOptions, args: &InitArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn init(r: &Retort, args: &InitArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let name = match (&args.template, args.multidb) {
         (Some(t), _) => t.as_str(),
         (None, true) => "multidb",
         (None, false) => "generic",
     };
-    let template = script::template(name)?;
-    let project = Project::from_options(g);
-    let written = script::init_project(&project.dir, template)?;
-    if !g.quiet {
+    let written = r.init(name)?;
+    if !r.is_quiet() {
         for path in &written {
             writeln!(out, "Creating {} ... done", path.display())?;
         }
         writeln!(
             out,
             "Please edit {} before proceeding.",
-            project.dir.join("retort.toml").display()
+            r.directory().join("retort.toml").display()
         )?;
     }
     Ok(())
@@ -103,7 +97,7 @@ pub fn init(g: &GlobalOptions, args: &InitArgs, out: &mut dyn Write) -> anyhow::
 /// `retort list-templates`.
 pub fn list_templates(out: &mut dyn Write) -> anyhow::Result<()> {
     writeln!(out, "Available templates:\n")?;
-    for t in TEMPLATES {
+    for t in Retort::list_templates() {
         writeln!(out, "{} - {}", t.name, t.description)?;
     }
     writeln!(
@@ -113,115 +107,55 @@ pub fn list_templates(out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `retort revision`: writes a new, empty revision file.
-pub fn revision(g: &GlobalOptions, args: &RevisionArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut dir = Project::from_options(g).load(Depth::Full)?;
-    let (upgrade, downgrade) = if args.autogenerate {
-        super::autogen_cmds::operations(g, &dir)?
-    } else {
-        Default::default()
-    };
-    let path = dir.generate_revision(RevisionOptions {
-        upgrade,
-        downgrade,
-        message: args.message.clone(),
-        heads: args.head.iter().cloned().collect(),
-        splice: args.splice,
-        branch_labels: args.branch_label.clone(),
-        version_path: args.version_path.clone(),
-        rev_id: args.rev_id.clone(),
-        depends_on: args.depends_on.clone(),
-        x_args: g.x.iter().cloned().collect(),
-        ..RevisionOptions::default()
-    })?;
-    if !g.quiet {
+impl RevisionArgs {
+    fn request(&self) -> RevisionRequest {
+        RevisionRequest {
+            message: self.message.clone(),
+            autogenerate: self.autogenerate,
+            head: self.head.clone(),
+            splice: self.splice,
+            branch_labels: self.branch_label.clone(),
+            version_path: self.version_path.clone(),
+            rev_id: self.rev_id.clone(),
+            depends_on: self.depends_on.clone(),
+        }
+    }
+}
+
+fn generated(r: &Retort, path: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
+    if !r.is_quiet() {
         writeln!(out, "Generating {} ... done", path.display())?;
     }
     Ok(())
+}
+
+/// `retort revision`: writes a new revision file.
+pub fn revision(r: &Retort, args: &RevisionArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let new = r.revision(&args.request())?;
+    generated(r, &new.path, out)
 }
 
 /// `retort migrate`: `revision --autogenerate`.
-pub fn migrate(g: &GlobalOptions, args: &RevisionArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let args = RevisionArgs {
-        autogenerate: true,
-        ..args.clone()
-    };
-    revision(g, &args, out)
+pub fn migrate(r: &Retort, args: &RevisionArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let new = r.migrate(&args.request())?;
+    generated(r, &new.path, out)
 }
 
 /// `retort merge`: writes a revision whose parents are the given revisions.
-pub fn merge(g: &GlobalOptions, args: &MergeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut dir = Project::from_options(g).load(Depth::Full)?;
-    let mut parents = Vec::new();
-    for expr in &args.revisions {
-        for rev in dir.graph.resolve(expr)? {
-            if !dir.graph.is_head(&rev.id) {
-                bail!(
-                    "revision {} is not a head; merge joins heads (see `retort heads`), or use `revision --head {} --splice` to branch from it",
-                    rev.id,
-                    rev.id
-                );
-            }
-            if !parents.contains(&rev.id) {
-                parents.push(rev.id.clone());
-            }
-        }
-    }
-    if parents.len() < 2 {
-        let named = parents
-            .first()
-            .map_or("none".to_owned(), |p| format!("only {p}"));
-        bail!(
-            "merge needs at least two revisions to join, but {} names {named}; give two or more heads, or `heads`",
-            args.revisions.join(" ")
-        );
-    }
-    let path = dir.generate_revision(RevisionOptions {
+pub fn merge(r: &Retort, args: &MergeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let revisions: Vec<&str> = args.revisions.iter().map(String::as_str).collect();
+    let request = MergeRequest {
         message: args.message.clone(),
-        heads: parents.iter().map(|p| p.to_string()).collect(),
         branch_labels: args.branch_label.clone(),
         rev_id: args.rev_id.clone(),
-        x_args: g.x.iter().cloned().collect(),
-        ..RevisionOptions::default()
-    })?;
-    if !g.quiet {
-        writeln!(out, "Generating {} ... done", path.display())?;
-    }
-    Ok(())
+    };
+    let new = r.merge(&revisions, &request)?;
+    generated(r, &new.path, out)
 }
 
 /// `retort edit REV`: opens the revision's file in `$VISUAL` or `$EDITOR`,
 /// then checks that the edited file still reads.
-pub fn edit(g: &GlobalOptions, args: &EditArgs) -> anyhow::Result<()> {
-    let dir = Project::from_options(g).load(Depth::Full)?;
-    let revisions = dir.graph.resolve(&args.revision)?;
-    if revisions.is_empty() {
-        bail!("no revision files indicated by symbol {:?}", args.revision);
-    }
-    let editor = ["VISUAL", "EDITOR"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
-        .context(
-            "no editor configured: set the VISUAL or EDITOR environment variable, e.g. EDITOR=vi",
-        )?;
-    let mut words = editor.split_whitespace();
-    let program = words.next().unwrap_or_default();
-    for rev in revisions {
-        let status = std::process::Command::new(program)
-            .args(words.clone())
-            .arg(&rev.path)
-            .status()
-            .with_context(|| {
-                format!("cannot start the editor {editor:?} (from $VISUAL/$EDITOR)")
-            })?;
-        if !status.success() {
-            bail!(
-                "the editor {editor:?} exited with {status} while editing {}",
-                rev.path.display()
-            );
-        }
-        script::read_revision_file(&rev.path)
-            .with_context(|| format!("the edited revision {} no longer reads", rev.id))?;
-    }
+pub fn edit(r: &Retort, args: &EditArgs) -> anyhow::Result<()> {
+    r.edit(&args.revision, None)?;
     Ok(())
 }

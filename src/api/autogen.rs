@@ -1,0 +1,129 @@
+//! Autogenerate: the target schema (model files, or the application's
+//! [`Retort::target_schema`] callback), compared with each live database;
+//! `check`, and the operations `migrate` writes.
+
+use retort_core::diff::Diff;
+use retort_core::models::read_models;
+use retort_core::ops::operations_to_toml;
+use retort_core::schema::{Schema, apply_naming_convention};
+use retort_core::script::Depth;
+use retort_core::{Operations, ScriptDirectory};
+use retort_db::autogenerate::{compare, model_paths};
+use serde::Serialize;
+
+use super::{Error, Event, Result, Retort, Target};
+
+/// One change `check` found between a database and its target schema.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PendingChange {
+    /// The database of a multi-database project.
+    pub database: Option<String>,
+    /// The change, as Alembic prints it (`Detected added table 'user'`).
+    pub change: String,
+}
+
+impl Retort {
+    /// `check`: compares each database (which must be at head) with its
+    /// target schema and returns the changes a new revision would hold;
+    /// empty when they match. Writes nothing.
+    pub fn check(&self) -> Result<Vec<PendingChange>> {
+        let dir = self.script_directory(Depth::Full)?;
+        let mut pending = Vec::new();
+        for target in self.targets(&dir)? {
+            let diff = self.compare_target(&dir, &target)?;
+            pending.extend(diff.changes.iter().map(|c| PendingChange {
+                database: target.name.clone(),
+                change: c.to_string(),
+            }));
+        }
+        Ok(pending)
+    }
+
+    /// The target schema of one database, for its dialect.
+    fn target_schema_of(&self, dir: &ScriptDirectory, target: &Target) -> Result<Schema> {
+        let dialect = target.url.dialect().as_str();
+        let mut schema = match &self.target_schema {
+            Some(callback) if self.models.is_empty() => callback(target.name.as_deref(), dialect)
+                .map_err(|source| Error::TargetSchema {
+                database: target.name.clone(),
+                source,
+            })?,
+            _ => {
+                let paths = model_paths(dir, target.name.as_deref(), &self.models)?;
+                if paths.is_empty() {
+                    return Err(Error::NoTargetSchema {
+                        config: dir.config.path.clone(),
+                    });
+                }
+                read_models(&paths, dialect)?
+            }
+        };
+        apply_naming_convention(&mut schema, &dir.config.naming_convention);
+        Ok(schema)
+    }
+
+    /// Compares one database with its target schema.
+    fn compare_target(&self, dir: &ScriptDirectory, target: &Target) -> Result<Diff> {
+        let schema = self.target_schema_of(dir, target)?;
+        let mut conn = retort_db::connect(&target.url)?;
+        Ok(compare(dir, conn.as_mut(), &schema)?)
+    }
+
+    /// The upgrade and downgrade operations that bring each database to
+    /// its target schema, and the changes detected (reported as
+    /// [`Event::ChangeDetected`] as they are found).
+    pub(super) fn autogenerate(
+        &self,
+        dir: &ScriptDirectory,
+    ) -> Result<(Operations, Operations, Vec<PendingChange>)> {
+        let mut up = Vec::new();
+        let mut down = Vec::new();
+        let mut changes = Vec::new();
+        for target in self.targets(dir)? {
+            let diff = self.compare_target(dir, &target)?;
+            for change in &diff.changes {
+                self.emit(Event::ChangeDetected {
+                    database: target.name.as_deref(),
+                    change,
+                });
+                changes.push(PendingChange {
+                    database: target.name.clone(),
+                    change: change.to_string(),
+                });
+            }
+            for note in &diff.notes {
+                self.emit(Event::Note {
+                    database: target.name.as_deref(),
+                    note,
+                });
+            }
+            up.push((target.name.clone(), operations_to_toml(&diff.upgrade)));
+            down.push((target.name, operations_to_toml(&diff.downgrade)));
+        }
+        if changes.is_empty() {
+            self.emit(Event::NoChanges);
+        }
+        let single = up.iter().all(|(name, _)| name.is_none());
+        Ok((pack(up, single), pack(down, single), changes))
+    }
+}
+
+/// The operations of every database as a revision holds them: one list
+/// for a single database, a list per database otherwise.
+fn pack(lists: Vec<(Option<String>, Vec<toml::Table>)>, single: bool) -> Operations {
+    if single {
+        let ops: Vec<toml::Table> = lists.into_iter().flat_map(|(_, l)| l).collect();
+        if ops.is_empty() {
+            Operations::None
+        } else {
+            Operations::List(ops)
+        }
+    } else {
+        Operations::PerDatabase(
+            lists
+                .into_iter()
+                .map(|(name, l)| (name.unwrap_or_default(), l))
+                .collect(),
+        )
+    }
+}

@@ -1,0 +1,300 @@
+//! Commands that act on databases: `upgrade`, `downgrade`, `stamp` and
+//! `current`, online, or offline (`*_sql`: the script written to a
+//! `Write`, no connection).
+
+use std::io::Write;
+use std::time::Duration;
+
+use retort_core::graph::{Direction, Step};
+use retort_core::script::Depth;
+use retort_core::{RevisionId, ScriptDirectory};
+use retort_db::DatabaseUrl;
+use retort_db::runner::{self, RunOptions, offline};
+
+use super::{Error, Event, Result, Retort, Target};
+
+/// What an upgrade, downgrade or stamp did, per database.
+#[derive(Clone, Debug)]
+pub struct RunReport {
+    /// One entry per database, in the order they ran.
+    pub databases: Vec<DatabaseRun>,
+}
+
+impl RunReport {
+    /// How many revisions ran, over all databases.
+    pub fn steps(&self) -> usize {
+        self.databases.iter().map(|d| d.steps.len()).sum()
+    }
+}
+
+/// What a run did to one database.
+#[derive(Clone, Debug)]
+pub struct DatabaseRun {
+    /// The database of a multi-database project.
+    pub database: Option<String>,
+    /// Its URL (`Display` hides the password).
+    pub url: DatabaseUrl,
+    /// The version rows before the run.
+    pub before: Vec<RevisionId>,
+    /// The version rows after it.
+    pub after: Vec<RevisionId>,
+    /// The revisions run, in order (none for a stamp).
+    pub steps: Vec<StepRun>,
+}
+
+/// One revision run.
+#[derive(Clone, Debug)]
+pub struct StepRun {
+    /// The step (`Display`: `upgrade a -> b`).
+    pub step: Step,
+    /// The revision's message.
+    pub message: String,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+/// The revisions each database is at (`current`), with the loaded project.
+#[derive(Debug)]
+pub struct Current {
+    /// The loaded project (its graph describes the revisions).
+    pub script: ScriptDirectory,
+    /// One entry per database.
+    pub databases: Vec<DatabaseRevisions>,
+}
+
+impl Current {
+    /// `(database, version rows)` per database.
+    pub fn rows(&self) -> Vec<(Option<String>, Vec<RevisionId>)> {
+        self.databases
+            .iter()
+            .map(|d| (d.database.clone(), d.revisions.clone()))
+            .collect()
+    }
+}
+
+/// The revisions one database is at.
+#[derive(Clone, Debug)]
+pub struct DatabaseRevisions {
+    /// The database of a multi-database project.
+    pub database: Option<String>,
+    /// Its URL (`Display` hides the password).
+    pub url: DatabaseUrl,
+    /// Its version rows: one per applied head, each declared by a
+    /// revision file.
+    pub revisions: Vec<RevisionId>,
+}
+
+/// Hands the runner's steps to the progress receiver and keeps them for the
+/// report.
+struct Steps<'a> {
+    retort: &'a Retort,
+    database: Option<&'a str>,
+    runs: Vec<StepRun>,
+}
+
+impl runner::Progress for Steps<'_> {
+    fn step(&mut self, index: usize, total: usize, step: &Step, message: &str) {
+        self.retort.emit(Event::StepStarted {
+            database: self.database,
+            index,
+            total,
+            step,
+            message,
+        });
+        self.runs.push(StepRun {
+            step: step.clone(),
+            message: message.to_owned(),
+            elapsed: Duration::ZERO,
+        });
+    }
+
+    fn done(&mut self, elapsed: Duration) {
+        self.retort.emit(Event::StepFinished {
+            database: self.database,
+            elapsed,
+        });
+        if let Some(last) = self.runs.last_mut() {
+            last.elapsed = elapsed;
+        }
+    }
+}
+
+impl Target {
+    fn options(&self, dir: &ScriptDirectory, tag: &Option<String>) -> RunOptions {
+        RunOptions {
+            tag: tag.clone(),
+            transaction_per_migration: dir.config.transaction_per_migration,
+            database: self.name.clone(),
+            ..RunOptions::default()
+        }
+    }
+}
+
+impl Retort {
+    /// `upgrade`: runs the revisions from where each database is to
+    /// `target` (`head`, `heads`, `+2`, an id, `label@head`, ...).
+    pub fn upgrade(&self, target: &str) -> Result<RunReport> {
+        self.run_online(Direction::Upgrade, target)
+    }
+
+    /// `downgrade`: reverts each database to `target` (`-1`, `base`, an
+    /// id, ...).
+    pub fn downgrade(&self, target: &str) -> Result<RunReport> {
+        self.run_online(Direction::Downgrade, target)
+    }
+
+    /// `upgrade --sql`: writes the SQL script of an upgrade to `target`,
+    /// or over a range `START:END`, without connecting (the dialect comes
+    /// from the URL).
+    pub fn upgrade_sql(&self, target: &str, out: &mut dyn Write) -> Result<()> {
+        self.run_offline(Direction::Upgrade, target, out)
+    }
+
+    /// `downgrade --sql`: writes the SQL script of a downgrade over the
+    /// range `START:END`, without connecting.
+    pub fn downgrade_sql(&self, range: &str, out: &mut dyn Write) -> Result<()> {
+        if !range.contains(':') {
+            return Err(Error::OfflineDowngradeRange {
+                given: range.to_owned(),
+            });
+        }
+        self.run_offline(Direction::Downgrade, range, out)
+    }
+
+    fn run_online(&self, direction: Direction, target: &str) -> Result<RunReport> {
+        // Every file is read fully, so a malformed revision anywhere stops
+        // the run before anything is applied.
+        let dir = self.script_directory(Depth::Full)?;
+        let mut databases = Vec::new();
+        for t in self.targets(&dir)? {
+            let dialect = t.url.dialect().dialect();
+            let opts = t.options(&dir, &self.tag);
+            self.emit(Event::Database {
+                database: t.name.as_deref(),
+                url: &t.url,
+            });
+            let mut conn = retort_db::connect(&t.url)?;
+            let mut steps = Steps {
+                retort: self,
+                database: t.name.as_deref(),
+                runs: Vec::new(),
+            };
+            let report = match direction {
+                Direction::Upgrade => {
+                    runner::upgrade(&dir, conn.as_mut(), dialect, target, &opts, &mut steps)?
+                }
+                Direction::Downgrade => {
+                    runner::downgrade(&dir, conn.as_mut(), dialect, target, &opts, &mut steps)?
+                }
+            };
+            if report.steps == 0 {
+                self.emit(Event::NothingToDo {
+                    database: t.name.as_deref(),
+                    at: &report.after,
+                });
+            }
+            let runs = steps.runs;
+            databases.push(DatabaseRun {
+                database: t.name,
+                url: t.url,
+                before: report.before,
+                after: report.after,
+                steps: runs,
+            });
+        }
+        Ok(RunReport { databases })
+    }
+
+    fn run_offline(&self, direction: Direction, range: &str, out: &mut dyn Write) -> Result<()> {
+        let dir = self.script_directory(Depth::Full)?;
+        for t in self.targets(&dir)? {
+            let name = t.url.dialect();
+            let opts = t.options(&dir, &self.tag);
+            let plan = dir.graph.plan_range(range, direction)?;
+            // A downgrade script, or one from a revision, runs on a
+            // database that has the version table already.
+            let start = match (direction, range.split_once(':')) {
+                (Direction::Downgrade, _) => offline::Start::Existing,
+                (_, None) => offline::Start::Base,
+                (_, Some((from, _))) if from.is_empty() || from == "base" => offline::Start::Base,
+                (_, Some(_)) => offline::Start::Existing,
+            };
+            offline::write_plan(&dir, &plan, name.dialect(), name, start, &opts, out)?;
+        }
+        Ok(())
+    }
+
+    /// `stamp`: sets each database's version rows to `revisions` (`base`
+    /// for none) without running anything; `purge` first empties the
+    /// version table, even of revisions no file declares.
+    pub fn stamp(&self, revisions: &[&str], purge: bool) -> Result<RunReport> {
+        let dir = self.script_directory(Depth::Header)?;
+        let mut databases = Vec::new();
+        for t in self.targets(&dir)? {
+            let opts = t.options(&dir, &self.tag);
+            let mut conn = retort_db::connect(&t.url)?;
+            let report = runner::stamp(&dir, conn.as_mut(), revisions, purge, &opts)?;
+            self.emit(Event::Stamped {
+                database: t.name.as_deref(),
+                url: &t.url,
+                before: &report.before,
+                after: &report.after,
+            });
+            databases.push(DatabaseRun {
+                database: t.name,
+                url: t.url,
+                before: report.before,
+                after: report.after,
+                steps: Vec::new(),
+            });
+        }
+        Ok(RunReport { databases })
+    }
+
+    /// `stamp --sql`: writes the version-table statements of a stamp from
+    /// an empty database, without connecting.
+    pub fn stamp_sql(&self, revisions: &[&str], purge: bool, out: &mut dyn Write) -> Result<()> {
+        let dir = self.script_directory(Depth::Header)?;
+        for t in self.targets(&dir)? {
+            let updates = dir.graph.plan_stamp(&[], revisions, purge)?;
+            let name = t.url.dialect();
+            offline::write_stamp(
+                &dir,
+                &updates,
+                name.dialect(),
+                name,
+                offline::Start::Base,
+                out,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// `current`: the revisions each database is at.
+    pub fn current(&self) -> Result<Current> {
+        let script = self.script_directory(Depth::Header)?;
+        let databases = self.current_rows(&script)?;
+        Ok(Current { script, databases })
+    }
+
+    /// The version rows of each database, checked against the graph.
+    pub(super) fn current_rows(&self, dir: &ScriptDirectory) -> Result<Vec<DatabaseRevisions>> {
+        let mut all = Vec::new();
+        for t in self.targets(dir)? {
+            let mut conn = retort_db::connect(&t.url)?;
+            let rows = runner::current(dir, conn.as_mut())?;
+            if let Some(unknown) = rows.iter().find(|r| dir.graph.get(r).is_none()) {
+                return Err(Error::UnknownCurrentRevision {
+                    url: t.url.to_string(),
+                    revision: unknown.to_string(),
+                });
+            }
+            all.push(DatabaseRevisions {
+                database: t.name,
+                url: t.url,
+                revisions: rows,
+            });
+        }
+        Ok(all)
+    }
+}

@@ -16,6 +16,7 @@ mod merge_edit;
 mod revision;
 
 // End to end on live databases (SQLite, PostgreSQL, MariaDB).
+mod api;
 mod migrate_cli;
 mod migrate_concurrent;
 mod migrate_db;

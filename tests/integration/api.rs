@@ -571,6 +571,21 @@ fn an_application_mounts_the_command_set_as_db() {
     assert_eq!(db.rows("SELECT version_num FROM myapp_version"), ["a2"]);
     assert!(!db.tables().contains(&"retort_version".to_owned()));
 
+    // Without -d the base's own folder is used; -q silences the progress
+    // receiver.
+    let app_base = Retort::open(dir)
+        .configure(|cfg| {
+            cfg.version_table = "myapp_version".into();
+            Ok::<_, Infallible>(())
+        })
+        .progress(events.progress());
+    let out = myapp(&app_base, &["db", "--url", &url, "current"]).expect("db current");
+    assert_eq!(out, "a2 (head)\n");
+    events.take();
+    myapp(&app_base, &["db", "-q", "--url", &url, "downgrade", "e1"]).expect("db downgrade");
+    assert_eq!(events.take(), Vec::<String>::new());
+    assert_eq!(db.rows("SELECT version_num FROM myapp_version"), ["e1"]);
+
     // Errors come back as values, usage errors from clap too.
     let err = myapp(
         &base,

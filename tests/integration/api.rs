@@ -394,6 +394,78 @@ fn configure_callbacks() {
 }
 
 #[test]
+fn multi_database_projects_report_per_database() {
+    let p = Project::empty();
+    let root = p.root().to_owned();
+    let r = Retort::open(p.path("migrations"))
+        .configure(move |cfg| {
+            for (name, db) in cfg.databases.iter_mut() {
+                db.url = Some(format!(
+                    "sqlite:///{}",
+                    root.join(format!("{name}.db")).display()
+                ));
+            }
+            Ok::<_, Infallible>(())
+        })
+        .target_schema(|database: Option<&str>, _: &str| {
+            let name = database.ok_or("a multi-database project names its database")?;
+            let table = Table::new(TableName::new(format!("{name}_item")))
+                .column(Column::new("id", ColumnType::Integer).primary_key());
+            Ok::<_, &str>(Schema {
+                tables: vec![table],
+                ..Schema::default()
+            })
+        });
+    r.init("multidb").expect("init --multidb");
+
+    let new = r.migrate(&request("d1", "items")).expect("migrate");
+    let changes: Vec<(Option<&str>, &str)> = new
+        .changes
+        .iter()
+        .map(|c| (c.database.as_deref(), c.change.as_str()))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            (Some("main"), "Detected added table 'main_item'"),
+            (Some("secondary"), "Detected added table 'secondary_item'")
+        ]
+    );
+
+    let only = r
+        .clone()
+        .database("secondary")
+        .upgrade("head")
+        .expect("upgrade");
+    assert_eq!(only.databases.len(), 1);
+    assert_eq!(only.databases[0].database.as_deref(), Some("secondary"));
+    let report = r.upgrade("head").expect("upgrade");
+    let per_db: Vec<(Option<&str>, usize)> = report
+        .databases
+        .iter()
+        .map(|d| (d.database.as_deref(), d.steps.len()))
+        .collect();
+    assert_eq!(per_db, [(Some("main"), 1), (Some("secondary"), 0)]);
+    assert_eq!(
+        r.current().expect("current").rows(),
+        [
+            (Some("main".to_owned()), vec!["d1".into()]),
+            (Some("secondary".to_owned()), vec!["d1".into()])
+        ]
+    );
+    let main = Db::fresh_named(Kind::Sqlite, &p, "main.db");
+    assert_eq!(main.user_tables(), ["main_item"]);
+    assert_eq!(r.check().expect("check"), []);
+
+    let err = r.clone().database("nope").current().unwrap_err();
+    assert!(matches!(err, Error::NoSuchDatabase { .. }), "{err}");
+    assert!(
+        err.to_string().contains("declares main, secondary"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_missing_project_is_a_clear_error() {
     let p = Project::empty();
     let err = Retort::open(p.path("nowhere")).heads(false).unwrap_err();

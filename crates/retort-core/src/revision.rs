@@ -224,4 +224,5 @@ pub const OPERATION_NAMES: &[&str] = &[
     "create_enum",
     "drop_enum",
     "add_enum_value",
+    "drop_enum_value",
 ];

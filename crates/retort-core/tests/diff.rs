@@ -82,14 +82,23 @@ fn apply(schema: &Schema, ops: &[Operation]) -> Schema {
             }),
             Operation::DropEnum { name, .. } => s.enums.retain(|e| e.name != name.name),
             Operation::AddEnumValue {
-                name, value, after, ..
+                name,
+                value,
+                before,
+                after,
             } => {
                 let e = s.enums.iter_mut().find(|e| e.name == name.name).unwrap();
-                let at = after
-                    .as_ref()
-                    .and_then(|a| e.values.iter().position(|v| v == a))
-                    .map_or(0, |i| i + 1);
+                let at = match (before, after) {
+                    (Some(b), _) => e.values.iter().position(|v| v == b).unwrap(),
+                    (None, Some(a)) => e.values.iter().position(|v| v == a).unwrap() + 1,
+                    (None, None) => e.values.len(),
+                };
                 e.values.insert(at, value.clone());
+            }
+            Operation::DropEnumValue { name, value, .. } => {
+                let e = s.enums.iter_mut().find(|e| e.name == name.name).unwrap();
+                assert!(e.values.contains(value), "no value {value} to drop");
+                e.values.retain(|v| v != value);
             }
             other => {
                 let name = other.table().unwrap().clone();
@@ -344,7 +353,7 @@ fn enum_types_and_values() {
         changes(&d),
         ["Detected added enum type 'mood' with values [\"happy\", \"sad\"]"]
     );
-    let d = diff(
+    let d = round_trip(
         &with(&["happy", "sad"]),
         &with(&["happy", "ok", "sad"]),
         &pg(),
@@ -362,10 +371,33 @@ fn enum_types_and_values() {
             after: Some("happy".into()),
         }]
     );
-    assert!(d.downgrade.is_empty());
-    assert_eq!(d.notes.len(), 1, "{:?}", d.notes);
-    let up = apply(&with(&["happy", "sad"]), &d.upgrade);
-    assert!(diff(&up, &with(&["happy", "ok", "sad"]), &pg()).is_empty());
+    assert_eq!(
+        d.downgrade,
+        [Operation::DropEnumValue {
+            name: TableName::new("mood"),
+            value: "ok".into(),
+            before: None,
+            after: Some("happy".into()),
+        }]
+    );
+    assert!(d.notes.is_empty(), "{:?}", d.notes);
+    // Removed values: dropped last first, so the downgrade puts them back
+    // in order, each next to one already there.
+    let d = round_trip(&with(&["a", "b", "c", "d"]), &with(&["new", "c"]), &pg());
+    assert_eq!(
+        changes(&d),
+        [
+            "Detected added value 'new' of enum type 'mood'",
+            "Detected removed value 'd' of enum type 'mood'",
+            "Detected removed value 'b' of enum type 'mood'",
+            "Detected removed value 'a' of enum type 'mood'",
+        ]
+    );
+    let down = apply(
+        &apply(&with(&["a", "b", "c", "d"]), &d.upgrade),
+        &d.downgrade,
+    );
+    assert_eq!(down.enums[0].values, ["a", "b", "c", "d"]);
     let d = round_trip(&with(&["a"]), &schema(vec![]), &pg());
     assert_eq!(changes(&d), ["Detected removed enum type 'mood'"]);
     // Dialects without enum types do not compare them.

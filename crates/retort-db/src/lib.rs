@@ -39,7 +39,15 @@
 //!   database, and every statement this crate writes is also available as
 //!   text, so offline (`--sql`) scripts print exactly what online runs send.
 //! - Synchronous drivers only (rusqlite, postgres, mysql): a migration is a
-//!   sequence of statements, and no async runtime is needed or allowed.
+//!   sequence of statements, and no async runtime is needed.
+//! - Usable from inside a tokio runtime (an `async fn main` migrating at
+//!   start-up, a `#[tokio::test]`): the `postgres` crate drives a runtime of
+//!   its own, which tokio refuses inside another, so [`PostgresConnection`]
+//!   runs each driver call on a scoped helper thread when a runtime is
+//!   active (see [`postgres`]). rusqlite and the `mysql` crate (built
+//!   without its async features) start no runtime and work anywhere. Every
+//!   call still blocks its thread; from async code, run migrations in
+//!   `tokio::task::spawn_blocking` so the runtime's other tasks go on.
 //! - Dialect differences are capabilities (`supports_transactional_ddl`) and
 //!   driver methods, not checks of which database is in use.
 //! - A run serialises with other runs through [`Connection::lock`]:

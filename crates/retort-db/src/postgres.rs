@@ -5,6 +5,20 @@
 //! and every value comes back as text. The lock is a session-level
 //! `pg_advisory_lock` on a 64-bit key hashed from the lock's name, bounded by
 //! `lock_timeout`; PostgreSQL releases it if the connection drops.
+//!
+//! # Inside a tokio runtime
+//!
+//! The `postgres` crate is a blocking wrapper around `tokio-postgres`: each
+//! call drives its own small runtime, and tokio panics ("Cannot start a
+//! runtime from within a runtime") when that happens on a thread that is
+//! already inside a runtime, as in an `async fn main` or a `#[tokio::test]`.
+//! So every call into the client - connecting, each query and closing the
+//! connection when it is dropped - runs on the calling thread when no
+//! runtime is active there, and on a scoped helper thread
+//! ([`std::thread::scope`]) when [`tokio::runtime::Handle::try_current`]
+//! finds one. The call still blocks its caller until it is done (a
+//! migration is a sequence of statements); from async code, prefer
+//! `tokio::task::spawn_blocking` so the runtime's other tasks keep running.
 
 use std::time::Duration;
 
@@ -22,8 +36,33 @@ connect_timeout (seconds), options";
 
 /// A connection to a PostgreSQL server.
 pub struct PostgresConnection {
-    client: Client,
+    /// Always `Some` until the connection is dropped, which takes it to
+    /// close it off any runtime.
+    client: Option<Client>,
     url: DatabaseUrl,
+}
+
+/// Runs `f` off any tokio runtime: on this thread when none is active here,
+/// else on a scoped helper thread (see the module docs). A panic in `f` is
+/// resumed on the calling thread.
+fn off_runtime<R: Send>(f: impl FnOnce() -> R + Send) -> std::io::Result<R> {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return Ok(f());
+    }
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("retort-postgres".into())
+            .spawn_scoped(scope, f)?;
+        match handle.join() {
+            Ok(result) => Ok(result),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// The message for a helper thread that could not be started.
+fn no_thread(e: &std::io::Error) -> String {
+    format!("cannot start a thread to run the PostgreSQL driver outside the tokio runtime: {e}")
 }
 
 impl PostgresConnection {
@@ -33,21 +72,50 @@ impl PostgresConnection {
         options: &ConnectOptions,
     ) -> Result<PostgresConnection, DbError> {
         let config = config(url, options)?;
-        let client = config.connect(NoTls).map_err(|e| DbError::Connect {
+        let failed = |reason| DbError::Connect {
             url: url.masked().to_owned(),
             dialect: url.dialect(),
-            reason: reason(&e),
-        })?;
+            reason,
+        };
+        let client = off_runtime(|| config.connect(NoTls))
+            .map_err(|e| failed(no_thread(&e)))?
+            .map_err(|e| failed(reason(&e)))?;
         Ok(PostgresConnection {
-            client,
+            client: Some(client),
             url: url.clone(),
         })
     }
 
+    /// Runs `sql` with the simple query protocol, off any tokio runtime:
+    /// the driver's own result, or the error of not being able to run it.
+    fn run(
+        &mut self,
+        sql: &str,
+    ) -> Result<Result<Vec<SimpleQueryMessage>, postgres::Error>, DbError> {
+        let Some(client) = self.client.as_mut() else {
+            // Only `drop` takes the client.
+            return Err(statement_error(
+                &self.url,
+                sql,
+                "the connection is closed".into(),
+            ));
+        };
+        off_runtime(|| client.simple_query(sql))
+            .map_err(|e| statement_error(&self.url, sql, no_thread(&e)))
+    }
+
     fn simple(&mut self, sql: &str) -> Result<Vec<SimpleQueryMessage>, DbError> {
-        self.client
-            .simple_query(sql)
+        self.run(sql)?
             .map_err(|e| statement_error(&self.url, sql, reason(&e)))
+    }
+}
+
+impl Drop for PostgresConnection {
+    fn drop(&mut self) {
+        // Closing the connection drives the driver's runtime too.
+        if let Some(client) = self.client.take() {
+            let _ = off_runtime(move || drop(client));
+        }
     }
 }
 
@@ -173,7 +241,7 @@ impl Connection for PostgresConnection {
         let ms = timeout.as_millis().clamp(1, i32::MAX as u128);
         self.simple(&format!("SET lock_timeout = {ms}"))?;
         let sql = format!("SELECT pg_advisory_lock({})", lock_key(name));
-        let taken = self.client.simple_query(&sql);
+        let taken = self.run(&sql)?;
         let reset = self.simple("SET lock_timeout TO DEFAULT");
         match taken {
             Ok(_) => reset.map(drop),

@@ -100,3 +100,80 @@ pub(crate) fn add_enum_value<D: Dialect + ?Sized>(d: &D, op: &Operation) -> Resu
     }
     Ok(vec![Statement::new(sql)])
 }
+
+/// `drop_enum_value` where enum types exist: PostgreSQL cannot remove an
+/// enum value in place, so one `DO` block renames the type away, creates
+/// it again with the other values (read from the catalog, in order),
+/// converts every column of the old type (its default dropped and put
+/// back), and drops the old type. A row that holds the value makes the
+/// conversion fail, and the revision's transaction rolls back. Columns
+/// that hold arrays of the type are not converted (the drop then fails,
+/// naming them).
+pub(crate) fn drop_enum_value<D: Dialect + ?Sized>(
+    d: &D,
+    op: &Operation,
+) -> Result<Vec<Statement>> {
+    let Operation::DropEnumValue { name, value, .. } = op else {
+        return Ok(vec![]);
+    };
+    if !d.supports_enum_types() {
+        return Ok(vec![]);
+    }
+    let new_type = qualified(d, name);
+    let old_name = format!("{}__retort_old", name.name);
+    let old_type = qualified(
+        d,
+        &TableName {
+            schema: name.schema.clone(),
+            name: old_name.clone(),
+        },
+    );
+    // SQL text inside the block's string literals.
+    let lit = |s: &str| d.quote_string(s);
+    let sql = format!(
+        "DO $retort$
+DECLARE
+    enum_oid oid := {type_lit}::regtype::oid;
+    labels text;
+    col record;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_enum WHERE enumtypid = enum_oid AND enumlabel = {value}) THEN
+        RAISE EXCEPTION 'enum type % has no value %', {type_lit}, {value};
+    END IF;
+    SELECT string_agg(quote_literal(enumlabel), ', ' ORDER BY enumsortorder) INTO labels
+        FROM pg_enum WHERE enumtypid = enum_oid AND enumlabel <> {value};
+    EXECUTE {rename};
+    EXECUTE format({create}, labels);
+    FOR col IN
+        SELECT a.attrelid::regclass::text AS tab, quote_ident(a.attname) AS name,
+               pg_get_expr(ad.adbin, ad.adrelid) AS dflt
+        FROM pg_attribute a
+        JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p')
+        LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+        WHERE a.atttypid = enum_oid AND a.attnum > 0 AND NOT a.attisdropped
+    LOOP
+        IF col.dflt IS NOT NULL THEN
+            EXECUTE format('ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT', col.tab, col.name);
+        END IF;
+        EXECUTE format('ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::text::%s',
+            col.tab, col.name, {new_lit}, col.name, {new_lit});
+        IF col.dflt IS NOT NULL THEN
+            EXECUTE format('ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s', col.tab, col.name,
+                replace(col.dflt, '::' || enum_oid::regtype::text, '::' || {new_lit}));
+        END IF;
+    END LOOP;
+    EXECUTE {drop};
+END
+$retort$",
+        type_lit = lit(&new_type),
+        value = lit(value),
+        rename = lit(&format!(
+            "ALTER TYPE {new_type} RENAME TO {}",
+            d.quote_identifier(&old_name)
+        )),
+        create = lit(&format!("CREATE TYPE {new_type} AS ENUM (%s)")),
+        new_lit = lit(&new_type),
+        drop = lit(&format!("DROP TYPE {old_type}")),
+    );
+    Ok(vec![Statement::new(sql)])
+}

@@ -135,6 +135,7 @@ pub(crate) fn render<D: Dialect + ?Sized>(d: &D, op: &Operation) -> Result<Vec<S
         // (`enum(...)`), so there is no type to create or drop.
         Operation::CreateEnum { .. } | Operation::DropEnum { .. } => Ok(vec![]),
         Operation::AddEnumValue { .. } => d.add_enum_value(op),
+        Operation::DropEnumValue { .. } => d.drop_enum_value(op),
     }
 }
 

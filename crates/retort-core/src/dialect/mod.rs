@@ -192,6 +192,12 @@ pub trait Dialect {
         data::add_enum_value(self, op)
     }
 
+    /// Renders `drop_enum_value` (the type recreated without the value,
+    /// where enum types exist; nothing elsewhere).
+    fn drop_enum_value(&self, op: &Operation) -> Result<Vec<Statement>, DialectError> {
+        data::drop_enum_value(self, op)
+    }
+
     /// A `bulk_insert` value.
     fn render_literal(&self, value: &Literal) -> String {
         data::literal(self, value)

@@ -181,7 +181,14 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             fk.referent_table,
             fk.referent_columns.join(", ")
         )));
-        out.drops.push(drop_foreign_key(table, fk));
+        out.drops.push(drop_foreign_key(table, fk, options));
+        if let Some(ix) = orphaned_key_index(live, target, fk, options) {
+            out.drops.push(Operation::DropIndex {
+                table: table.clone(),
+                name: ix.name.clone(),
+                definition: Some(ix.clone()),
+            });
+        }
     }
     for ix in ix_gone {
         out.changes.push(Change::new(format!(
@@ -199,14 +206,16 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             "Detected removed unique constraint {} on '{table}'",
             describe(u.name.as_deref(), &u.columns)
         )));
-        out.drops.push(drop(table, Constraint::Unique(u.clone())));
+        out.drops
+            .push(drop(table, Constraint::Unique(u.clone()), options));
     }
     for c in ck_gone {
         out.changes.push(Change::new(format!(
             "Detected removed check constraint '{}' on '{table}'",
             c.condition
         )));
-        out.drops.push(drop(table, Constraint::Check(c.clone())));
+        out.drops
+            .push(drop(table, Constraint::Check(c.clone()), options));
     }
     if pk_changed && let Some(pk) = &l.pk {
         out.changes.push(Change::new(format!(
@@ -214,7 +223,7 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             pk.columns.join(", ")
         )));
         out.drops
-            .push(drop(table, Constraint::PrimaryKey(pk.clone())));
+            .push(drop(table, Constraint::PrimaryKey(pk.clone()), options));
     }
 
     if pk_changed && let Some(pk) = &t.pk {
@@ -288,6 +297,29 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
                 "",
             )
         });
+        let kept_index = live
+            .indexes
+            .iter()
+            .any(|ix| n.is_implicit_index(live, ix) && ix.columns.starts_with(&fk.columns));
+        if n.foreign_keys_need_index() && !covered(target, &fk.columns) && !kept_index {
+            // The index the database would make by itself, made explicitly
+            // so that the downgrade drops it too: named after the key, or
+            // after its first column for a key the models leave unnamed
+            // (the database's own choices).
+            let name = match &fk.name {
+                Some(name) => name.clone(),
+                None => fk.columns[0].clone(),
+            };
+            out.creates.push(Operation::CreateIndex {
+                table: table.clone(),
+                index: Index {
+                    name,
+                    columns: fk.columns.clone(),
+                    unique: false,
+                    where_clause: None,
+                },
+            });
+        }
         out.creates.push(Operation::CreateForeignKey {
             table: table.clone(),
             foreign_key,
@@ -303,16 +335,106 @@ fn describe(name: Option<&str>, columns: &[String]) -> String {
     }
 }
 
-fn drop(table: &TableName, c: Constraint) -> Operation {
+/// `drop_constraint`, carrying the definition. A constraint the database
+/// left unnamed (SQLite's, MySQL's primary key) gets the dialect's default
+/// name: the operation needs one to be written, and batch mode finds the
+/// constraint by its definition when no constraint has the name.
+fn drop(table: &TableName, c: Constraint, options: &DiffOptions) -> Operation {
+    let name = match c.name() {
+        Some(name) => name.to_owned(),
+        None => {
+            let n = options.normalizer;
+            match &c {
+                Constraint::PrimaryKey(pk) => n.default_constraint_name(
+                    ConstraintKind::Primary,
+                    &table.name,
+                    &pk.columns,
+                    "",
+                    "",
+                ),
+                Constraint::Unique(u) => n.default_constraint_name(
+                    ConstraintKind::Unique,
+                    &table.name,
+                    &u.columns,
+                    "",
+                    "",
+                ),
+                Constraint::ForeignKey(fk) => n.default_constraint_name(
+                    ConstraintKind::ForeignKey,
+                    &table.name,
+                    &fk.columns,
+                    &fk.referent_table.name,
+                    "",
+                ),
+                Constraint::Check(ck) => n.default_constraint_name(
+                    ConstraintKind::Check,
+                    &table.name,
+                    &[],
+                    "",
+                    &ck.condition,
+                ),
+            }
+        }
+    };
     Operation::DropConstraint {
         table: table.clone(),
-        name: c.name().unwrap_or_default().to_owned(),
+        name,
         kind: c.kind(),
         definition: Some(c),
     }
 }
 
 /// `drop_constraint` of a foreign key, carrying its definition.
-pub(crate) fn drop_foreign_key(table: &TableName, fk: &ForeignKey) -> Operation {
-    drop(table, Constraint::ForeignKey(fk.clone()))
+pub(crate) fn drop_foreign_key(
+    table: &TableName,
+    fk: &ForeignKey,
+    options: &DiffOptions,
+) -> Operation {
+    drop(table, Constraint::ForeignKey(fk.clone()), options)
+}
+
+/// True when an index, unique constraint or the primary key of `table`
+/// starts with `columns` (so a foreign key on them needs no index of its
+/// own).
+fn covered(table: &Table, columns: &[String]) -> bool {
+    let pk = table.primary_key_columns();
+    table
+        .indexes
+        .iter()
+        .any(|ix| ix.columns.starts_with(columns))
+        || table.uniques.iter().any(|u| u.columns.starts_with(columns))
+        || (columns.len() == 1
+            && table
+                .columns
+                .iter()
+                .any(|c| c.unique && c.name == columns[0]))
+        || pk.starts_with(columns)
+}
+
+/// The index the database made by itself for a foreign key that is being
+/// dropped, when nothing in the target keeps it: no index of that name,
+/// and no foreign key of the target that could use it.
+fn orphaned_key_index<'a>(
+    live: &'a Table,
+    target: &Table,
+    fk: &ForeignKey,
+    options: &DiffOptions,
+) -> Option<&'a Index> {
+    let n = options.normalizer;
+    if !n.foreign_keys_need_index() {
+        return None;
+    }
+    let ix = live.indexes.iter().find(|ix| {
+        !ix.unique
+            && ix.where_clause.is_none()
+            && (fk.name.as_deref() == Some(ix.name.as_str())
+                || fk.columns.first() == Some(&ix.name))
+            && fk.columns.starts_with(&ix.columns)
+    })?;
+    let kept = target.indexes.iter().any(|t| t.name == ix.name)
+        || target
+            .foreign_keys
+            .iter()
+            .any(|t| t.columns.starts_with(&ix.columns));
+    (!kept).then_some(ix)
 }

@@ -35,13 +35,6 @@ pub(crate) fn compare(
             });
             continue;
         };
-        let gone: Vec<&String> = l.values.iter().filter(|v| !t.values.contains(v)).collect();
-        if !gone.is_empty() {
-            out.changes.push(Change::new(format!(
-                "Detected removed values {gone:?} of enum type '{}' (not migrated: PostgreSQL cannot remove enum values; recreate the type by hand)",
-                name(t)
-            )));
-        }
         for (i, v) in t.values.iter().enumerate() {
             if l.values.contains(v) {
                 continue;
@@ -64,6 +57,24 @@ pub(crate) fn compare(
                 after,
             });
         }
+        // Last first, so that the downgrade puts them back first to last,
+        // each after one that is already there.
+        for (i, v) in l.values.iter().enumerate().rev() {
+            if t.values.contains(v) {
+                continue;
+            }
+            out.changes.push(Change::new(format!(
+                "Detected removed value '{v}' of enum type '{}'",
+                name(t)
+            )));
+            let (before, after) = position(&l.values, i, &t.values);
+            late.push(Operation::DropEnumValue {
+                name: name(t),
+                value: v.clone(),
+                before,
+                after,
+            });
+        }
     }
     for l in &live.enums {
         if target.enum_type(l.schema.as_deref(), &l.name).is_none() {
@@ -78,4 +89,21 @@ pub(crate) fn compare(
         }
     }
     (early, late)
+}
+
+/// Where the removed value at `i` of `values` stood, for the reverse
+/// `add_enum_value`: after the value before it (put back first), or, for
+/// the first value, before the first value the type keeps.
+fn position(values: &[String], i: usize, kept: &[String]) -> (Option<String>, Option<String>) {
+    match i.checked_sub(1) {
+        Some(p) => (None, Some(values[p].clone())),
+        None => (
+            values[1..]
+                .iter()
+                .find(|v| kept.contains(v))
+                .or(kept.first())
+                .cloned(),
+            None,
+        ),
+    }
 }

@@ -23,7 +23,8 @@ mod order;
 mod table;
 
 pub use normalize::{
-    Normalizer, boolean_as_number, default_key, expression_key, is_implicit_index, type_text_key,
+    Normalizer, boolean_as_number, default_constraint_name, default_key, expression_key,
+    is_implicit_index, type_text_key,
 };
 
 use crate::dialect::Dialect;
@@ -163,7 +164,8 @@ pub fn diff(live: &Schema, target: &Schema, options: &DiffOptions) -> Diff {
         .collect();
     let (creation, deferred) = order::creation_order(&removed);
     for (table, fk) in deferred {
-        out.upgrade.push(constraints::drop_foreign_key(&table, &fk));
+        out.upgrade
+            .push(constraints::drop_foreign_key(&table, &fk, options));
     }
     for t in creation.into_iter().rev() {
         out.changes

@@ -65,15 +65,15 @@ pub trait Normalizer {
         referred: &str,
         condition: &str,
     ) -> String {
-        match kind {
-            ConstraintKind::Primary => format!("pk_{table}"),
-            ConstraintKind::Unique => format!("uq_{table}_{}", columns.join("_")),
-            ConstraintKind::ForeignKey => format!("fk_{table}_{}_{referred}", columns.join("_")),
-            ConstraintKind::Check => format!(
-                "ck_{table}_{:08x}",
-                crate::script::fnv1a64(condition.as_bytes()) as u32
-            ),
-        }
+        default_constraint_name(kind, table, columns, referred, condition)
+    }
+
+    /// True when the database needs an index on a foreign key's columns
+    /// and makes one by itself (MySQL's InnoDB), keeping it when the key is
+    /// dropped: the diff then creates and drops that index explicitly, so
+    /// a downgrade leaves no index behind.
+    fn foreign_keys_need_index(&self) -> bool {
+        false
     }
 
     /// True for an index name the database made up for a constraint's own
@@ -87,6 +87,27 @@ pub trait Normalizer {
     /// constraint's or the primary key's own index.
     fn is_implicit_index(&self, table: &Table, index: &Index) -> bool {
         is_implicit_index(self, table, index)
+    }
+}
+
+/// The portable default names of unnamed constraints: `pk_<table>`,
+/// `uq_<table>_<columns>`, `fk_<table>_<columns>_<referred table>`,
+/// `ck_<table>_<hash of the condition>`.
+pub fn default_constraint_name(
+    kind: ConstraintKind,
+    table: &str,
+    columns: &[String],
+    referred: &str,
+    condition: &str,
+) -> String {
+    match kind {
+        ConstraintKind::Primary => format!("pk_{table}"),
+        ConstraintKind::Unique => format!("uq_{table}_{}", columns.join("_")),
+        ConstraintKind::ForeignKey => format!("fk_{table}_{}_{referred}", columns.join("_")),
+        ConstraintKind::Check => format!(
+            "ck_{table}_{:08x}",
+            crate::script::fnv1a64(condition.as_bytes()) as u32
+        ),
     }
 }
 

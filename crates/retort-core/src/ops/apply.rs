@@ -3,7 +3,7 @@
 //! columns' data comes from (SQLite's move-and-copy needs both).
 
 use crate::ops::{Operation, Setting};
-use crate::schema::{Column, ConstraintKind, Table};
+use crate::schema::{Column, Constraint, ConstraintKind, Table};
 
 /// Where a column of the rebuilt table takes its data from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -178,14 +178,60 @@ fn apply_one(
             }
             table.primary_key = Some(primary_key.clone());
         }
-        Operation::DropConstraint { name, kind, .. } => {
+        Operation::DropConstraint {
+            name,
+            kind,
+            definition,
+            ..
+        } => {
             let some = Some(name.as_str());
+            // By name; else, for a constraint the database left unnamed, by
+            // the definition the operation carries (autogenerate writes it).
             let found = match kind {
-                ConstraintKind::Unique => remove(&mut table.uniques, |u| u.name.as_deref() == some),
+                ConstraintKind::Unique => {
+                    remove(&mut table.uniques, |u| u.name.as_deref() == some)
+                        || match definition {
+                            Some(Constraint::Unique(d)) => {
+                                let by_definition = remove(&mut table.uniques, |u| {
+                                    u.name.is_none() && u.columns == d.columns
+                                });
+                                let mut on_column = false;
+                                if let [only] = d.columns.as_slice() {
+                                    for c in table.columns.iter_mut() {
+                                        if c.unique && &c.name == only {
+                                            c.unique = false;
+                                            on_column = true;
+                                        }
+                                    }
+                                }
+                                by_definition || on_column
+                            }
+                            _ => false,
+                        }
+                }
                 ConstraintKind::ForeignKey => {
                     remove(&mut table.foreign_keys, |f| f.name.as_deref() == some)
+                        || match definition {
+                            Some(Constraint::ForeignKey(d)) => {
+                                remove(&mut table.foreign_keys, |f| {
+                                    f.name.is_none()
+                                        && f.columns == d.columns
+                                        && f.referent_table == d.referent_table
+                                        && f.referent_columns == d.referent_columns
+                                })
+                            }
+                            _ => false,
+                        }
                 }
-                ConstraintKind::Check => remove(&mut table.checks, |c| c.name.as_deref() == some),
+                ConstraintKind::Check => {
+                    remove(&mut table.checks, |c| c.name.as_deref() == some)
+                        || match definition {
+                            Some(Constraint::Check(d)) => remove(&mut table.checks, |c| {
+                                c.name.is_none() && c.condition == d.condition
+                            }),
+                            _ => false,
+                        }
+                }
                 // A table has one primary key: dropping it by any name is
                 // what the user means when the table has one.
                 ConstraintKind::Primary => {

@@ -174,8 +174,8 @@ pub enum Operation {
         /// The dropped type's values, for the reverse.
         values: Option<Vec<String>>,
     },
-    /// `add_enum_value`: a new value of a named enum type. Irreversible
-    /// (PostgreSQL cannot remove an enum value).
+    /// `add_enum_value`: a new value of a named enum type; its reverse is
+    /// `drop_enum_value`.
     AddEnumValue {
         /// The type's name.
         name: TableName,
@@ -184,6 +184,21 @@ pub enum Operation {
         /// Put it before this existing value.
         before: Option<String>,
         /// Put it after this existing value.
+        after: Option<String>,
+    },
+    /// `drop_enum_value`: removes a value of a named enum type. PostgreSQL
+    /// cannot drop an enum value in place, so the type is recreated
+    /// without it and every column of the type converted (a row holding
+    /// the value makes it fail, and the transaction rolls back). `before`
+    /// / `after` say where the value stood, for the reverse.
+    DropEnumValue {
+        /// The type's name.
+        name: TableName,
+        /// The value to remove.
+        value: String,
+        /// The value stood before this one.
+        before: Option<String>,
+        /// The value stood after this one.
         after: Option<String>,
     },
 }
@@ -356,6 +371,7 @@ impl Operation {
             Operation::CreateEnum { .. } => "create_enum",
             Operation::DropEnum { .. } => "drop_enum",
             Operation::AddEnumValue { .. } => "add_enum_value",
+            Operation::DropEnumValue { .. } => "drop_enum_value",
         }
     }
 
@@ -383,7 +399,8 @@ impl Operation {
             Operation::Execute(_)
             | Operation::CreateEnum { .. }
             | Operation::DropEnum { .. }
-            | Operation::AddEnumValue { .. } => None,
+            | Operation::AddEnumValue { .. }
+            | Operation::DropEnumValue { .. } => None,
         }
     }
 }
@@ -396,7 +413,8 @@ impl fmt::Display for Operation {
             None => match self {
                 Operation::CreateEnum { name, .. }
                 | Operation::DropEnum { name, .. }
-                | Operation::AddEnumValue { name, .. } => write!(f, "{} {name}", self.name()),
+                | Operation::AddEnumValue { name, .. }
+                | Operation::DropEnumValue { name, .. } => write!(f, "{} {name}", self.name()),
                 _ => f.write_str(self.name()),
             },
         }

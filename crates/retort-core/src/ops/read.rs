@@ -313,6 +313,24 @@ fn read_simple(name: &str, f: &mut Fields<'_>, batch: Option<&TableName>) -> Res
                 after,
             }
         }
+        "drop_enum_value" => {
+            let name = type_name(f)?;
+            let value = f.str(
+                "value",
+                "give the value to remove, e.g. value = \"excited\"",
+            )?;
+            let before = f.opt_str("before")?;
+            let after = f.opt_str("after")?;
+            if before.is_some() && after.is_some() {
+                return Err(f.invalid("after", "give `before` or `after`, not both"));
+            }
+            Operation::DropEnumValue {
+                name,
+                value,
+                before,
+                after,
+            }
+        }
         other => {
             return Err(f.invalid(
                 "op",

@@ -95,11 +95,11 @@ impl Operation {
             }
             Operation::DropConstraint {
                 table,
+                name,
                 kind,
                 definition,
-                ..
             } => match definition.clone() {
-                Some(c) => create_constraint(table, c),
+                Some(c) => create_constraint(table, named(c, name)),
                 None => {
                     let (field, hint) = match kind {
                         ConstraintKind::Unique | ConstraintKind::Primary => {
@@ -181,11 +181,28 @@ impl Operation {
                 },
                 None => return Err(missing("values", "list the dropped type's values")),
             },
-            Operation::AddEnumValue { .. } => {
-                return Err(irreversible(
-                    "PostgreSQL cannot remove a value from an enum type; recreate the type in the downgrade",
-                ));
-            }
+            Operation::AddEnumValue {
+                name,
+                value,
+                before,
+                after,
+            } => Operation::DropEnumValue {
+                name: name.clone(),
+                value: value.clone(),
+                before: before.clone(),
+                after: after.clone(),
+            },
+            Operation::DropEnumValue {
+                name,
+                value,
+                before,
+                after,
+            } => Operation::AddEnumValue {
+                name: name.clone(),
+                value: value.clone(),
+                before: before.clone(),
+                after: after.clone(),
+            },
         })
     }
 }
@@ -197,6 +214,21 @@ fn drop_constraint(table: &TableName, c: Constraint) -> Operation {
         kind: c.kind(),
         definition: Some(c),
     }
+}
+
+/// `c`, named `name` when it has no name of its own (a constraint the
+/// database left unnamed, dropped under the dialect's default name).
+fn named(mut c: Constraint, name: &str) -> Constraint {
+    let slot = match &mut c {
+        Constraint::Unique(u) => &mut u.name,
+        Constraint::ForeignKey(f) => &mut f.name,
+        Constraint::Check(k) => &mut k.name,
+        Constraint::PrimaryKey(p) => &mut p.name,
+    };
+    if slot.is_none() && !name.is_empty() {
+        *slot = Some(name.to_owned());
+    }
+    c
 }
 
 fn create_constraint(table: &TableName, c: Constraint) -> Operation {

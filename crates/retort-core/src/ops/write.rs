@@ -351,6 +351,12 @@ impl Operation {
                 value,
                 before,
                 after,
+            }
+            | Operation::DropEnumValue {
+                name,
+                value,
+                before,
+                after,
             } => {
                 out.set("name", name.name.as_str());
                 out.opt("schema", &name.schema);

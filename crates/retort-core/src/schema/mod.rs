@@ -7,11 +7,16 @@
 //! (introspection, autogenerate) extend it by adding fields, not by
 //! replacing it.
 
+pub mod builder;
 mod constraint;
 mod database;
 pub mod naming;
 mod table;
 
+pub use builder::{
+    BuildError, ColumnBuilder, ForeignKeyBuilder, IndexBuilder, IntoColumnType, IntoTableName,
+    SchemaBuilder, TableBuilder,
+};
 pub use constraint::{
     CheckConstraint, Constraint, ConstraintKind, ForeignKey, Index, PrimaryKey, UniqueConstraint,
 };

@@ -2,6 +2,7 @@
 //! revision template and its revision files, and the graph they form
 //! (Alembic's `ScriptDirectory`).
 
+pub mod embed;
 pub mod file;
 pub mod load;
 pub mod naming;
@@ -13,6 +14,7 @@ mod generate;
 
 use std::path::{Path, PathBuf};
 
+pub use embed::{EMBEDDED_DIR, EmbeddedFile};
 pub use file::{RevisionFileError, parse_revision, parse_revision_header};
 pub use generate::RevisionOptions;
 pub use read::{Depth, checksum, fnv1a64, read_revision_file, read_revision_file_to};
@@ -73,6 +75,22 @@ pub enum ScriptError {
     /// A new revision was asked for in a way Alembic refuses too.
     #[error("{0}")]
     Refused(String),
+    /// An embedded migrations folder cannot be used as it is.
+    #[error("{}: {message}", path.display())]
+    Embedded {
+        /// The embedded file or location (under `<embedded>`).
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A configuration callback refused the configuration.
+    #[error("{}: a configuration callback refused it: {message}", path.display())]
+    Configure {
+        /// The configuration file.
+        path: PathBuf,
+        /// The callback's message.
+        message: String,
+    },
     /// A post-write hook failed.
     #[error("post-write hook {name:?} failed on {}: {message}", path.display())]
     Hook {

@@ -16,7 +16,9 @@
 //!   same thing.
 //! - The primary key is always named `PRIMARY`, reported as no name.
 //! - The index InnoDB makes for a foreign key (named after the key or its
-//!   first column, over the key's columns) is left out.
+//!   first column, over the key's columns) is kept, as the database has
+//!   it; the diff's MySQL hooks know it for what it is (and drop it with
+//!   its key).
 //! - `RESTRICT` and `NO ACTION` (the same in InnoDB, and the default) are
 //!   no action at all.
 //! - Defaults: MariaDB writes a string default quoted and `NULL` for "no
@@ -195,8 +197,7 @@ fn read_foreign_keys(
     Ok(())
 }
 
-/// The primary key, unique constraints and indexes, one row per column;
-/// run after [`read_foreign_keys`] to leave out the foreign keys' indexes.
+/// The primary key, unique constraints and indexes, one row per column.
 fn read_indexes(a: &mut Assembly, (sql, rows): &(String, Vec<Row>)) -> Result<(), DbError> {
     let mut found: Vec<(String, Index)> = vec![];
     for row in rows {
@@ -231,10 +232,7 @@ fn read_indexes(a: &mut Assembly, (sql, rows): &(String, Vec<Row>)) -> Result<()
                 name: Some(ix.name),
                 columns: ix.columns,
             });
-        } else if !t.foreign_keys.iter().any(|fk| {
-            fk.columns == ix.columns
-                && (fk.name.as_deref() == Some(ix.name.as_str()) || fk.columns[0] == ix.name)
-        }) {
+        } else {
             t.indexes.push(ix);
         }
     }

@@ -10,6 +10,7 @@ mod inspect;
 mod inspect_schema;
 mod lock;
 mod log;
+mod tokio_runtime;
 mod transactions;
 mod url;
 mod version_table;

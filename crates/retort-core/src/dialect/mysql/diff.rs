@@ -5,7 +5,7 @@
 
 use crate::dialect::{Dialect, MySql};
 use crate::diff::Normalizer;
-use crate::schema::{Index, Table};
+use crate::schema::{ConstraintKind, Index, Table};
 
 /// How MySQL reports a schema.
 #[derive(Clone, Copy, Debug, Default)]
@@ -41,10 +41,39 @@ impl Normalizer for MySqlDiff {
         }
     }
 
+    /// The names MySQL itself gives: a unique key named after its first
+    /// column, `<table>_ibfk_1` for a table's first unnamed foreign key
+    /// (later ones count up, which this hook cannot know). A primary key
+    /// is always `PRIMARY` whatever its declared name (which MySQL
+    /// refuses as a name), so it keeps the portable `pk_<table>`.
+    fn default_constraint_name(
+        &self,
+        kind: ConstraintKind,
+        table: &str,
+        columns: &[String],
+        referred: &str,
+        condition: &str,
+    ) -> String {
+        match (kind, columns.first()) {
+            (ConstraintKind::Unique, Some(first)) => first.clone(),
+            (ConstraintKind::ForeignKey, _) => format!("{table}_ibfk_1"),
+            _ => crate::diff::default_constraint_name(kind, table, columns, referred, condition),
+        }
+    }
+
+    fn foreign_keys_need_index(&self) -> bool {
+        true
+    }
+
+    /// The index MySQL makes for a foreign key whose columns no index
+    /// covers: named after the key, or after its first column when the key
+    /// itself has no name of the user's.
     fn is_implicit_index(&self, table: &Table, index: &Index) -> bool {
         let for_foreign_key = !index.unique
+            && index.where_clause.is_none()
             && table.foreign_keys.iter().any(|fk| {
-                fk.name.as_deref() == Some(index.name.as_str())
+                (fk.name.as_deref() == Some(index.name.as_str())
+                    || fk.columns.first() == Some(&index.name))
                     && fk.columns.starts_with(&index.columns)
             });
         for_foreign_key || crate::diff::is_implicit_index(self, table, index)

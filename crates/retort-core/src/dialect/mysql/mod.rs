@@ -100,4 +100,12 @@ impl Dialect for MySql {
             reason: "MySQL has no named enum types; change each column's type with alter_column, e.g. type = \"enum('a', 'b', 'new')\"".into(),
         })
     }
+
+    fn drop_enum_value(&self, op: &Operation) -> Result<Vec<Statement>, DialectError> {
+        Err(DialectError::Unsupported {
+            dialect: self.name(),
+            operation: op.to_string(),
+            reason: "MySQL has no named enum types; change each column's type with alter_column, e.g. type = \"enum('a', 'b')\"".into(),
+        })
+    }
 }

@@ -5,5 +5,5 @@ CREATE TABLE author (
 CREATE TABLE book (
     id INTEGER NOT NULL PRIMARY KEY,
     title VARCHAR(100) NOT NULL,
-    author_id INTEGER
+    author_id INTEGER REFERENCES author (id)
 );

@@ -6,5 +6,5 @@ CREATE TABLE book (
     id INTEGER NOT NULL PRIMARY KEY,
     title VARCHAR(100) NOT NULL,
     author_id INTEGER,
-    CONSTRAINT fk_book_author FOREIGN KEY (author_id) REFERENCES author (id) ON DELETE CASCADE
+    FOREIGN KEY (author_id) REFERENCES author (id)
 );

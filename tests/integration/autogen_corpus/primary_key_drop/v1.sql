@@ -1,0 +1,5 @@
+CREATE TABLE tag (
+    id INTEGER NOT NULL,
+    name VARCHAR(30) NOT NULL,
+    PRIMARY KEY (id)
+);

@@ -1,0 +1,4 @@
+CREATE TABLE tag (
+    id INTEGER NOT NULL,
+    name VARCHAR(30) NOT NULL
+);

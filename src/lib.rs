@@ -20,6 +20,9 @@
 //!   are values ([`RunReport`], [`RevisionList`], [`Current`],
 //!   [`PendingChange`]); failures are a typed [`Error`] whose message says
 //!   what is wrong and how to fix it. Library code never prints.
+//!   A project is a folder ([`Retort::open`]) or a copy of it embedded in
+//!   the application's binary ([`Retort::embedded`], written by the
+//!   `retort-build` crate from `build.rs`), to migrate at start-up.
 //! - [`cli`]: the clap definition of the command line ([`cli::Cli`]),
 //!   [`cli::run`] (build a [`Retort`] from the global options, call the
 //!   command, format its result) and [`cli::DbCommand`], the whole command
@@ -51,7 +54,7 @@
 //! ```
 //! use std::convert::Infallible;
 //!
-//! use retort::core::schema::{Column, Schema, Table, TableName};
+//! use retort::core::schema::SchemaBuilder;
 //! use retort::core::types::ColumnType;
 //! use retort::{Retort, RevisionRequest};
 //!
@@ -65,11 +68,14 @@
 //!         cfg.version_table = "app_version".into();
 //!         Ok::<_, Infallible>(())
 //!     })
-//!     .target_schema(|_database, _dialect| {
-//!         let account = Table::new(TableName::new("account"))
-//!             .column(Column::new("id", ColumnType::Integer).primary_key())
-//!             .column(Column::new("name", ColumnType::Varchar(Some(128))).not_null());
-//!         Ok::<_, Infallible>(Schema { tables: vec![account], ..Schema::default() })
+//!     // The application's models, declared in Rust for the database's dialect.
+//!     .target_schema(|_database, dialect| {
+//!         SchemaBuilder::new()
+//!             .table("account", |t| {
+//!                 t.column("id", ColumnType::Integer, |c| c.primary_key())
+//!                     .column("name", "varchar(128)", |c| c.not_null())
+//!             })
+//!             .build_for(dialect)
 //!     });
 //!
 //! retort.init("generic")?;

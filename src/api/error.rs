@@ -28,6 +28,14 @@ pub enum Error {
         /// The migrations folder looked for.
         dir: PathBuf,
     },
+    /// A command that writes files was run on an embedded project.
+    #[error(
+        "`{command}` writes to the migrations folder, but this project is embedded in the binary; run it on the folder on disk (e.g. `retort -d migrations {command}`, or `-d` on the mounted command) and rebuild"
+    )]
+    EmbeddedProject {
+        /// The command.
+        command: &'static str,
+    },
     /// A configuration callback ([`crate::Retort::configure`]) failed.
     #[error("configure callback {number} of {count} failed on {}: {source}", config.display())]
     Configure {

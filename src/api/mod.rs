@@ -2,6 +2,9 @@
 //! one method per command (as Alembic's `alembic/command.py`), returning
 //! structured results instead of printing.
 //!
+//! A project is a migrations folder ([`Retort::open`]) or a copy of one
+//! carried in the binary ([`Retort::embedded`]).
+//!
 //! The command line (`crate::cli`) is a thin layer over this module: it
 //! builds a [`Retort`] from its global options, calls one method and
 //! formats the result.
@@ -26,7 +29,7 @@ use std::sync::Arc;
 
 use retort_core::config::CONFIG_FILE;
 use retort_core::schema::Schema;
-use retort_core::script::Depth;
+use retort_core::script::{Depth, EMBEDDED_DIR, EmbeddedFile};
 use retort_core::{Config, ScriptDirectory};
 use retort_db::{DatabaseUrl, resolve_url};
 
@@ -41,7 +44,7 @@ type ConfigureFn = dyn Fn(&mut Config) -> Result<(), BoxError> + Send + Sync;
 type TargetSchemaFn = dyn Fn(Option<&str>, &str) -> Result<Schema, BoxError> + Send + Sync;
 
 /// Where the project's files come from.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 enum Source {
     /// A migrations folder on disk and its configuration file.
     Folder {
@@ -50,6 +53,31 @@ enum Source {
         /// The configuration file (default `<dir>/retort.toml`).
         config: PathBuf,
     },
+    /// A copy of the migrations folder carried in the binary.
+    Embedded {
+        /// Its files.
+        files: &'static [EmbeddedFile],
+        /// `<embedded>`, as paths and messages name it.
+        dir: PathBuf,
+        /// `<embedded>/retort.toml`.
+        config: PathBuf,
+    },
+}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Folder { dir, config } => f
+                .debug_struct("Folder")
+                .field("dir", dir)
+                .field("config", config)
+                .finish(),
+            Source::Embedded { files, .. } => f
+                .debug_struct("Embedded")
+                .field("files", &files.len())
+                .finish(),
+        }
+    }
 }
 
 /// A retort project and the settings commands run with: the API's entry
@@ -126,11 +154,35 @@ impl Retort {
         }
     }
 
+    /// The project embedded in the binary: a copy of its migrations folder
+    /// (written by `retort_build::embed_migrations` from `build.rs`), so
+    /// that an application migrates its database at start-up with no
+    /// files around. The commands that write files (`init`, `revision`,
+    /// `migrate`, `merge`, `edit`) refuse it with
+    /// [`Error::EmbeddedProject`]; everything else works as on the folder.
+    pub fn embedded(files: &'static [EmbeddedFile]) -> Retort {
+        let dir = PathBuf::from(EMBEDDED_DIR);
+        let config = dir.join(CONFIG_FILE);
+        Retort {
+            source: Source::Embedded { files, dir, config },
+            ..Retort::open(EMBEDDED_DIR)
+        }
+    }
+
     /// Reads the configuration from `path` instead of `<dir>/retort.toml`
-    /// (the command line's `-c`).
+    /// (the command line's `-c`). An [`embedded`](Retort::embedded)
+    /// project becomes the folder that holds `path`.
     pub fn config_file(mut self, path: impl Into<PathBuf>) -> Retort {
+        let path = path.into();
         match &mut self.source {
-            Source::Folder { config, .. } => *config = path.into(),
+            Source::Folder { config, .. } => *config = path,
+            Source::Embedded { .. } => {
+                let dir = path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                self.source = Source::Folder { dir, config: path };
+            }
         }
         self
     }
@@ -229,18 +281,32 @@ impl Retort {
         self.progress.is_some()
     }
 
-    /// The migrations folder.
+    /// The migrations folder (`<embedded>` for an embedded project).
     pub fn directory(&self) -> &Path {
         match &self.source {
-            Source::Folder { dir, .. } => dir,
+            Source::Folder { dir, .. } | Source::Embedded { dir, .. } => dir,
         }
     }
 
-    /// The configuration file.
+    /// The configuration file (`<embedded>/retort.toml` for an embedded
+    /// project).
     pub fn config_path(&self) -> &Path {
         match &self.source {
-            Source::Folder { config, .. } => config,
+            Source::Folder { config, .. } | Source::Embedded { config, .. } => config,
         }
+    }
+
+    /// True for a project [`embedded`](Retort::embedded) in the binary.
+    pub fn is_embedded(&self) -> bool {
+        matches!(self.source, Source::Embedded { .. })
+    }
+
+    /// Refuses a command that writes files when the project is embedded.
+    fn writable(&self, command: &'static str) -> Result<()> {
+        if self.is_embedded() {
+            return Err(Error::EmbeddedProject { command });
+        }
+        Ok(())
     }
 
     /// Shares this value's settings with the command line's global
@@ -273,7 +339,8 @@ impl Retort {
     }
 
     /// The project's configuration: `retort.toml` after the
-    /// [`configure`](Retort::configure) callbacks.
+    /// [`configure`](Retort::configure) callbacks. (An embedded project is
+    /// loaded whole for it.)
     pub fn config(&self) -> Result<Config> {
         match &self.source {
             Source::Folder { dir, config } => {
@@ -285,18 +352,40 @@ impl Retort {
                 self.run_configure(&mut cfg)?;
                 Ok(cfg)
             }
+            Source::Embedded { .. } => Ok(self.script_directory(Depth::Full)?.config),
         }
     }
 
     /// Loads the project: its configuration (after the callbacks), every
-    /// revision file read to `depth`, and the revision graph.
+    /// revision file read to `depth` (always whole when embedded), and the
+    /// revision graph.
     pub fn script_directory(&self, depth: Depth) -> Result<ScriptDirectory> {
-        let config = self.config()?;
-        Ok(ScriptDirectory::from_config(
-            self.directory(),
-            config,
-            depth,
-        )?)
+        match &self.source {
+            Source::Folder { .. } => {
+                let config = self.config()?;
+                Ok(ScriptDirectory::from_config(
+                    self.directory(),
+                    config,
+                    depth,
+                )?)
+            }
+            Source::Embedded { files, .. } => {
+                // The core's hook returns a text error: keep ours, typed,
+                // and return it instead.
+                let mut failed = None;
+                let loaded = ScriptDirectory::from_embedded_with(files, |cfg| {
+                    self.run_configure(cfg).map_err(|e| {
+                        let text = e.to_string();
+                        failed = Some(e);
+                        text
+                    })
+                });
+                match failed {
+                    Some(e) => Err(e),
+                    None => Ok(loaded?),
+                }
+            }
+        }
     }
 
     fn run_configure(&self, cfg: &mut Config) -> Result<()> {

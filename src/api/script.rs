@@ -66,6 +66,7 @@ impl Retort {
     /// `template` (see [`Retort::list_templates`]); returns the files and
     /// folders created. Refuses a folder that exists and is not empty.
     pub fn init(&self, template: &str) -> Result<Vec<PathBuf>> {
+        self.writable("init")?;
         let template = script::template(template)?;
         Ok(script::init_project(self.directory(), template)?)
     }
@@ -79,6 +80,11 @@ impl Retort {
     /// `autogenerate` the changes between each database and its target
     /// schema) and returns its path.
     pub fn revision(&self, request: &RevisionRequest) -> Result<GeneratedRevision> {
+        self.writable(if request.autogenerate {
+            "migrate"
+        } else {
+            "revision"
+        })?;
         let mut dir = self.script_directory(Depth::Full)?;
         let (upgrade, downgrade, changes) = if request.autogenerate {
             self.autogenerate(&dir)?
@@ -112,6 +118,7 @@ impl Retort {
     /// `merge`: writes a revision whose parents are the heads `revisions`
     /// name (`heads` names them all); at least two are needed.
     pub fn merge(&self, revisions: &[&str], request: &MergeRequest) -> Result<GeneratedRevision> {
+        self.writable("merge")?;
         let mut dir = self.script_directory(Depth::Full)?;
         let mut parents = Vec::new();
         for expr in revisions {
@@ -153,6 +160,7 @@ impl Retort {
     /// `$EDITOR`), waits for it, and checks that the edited file still
     /// reads. Returns the files edited.
     pub fn edit(&self, expr: &str, editor: Option<&str>) -> Result<Vec<PathBuf>> {
+        self.writable("edit")?;
         let dir = self.script_directory(Depth::Full)?;
         let revisions = dir.graph.resolve(expr)?;
         if revisions.is_empty() {

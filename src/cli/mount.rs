@@ -57,7 +57,9 @@ impl DbCommand {
     /// Runs the command on `base` with the parsed global options over it
     /// (see [`GlobalOptions::apply_to`]: `-d`/`-c`, `--url` and the others
     /// replace `base`'s settings when given; its configure callbacks and
-    /// target schema stay). Data is written to `out`; progress goes to
+    /// target schema stay, and so does its project — a folder, or one
+    /// embedded in the binary ([`Retort::embedded`]) — unless `-d`/`-c`
+    /// name a folder). Data is written to `out`; progress goes to
     /// `base`'s progress receiver, or stderr as the `retort` binary shows
     /// it when `base` has none.
     ///

@@ -327,19 +327,25 @@ pub(crate) fn index_keys(
             sqlparser::ast::Expr::Identifier(_) => {
                 return Err(unsupported(
                     position(&c.column.expr, at),
-                    format!("the key part `{c}`: the model holds column names and expressions, without ordering or operator classes"),
+                    format!(
+                        "the key part `{c}`: the model holds column names and expressions, without ordering or operator classes"
+                    ),
                 ));
             }
             _ if !plain => {
                 return Err(unsupported(
                     position(&c.column.expr, at),
-                    format!("the key part `{c}`: the model holds column names and expressions, without ordering or operator classes"),
+                    format!(
+                        "the key part `{c}`: the model holds column names and expressions, without ordering or operator classes"
+                    ),
                 ));
             }
             _ if rules.is_mysql() => {
                 return Err(unsupported(
                     position(&c.column.expr, at),
-                    format!("the expression key part `{c}`: MariaDB has no expression indexes; index a generated column instead"),
+                    format!(
+                        "the expression key part `{c}`: MariaDB has no expression indexes; index a generated column instead"
+                    ),
                 ));
             }
             _ => parts.push(format!("({expr})")),

@@ -25,6 +25,10 @@ mod migrate_graph;
 mod migrate_offline;
 mod migrate_ops;
 mod migrate_options;
+mod multidb;
 
 // The autogenerate corpus (SPEC section 7).
 mod autogen;
+
+// The guide in docs/: every example runs.
+mod docs;

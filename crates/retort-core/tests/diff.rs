@@ -767,3 +767,37 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn render_as_batch_setting() {
+    let live = schema(vec![table("t", vec![col("a", "integer")])]);
+    let target = schema(vec![table(
+        "t",
+        vec![col("a", "integer"), col("b", "text")],
+    )]);
+    // Adding a nullable column needs no rebuild: plain on SQLite by default.
+    let d = diff(&live, &target, &lite());
+    assert_eq!(names(&d.upgrade), ["add_column on t"]);
+    let mut always = lite();
+    always.render_as_batch = Some(true);
+    let d = diff(&live, &target, &always);
+    assert_eq!(names(&d.upgrade), ["batch_alter_table on t"]);
+    let mut pg_always = pg();
+    pg_always.render_as_batch = Some(true);
+    assert_eq!(
+        names(&diff(&live, &target, &pg_always).upgrade),
+        ["batch_alter_table on t"]
+    );
+    // A type change SQLite cannot ALTER stays plain when batching is off.
+    let changed = schema(vec![table("t", vec![col("a", "text")])]);
+    let mut never = lite();
+    never.render_as_batch = Some(false);
+    assert_eq!(
+        names(&diff(&live, &changed, &never).upgrade),
+        ["alter_column on t"]
+    );
+    assert_eq!(
+        names(&diff(&live, &changed, &lite()).upgrade),
+        ["batch_alter_table on t"]
+    );
+}

@@ -362,7 +362,7 @@ fn duplicate_table_after_folding() {
 fn unsupported_clauses_name_their_position() {
     let (msg, at) = error(
         "postgresql",
-        "CREATE TABLE t (a TEXT);\nCREATE INDEX ix ON t (lower(a));",
+        "CREATE TABLE t (a TEXT);\nCREATE INDEX ix ON t (lower(a) text_pattern_ops);",
     );
     assert_eq!(at.0, 2, "{msg}");
     assert!(msg.contains("lower(a)"), "{msg}");
@@ -481,4 +481,32 @@ fn round_trip_postgresql() {
 #[test]
 fn round_trip_mysql() {
     round_trip("mysql", MYSQL);
+}
+
+#[test]
+fn expression_indexes() {
+    for dialect in ["sqlite", "postgresql"] {
+        let s = schema(
+            dialect,
+            "CREATE TABLE t (a VARCHAR(20), b INTEGER);\n\
+             CREATE UNIQUE INDEX ix_t ON t (lower(a), b, (b + 1));",
+        );
+        assert_eq!(
+            s.tables[0].indexes[0].columns,
+            ["(lower(a))", "b", "(b + 1)"],
+            "{dialect}"
+        );
+        assert!(s.tables[0].indexes[0].unique);
+    }
+    let (msg, at) = error(
+        "mysql",
+        "CREATE TABLE t (a VARCHAR(20));\nCREATE INDEX ix ON t ((lower(a)));",
+    );
+    assert_eq!(at.0, 2, "{msg}");
+    assert!(msg.contains("MariaDB has no expression indexes"), "{msg}");
+    let (msg, _) = error(
+        "postgresql",
+        "CREATE TABLE t (a VARCHAR(20));\nCREATE INDEX ix ON t (a DESC);",
+    );
+    assert!(msg.contains("without ordering"), "{msg}");
 }

@@ -265,6 +265,36 @@ fn downgrade_label_at_base_with_one_shared_base_drops_everything() {
 }
 
 #[test]
+fn relative_downgrade_of_a_branch_with_nothing_applied() {
+    // Alembic fails an assertion here; retort says what is wrong.
+    let g = graph(vec![
+        rev("a", &[]),
+        rev("n1", &[]).with_labels(&["networking"]),
+        rev("n2", &["n1"]),
+    ]);
+    for current in [&["a"][..], &[]] {
+        let e = g
+            .plan_downgrade(&rows(current), "networking@-1")
+            .unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                PlanError::Resolve(ResolveError::NothingAppliedOnBranch { label, .. })
+                    if label == "networking"
+            ),
+            "{current:?}: {e}"
+        );
+        assert!(
+            e.to_string()
+                .contains("no revision of branch networking is applied"),
+            "{e}"
+        );
+    }
+    // With something applied on the branch it walks down as before.
+    assert_downgrade(&g, "networking@-1", &["a", "n2"], &["n2"], &["a", "n1"]);
+}
+
+#[test]
 fn upgrade_a_single_branch() {
     let g = branched();
     assert_upgrade(&g, "c2branch@+1", &["c1"], &["c2"], &["c1", "c2"]);

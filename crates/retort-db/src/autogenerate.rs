@@ -82,6 +82,7 @@ pub fn compare(
         (!config.include_tables.is_empty()).then_some(config.include_tables.as_slice());
     diff_options.exclude_tables = &config.exclude_tables;
     diff_options.ignored_tables = &ignored;
+    diff_options.render_as_batch = config.render_as_batch;
     Ok(diff(&live, target, &diff_options))
 }
 

@@ -29,6 +29,19 @@ pub(crate) fn column_list<D: Dialect + ?Sized>(d: &D, columns: &[String]) -> Str
         .join(", ")
 }
 
+/// An index's key parts: quoted column names, and expressions as written
+/// (in their parentheses).
+pub(crate) fn index_key_list<D: Dialect + ?Sized>(d: &D, parts: &[String]) -> String {
+    parts
+        .iter()
+        .map(|p| match crate::schema::index_expression(p) {
+            Some(_) => p.clone(),
+            None => d.quote_identifier(p),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The error for something SQLite does only by rebuilding the table.
 pub(crate) fn needs_batch<D: Dialect + ?Sized>(
     d: &D,
@@ -417,7 +430,7 @@ pub(crate) fn create_index<D: Dialect + ?Sized>(
     let mut sql = format!(
         "CREATE {}INDEX {name} ON {on} ({})",
         if index.unique { "UNIQUE " } else { "" },
-        column_list(d, &index.columns)
+        index_key_list(d, &index.columns)
     );
     if let Some(w) = &index.where_clause {
         sql.push_str(&format!(" WHERE {w}"));

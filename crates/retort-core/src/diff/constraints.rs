@@ -6,7 +6,7 @@ use crate::diff::{Change, DiffOptions};
 use crate::ops::Operation;
 use crate::schema::{
     CheckConstraint, Constraint, ConstraintKind, ForeignKey, Index, PrimaryKey, Table, TableName,
-    UniqueConstraint,
+    UniqueConstraint, index_expression,
 };
 
 /// The constraint operations of one table: what to drop (before columns
@@ -129,12 +129,22 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
         |a, b| a.columns == b.columns,
     );
     let where_key = |w: &Option<String>| w.as_deref().map(|w| n.expression_key(w));
+    // Column names as they are; expressions by their normalised text.
+    let parts_key = |parts: &[String]| -> Vec<String> {
+        parts
+            .iter()
+            .map(|p| match index_expression(p) {
+                Some(e) => format!("({})", n.expression_key(e)),
+                None => p.clone(),
+            })
+            .collect()
+    };
     let (mut ix_gone, mut ix_new) = pair(
         &l.indexes,
         &t.indexes,
         |i| Some(&i.name),
         |a, b| {
-            a.columns == b.columns
+            parts_key(&a.columns) == parts_key(&b.columns)
                 && a.unique == b.unique
                 && where_key(&a.where_clause) == where_key(&b.where_clause)
         },

@@ -48,6 +48,12 @@ pub struct DiffOptions<'a> {
     pub ignored_tables: &'a [String],
     /// The dialect's normalisation hooks (and, through it, its capabilities).
     pub normalizer: &'a dyn Normalizer,
+    /// `render_as_batch`: `None` (the default) groups a table's changes
+    /// into `batch_alter_table` exactly when the dialect cannot ALTER one of
+    /// them (SQLite); `Some(true)` groups every changed table's operations
+    /// (Alembic's `render_as_batch=True`; elsewhere than SQLite a batch
+    /// runs as plain ALTERs); `Some(false)` never does.
+    pub render_as_batch: Option<bool>,
 }
 
 impl<'a> DiffOptions<'a> {
@@ -60,6 +66,7 @@ impl<'a> DiffOptions<'a> {
             exclude_tables: &[],
             ignored_tables: &[],
             normalizer,
+            render_as_batch: None,
         }
     }
 

@@ -67,7 +67,11 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions, out: 
         });
     }
     out.changes.extend(changes);
-    if ops.iter().any(|op| needs_rebuild(options, op)) {
+    let batch = match options.render_as_batch {
+        None => ops.iter().any(|op| needs_rebuild(options, op)),
+        Some(always) => always && !ops.is_empty(),
+    };
+    if batch {
         out.upgrade.push(Operation::BatchAlterTable {
             table: name.clone(),
             recreate: Recreate::Auto,

@@ -148,6 +148,12 @@ impl RevisionGraph {
                     if on_branch.is_empty() {
                         on_branch = filter(&self.all_current(current), lineage.as_ref());
                     }
+                    if on_branch.is_empty() {
+                        return Err(ResolveError::NothingAppliedOnBranch {
+                            expr: target.to_owned(),
+                            label: label.to_owned(),
+                        });
+                    }
                     let [symbol] = on_branch.as_slice() else {
                         return Err(ResolveError::AmbiguousRelative {
                             expr: target.to_owned(),

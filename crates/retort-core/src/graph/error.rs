@@ -245,6 +245,16 @@ pub enum ResolveError {
         /// The current revisions.
         current: IdList,
     },
+    /// A relative downgrade on a branch none of whose revisions is applied.
+    #[error(
+        "Relative revision {expr} cannot be resolved: no revision of branch {label} is applied to the database, so there is nothing to go down from; see `retort current`, or give a revision id"
+    )]
+    NothingAppliedOnBranch {
+        /// The expression.
+        expr: String,
+        /// The branch label.
+        label: String,
+    },
     /// Two requested revisions lie on the same line of descent.
     #[error(
         "Requested revision {id} overlaps with other requested revisions {others}; name only one revision per branch"

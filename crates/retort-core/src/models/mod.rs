@@ -214,6 +214,11 @@ impl Rules {
         })
     }
 
+    /// True for MySQL/MariaDB's rules.
+    pub(crate) fn is_mysql(&self) -> bool {
+        self.kind == Kind::MySql
+    }
+
     /// An identifier as the database stores it.
     pub(crate) fn ident(&self, id: &Ident) -> String {
         if id.quote_style.is_none() && self.lowercase_unquoted {

@@ -7,7 +7,7 @@ use sqlparser::ast::{
 };
 
 use super::error::{self, invalid, unsupported};
-use super::table::index_columns;
+use super::table::index_keys;
 use super::{Rules, name_span, span_at};
 use crate::schema::{EnumType, Index, Schema, Table, TableName};
 
@@ -66,7 +66,7 @@ pub(crate) fn create_index(
     }
     let table_at = span_at(name_span(&create.table_name));
     let table = table_mut(into, &table_name, table_at)?;
-    let columns = index_columns(rules, &create.columns, table, at)?;
+    let columns = index_keys(rules, &create.columns, table, at)?;
     if table.indexes.iter().any(|ix| ix.name == name) {
         return Err(invalid(
             at,

@@ -299,6 +299,61 @@ pub(crate) fn index_columns(
     Ok(names)
 }
 
+/// The key parts of a `CREATE INDEX`: column names, or expressions kept
+/// as SQL text in parentheses (`(lower(email))`). MySQL's are refused:
+/// MariaDB has no expression indexes.
+pub(crate) fn index_keys(
+    rules: &Rules,
+    columns: &[IndexColumn],
+    table: &Table,
+    at: (u64, u64),
+) -> error::Result<Vec<String>> {
+    let mut parts = Vec::with_capacity(columns.len());
+    for c in columns {
+        let plain = c.operator_class.is_none()
+            && c.column.options.sort.is_none()
+            && c.column.options.nulls_first.is_none()
+            && c.column.with_fill.is_none();
+        let expr = match &c.column.expr {
+            sqlparser::ast::Expr::Nested(inner) => inner.as_ref(),
+            other => other,
+        };
+        match expr {
+            sqlparser::ast::Expr::Identifier(id) if plain => {
+                let name = rules.ident(id);
+                known_columns(table, std::slice::from_ref(&name), at)?;
+                parts.push(name);
+            }
+            sqlparser::ast::Expr::Identifier(_) => {
+                return Err(unsupported(
+                    position(&c.column.expr, at),
+                    format!(
+                        "the key part `{c}`: the model holds column names and expressions, without ordering or operator classes"
+                    ),
+                ));
+            }
+            _ if !plain => {
+                return Err(unsupported(
+                    position(&c.column.expr, at),
+                    format!(
+                        "the key part `{c}`: the model holds column names and expressions, without ordering or operator classes"
+                    ),
+                ));
+            }
+            _ if rules.is_mysql() => {
+                return Err(unsupported(
+                    position(&c.column.expr, at),
+                    format!(
+                        "the expression key part `{c}`: MariaDB has no expression indexes; index a generated column instead"
+                    ),
+                ));
+            }
+            _ => parts.push(format!("({expr})")),
+        }
+    }
+    Ok(parts)
+}
+
 fn known_columns(table: &Table, columns: &[String], at: (u64, u64)) -> error::Result<()> {
     match columns.iter().find(|c| table.find_column(c).is_none()) {
         Some(c) => Err(invalid(at, format!("{} has no column {c}", table.name))),

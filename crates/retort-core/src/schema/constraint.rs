@@ -53,12 +53,19 @@ pub struct CheckConstraint {
 pub struct Index {
     /// The index's name.
     pub name: String,
-    /// Its columns, in order.
+    /// Its key parts, in order: column names, or expressions written in
+    /// parentheses as SQL text (`(lower(email))`, see [`index_expression`]).
     pub columns: Vec<String>,
     /// A unique index.
     pub unique: bool,
     /// A partial index's condition (`WHERE ...`), as SQL text.
     pub where_clause: Option<String>,
+}
+
+/// The SQL of an index key part that is an expression: the text inside
+/// the parentheses of `(lower(email))`; `None` for a column name.
+pub fn index_expression(part: &str) -> Option<&str> {
+    part.strip_prefix('(')?.strip_suffix(')')
 }
 
 /// The kinds of constraint `drop_constraint` names (Alembic's `type_`).

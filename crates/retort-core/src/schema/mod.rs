@@ -19,6 +19,7 @@ pub use builder::{
 };
 pub use constraint::{
     CheckConstraint, Constraint, ConstraintKind, ForeignKey, Index, PrimaryKey, UniqueConstraint,
+    index_expression,
 };
 pub use database::{EnumType, Schema};
 pub use naming::{apply_naming_convention, check_naming_convention};

@@ -26,8 +26,9 @@
 //! Not recovered, because the model has no place for them: `DEFERRABLE`
 //! and `MATCH` on foreign keys, `NOT VALID`, collations, index methods,
 //! `DESC` and operator classes, `INCLUDE` columns, exclusion constraints,
-//! partitioning, a sequence's options. Expression indexes and generated
-//! columns cannot be expressed at all and are an error.
+//! partitioning, a sequence's options. Generated columns cannot be
+//! expressed at all and are an error. An expression index's key parts
+//! are `pg_get_indexdef`'s text, in parentheses.
 
 mod text;
 
@@ -254,8 +255,11 @@ fn read_indexes(a: &mut Assembly, (sql, rows): &(String, Vec<Row>)) -> Result<()
     for row in rows {
         let table = a.required(row, 0, "relname", sql)?;
         let name = a.required(row, 1, "relname", sql)?;
-        // A NULL column is an expression, which the model cannot hold.
-        let column = a.required(row, 3, "attname", sql)?;
+        // A NULL column is an expression: kept as its text in parentheses.
+        let column = match cell(row, 3) {
+            Some(name) => name.to_owned(),
+            None => format!("({})", a.required(row, 5, "pg_get_indexdef", sql)?),
+        };
         let same = last.as_ref() == Some(&(table.clone(), name.clone()));
         last = Some((table.clone(), name.clone()));
         let unique = cell(row, 2) == Some("t");
@@ -352,9 +356,11 @@ const CHECKS: &str = "SELECT cl.relname, con.conname, pg_catalog.pg_get_constrai
 
 /// Indexes that back no primary key, unique or exclusion constraint, one
 /// row per key column (not `INCLUDE` ones) in order; `attname` is NULL for
-/// an expression; the last column is a partial index's condition.
+/// an expression, whose text is the last column; the one before is a
+/// partial index's condition.
 const INDEXES: &str = "SELECT t.relname, ic.relname, i.indisunique, a.attname, \
-         pg_catalog.pg_get_expr(i.indpred, i.indrelid) \
+         pg_catalog.pg_get_expr(i.indpred, i.indrelid), \
+         pg_catalog.pg_get_indexdef(i.indexrelid, CAST(k.i AS int), true) \
      FROM pg_catalog.pg_index i \
      JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
      JOIN pg_catalog.pg_class t ON t.oid = i.indrelid \

@@ -28,7 +28,7 @@
 //! column or index column, `DESC` in an index, `ON CONFLICT` clauses,
 //! `DEFERRABLE` and `MATCH` on a foreign key, `WITHOUT ROWID` and `STRICT`,
 //! and names of `NOT NULL` / `DEFAULT` constraints. Comments are not stored
-//! by SQLite. Generated columns, expression indexes and virtual tables
+//! by SQLite. Generated columns and virtual tables
 //! cannot be expressed at all, so inspecting such a table is an error
 //! rather than a silent loss in a rebuild.
 
@@ -189,13 +189,18 @@ fn read_indexes(
         let name = catalog.required(&q, row, 0, "name")?;
         let sql = cell(row, 4).unwrap_or_default();
         let columns_q = catalog.query(INDEX_COLUMNS, &[("index", lit(&name))])?;
-        let columns = columns_q
-            .rows
-            .iter()
-            .map(|r| cell(r, 0).map(str::to_owned))
-            .collect::<Option<Vec<String>>>()
-            // A NULL name is an expression, which the model cannot hold.
-            .ok_or_else(|| catalog.bad(&q, "sql", sql))?;
+        let mut columns = Vec::with_capacity(columns_q.rows.len());
+        for (i, r) in columns_q.rows.iter().enumerate() {
+            match cell(r, 0) {
+                Some(name) => columns.push(name.to_owned()),
+                // A NULL name is an expression: its text, from the SQL.
+                None => {
+                    let parts = ddl::index_parts(sql).map_err(|_| catalog.bad(&q, "sql", sql))?;
+                    let part = parts.get(i).ok_or_else(|| catalog.bad(&q, "sql", sql))?;
+                    columns.push(format!("({part})"));
+                }
+            }
+        }
         match cell(row, 2) {
             Some("pk") => {}
             Some("u") => constraint_indexes.push(columns),

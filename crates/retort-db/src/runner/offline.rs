@@ -26,7 +26,26 @@ pub enum Start {
 /// each revision's statements under `-- Running upgrade a -> b`, its
 /// version-table update and log row, and the dialect's transaction
 /// statements (one transaction per revision, or one in all).
+///
+/// The script is written only once all of it is rendered: when a revision
+/// cannot be rendered offline, nothing reaches `out` (a half script ending
+/// in an open `BEGIN;` would be worse than none).
 pub fn write_plan(
+    dir: &ScriptDirectory,
+    plan: &Plan,
+    dialect: &dyn Dialect,
+    name: DialectName,
+    start: Start,
+    opts: &RunOptions,
+    out: &mut dyn Write,
+) -> Result<(), RunError> {
+    let mut script = Vec::with_capacity(64 * plan.steps.len() + 1024);
+    render_plan(dir, plan, dialect, name, start, opts, &mut script)?;
+    out.write_all(&script)?;
+    Ok(())
+}
+
+fn render_plan(
     dir: &ScriptDirectory,
     plan: &Plan,
     dialect: &dyn Dialect,

@@ -194,6 +194,24 @@ fn expected(d: DialectName, table: &Table) -> Table {
             let (unique, plain): (Vec<Index>, Vec<Index>) =
                 t.indexes.drain(..).partition(|ix| ix.unique);
             t.indexes = plain;
+            // InnoDB's own index for each foreign key no index covers,
+            // named after the key.
+            for fk in &t.foreign_keys {
+                let covered = t
+                    .indexes
+                    .iter()
+                    .any(|ix| ix.columns.starts_with(&fk.columns))
+                    || t.primary_key_columns().starts_with(&fk.columns);
+                if !covered {
+                    t.indexes.push(Index {
+                        name: fk.name.clone().unwrap_or_else(|| fk.columns[0].clone()),
+                        columns: fk.columns.clone(),
+                        unique: false,
+                        where_clause: None,
+                    });
+                }
+            }
+            t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
             t.uniques
                 .extend(unique.into_iter().map(|ix| UniqueConstraint {
                     name: Some(ix.name),

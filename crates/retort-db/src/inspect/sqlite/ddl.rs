@@ -103,6 +103,28 @@ pub(crate) fn index_where(sql: &str) -> Result<Option<String>, TokenError> {
     })
 }
 
+/// The text of each key part of a `CREATE INDEX` statement, in order (an
+/// expression as written, without outer parentheses).
+pub(crate) fn index_parts(sql: &str) -> Result<Vec<String>, TokenError> {
+    let tokens = tokenize(sql)?;
+    let Some(open) = tokens.iter().position(|t| t.is_punct('(')) else {
+        return Ok(vec![]);
+    };
+    let close = group_end(&tokens, open);
+    Ok(split_commas(&tokens[open + 1..close.min(tokens.len())])
+        .filter_map(|part| {
+            // `(expr)` is the expression inside.
+            let inner = match (part.first(), part.last()) {
+                (Some(f), Some(_)) if f.is_punct('(') && group_end(part, 0) == part.len() - 1 => {
+                    &part[1..part.len() - 1]
+                }
+                _ => part,
+            };
+            span_text(sql, inner)
+        })
+        .collect())
+}
+
 /// The words that start a table constraint; a column cannot be named so
 /// without quotes.
 const TABLE_CONSTRAINT_STARTS: [&str; 5] = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"];

@@ -64,9 +64,19 @@ impl Retort {
 
     /// Compares one database with its target schema.
     fn compare_target(&self, dir: &ScriptDirectory, target: &Target) -> Result<Diff> {
-        let schema = self.target_schema_of(dir, target)?;
-        let mut conn = retort_db::connect(&target.url)?;
-        Ok(compare(dir, conn.as_mut(), &schema)?)
+        let result = (|| {
+            let schema = self.target_schema_of(dir, target)?;
+            let mut conn = retort_db::connect(&target.url)?;
+            Ok(compare(dir, conn.as_mut(), &schema)?)
+        })();
+        // In a multi-database project, say which database failed.
+        result.map_err(|error| match &target.name {
+            Some(database) => Error::InDatabase {
+                database: database.clone(),
+                error: Box::new(error),
+            },
+            None => error,
+        })
     }
 
     /// The upgrade and downgrade operations that bring each database to

@@ -79,6 +79,31 @@ pub enum Error {
         /// The configuration file.
         config: PathBuf,
     },
+    /// `--url` or `--models` without `--database` in a multi-database
+    /// project: they would replace every database's own.
+    #[error(
+        "{option} names one database, but {} declares several ({declared}); add --database NAME to say which",
+        config.display()
+    )]
+    OptionNeedsDatabase {
+        /// The option given (`--url`, `--models`).
+        option: &'static str,
+        /// The configuration file.
+        config: PathBuf,
+        /// The databases it declares.
+        declared: String,
+    },
+    /// Writing an offline script failed.
+    #[error("writing the script failed: {0}")]
+    Output(#[from] std::io::Error),
+    /// A failure on one database of a multi-database project.
+    #[error("database {database}: {error}")]
+    InDatabase {
+        /// The database's name.
+        database: String,
+        /// What failed.
+        error: Box<Error>,
+    },
     /// `--database NAME` names no database of the project.
     #[error("--database {name}: no such database; {} declares {declared}", config.display())]
     NoSuchDatabase {

@@ -440,7 +440,23 @@ impl Retort {
                         declared: config.database_names().join(", "),
                     });
                 }
-                None => config.databases.keys().cloned().map(Some).collect(),
+                None => {
+                    let option = if self.url.is_some() {
+                        Some("--url")
+                    } else if !self.models.is_empty() {
+                        Some("--models")
+                    } else {
+                        None
+                    };
+                    if let Some(option) = option {
+                        return Err(Error::OptionNeedsDatabase {
+                            option,
+                            config: config.path.clone(),
+                            declared: config.database_names().join(", "),
+                        });
+                    }
+                    config.databases.keys().cloned().map(Some).collect()
+                }
             }
         };
         names

@@ -207,7 +207,9 @@ impl Retort {
 
     fn run_offline(&self, direction: Direction, range: &str, out: &mut dyn Write) -> Result<()> {
         let dir = self.script_directory(Depth::Full)?;
-        for t in self.targets(&dir)? {
+        let targets = self.targets(&dir)?;
+        let several = targets.len() > 1;
+        for t in targets {
             let name = t.url.dialect();
             let opts = t.options(&dir, &self.tag);
             let plan = dir.graph.plan_range(range, direction)?;
@@ -219,6 +221,11 @@ impl Retort {
                 (_, Some((from, _))) if from.is_empty() || from == "base" => offline::Start::Base,
                 (_, Some(_)) => offline::Start::Existing,
             };
+            // When several databases' scripts follow one another, each
+            // starts with a comment naming its database.
+            if let Some(database) = t.name.as_deref().filter(|_| several) {
+                writeln!(out, "-- Database: {database} ({})\n", name.as_str())?;
+            }
             offline::write_plan(&dir, &plan, name.dialect(), name, start, &opts, out)?;
         }
         Ok(())
@@ -255,9 +262,16 @@ impl Retort {
     /// an empty database, without connecting.
     pub fn stamp_sql(&self, revisions: &[&str], purge: bool, out: &mut dyn Write) -> Result<()> {
         let dir = self.script_directory(Depth::Header)?;
-        for t in self.targets(&dir)? {
+        let targets = self.targets(&dir)?;
+        let several = targets.len() > 1;
+        for t in targets {
             let updates = dir.graph.plan_stamp(&[], revisions, purge)?;
             let name = t.url.dialect();
+            // When several databases' scripts follow one another, each
+            // starts with a comment naming its database.
+            if let Some(database) = t.name.as_deref().filter(|_| several) {
+                writeln!(out, "-- Database: {database} ({})\n", name.as_str())?;
+            }
             offline::write_stamp(
                 &dir,
                 &updates,

@@ -119,14 +119,19 @@ pub fn current(r: &Retort, args: &CurrentArgs, out: &mut dyn Write) -> anyhow::R
                 url: &db.url,
             });
         }
+        // When several databases answer, each row says whose it is.
+        let label = match &db.database {
+            Some(name) if current.databases.len() > 1 => format!("[{name}] "),
+            _ => String::new(),
+        };
         for row in &db.revisions {
             let Some(rev) = current.script.graph.get(row) else {
                 continue;
             };
             match args.format {
-                Format::Json => json.push(printer.json(rev)),
-                Format::Text if args.verbose => writeln!(out, "{}", printer.entry(rev))?,
-                Format::Text => writeln!(out, "{}", printer.line(rev, Default::default()))?,
+                Format::Json => json.push(printer.json(rev).in_database(db.database.as_deref())),
+                Format::Text if args.verbose => writeln!(out, "{label}{}", printer.entry(rev))?,
+                Format::Text => writeln!(out, "{label}{}", printer.line(rev, Default::default()))?,
             }
         }
     }

@@ -40,6 +40,16 @@ pub struct RevisionJson<'a> {
     is_head: bool,
     is_branch_point: bool,
     is_merge_point: bool,
+    /// The database (`current` in a multi-database project).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database: Option<&'a str>,
+}
+
+impl<'a> RevisionJson<'a> {
+    /// The same revision, said to be `database`'s.
+    pub fn in_database(self, database: Option<&'a str>) -> Self {
+        RevisionJson { database, ..self }
+    }
 }
 
 impl<'g> Printer<'g> {
@@ -179,6 +189,7 @@ impl<'g> Printer<'g> {
             is_head: self.graph.is_head(&rev.id),
             is_branch_point: self.graph.is_branch_point(&rev.id),
             is_merge_point: rev.is_merge_point(),
+            database: None,
         }
     }
 }

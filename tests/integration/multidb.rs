@@ -668,7 +668,11 @@ fn multidb_offline_sql_of_all_databases_is_labelled() {
             let at = run
                 .stdout
                 .lines()
-                .position(|l| l.starts_with("--") && l.contains(name))
+                .position(|l| {
+                    l.starts_with("--")
+                        && l.split(|c: char| !c.is_ascii_alphanumeric())
+                            .any(|w| w == name)
+                })
                 .unwrap_or_else(|| {
                     panic!(
                         "no `-- ...{name}...` line heading database {name}'s part\n{}",

@@ -62,7 +62,11 @@ impl Progress for StderrProgress {
                 rows_text(before),
                 rows_text(after)
             ),
-            Event::ChangeDetected { change, .. } => eprintln!("{change}"),
+            Event::ChangeDetected { database, change } => match database {
+                // As `check` prints them: `[name] Detected ...`.
+                Some(db) => eprintln!("[{db}] {change}"),
+                None => eprintln!("{change}"),
+            },
             Event::Note { note, .. } => eprintln!("note: {note}"),
             Event::NoChanges => eprintln!("No changes in schema detected."),
         }

@@ -513,3 +513,44 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn the_library_api_in_a_few_lines() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite:///{}", dir.path().join("app.db").display());
+
+    // The project in a migrations folder, on this database.
+    let retort = Retort::open(migrations_dir()).url(url);
+    let report = retort.upgrade("head")?;
+    for step in &report.databases[0].steps {
+        println!("ran {}, {}", step.step, step.message);
+    }
+    let heads = retort.heads(false)?;
+    assert_eq!(retort.current()?.databases[0].revisions, heads.ids());
+
+    assert_eq!(report.steps(), revisions_on_disk().len());
+    assert_eq!(heads.ids()[0].to_string(), head());
+    // Nothing left to do the second time.
+    assert_eq!(retort.upgrade("head")?.steps(), 0);
+    Ok(())
+}
+
+#[test]
+fn one_retort_shared_by_threads() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite:///{}", dir.path().join("app.db").display());
+    let retort = Retort::open(migrations_dir()).url(url);
+
+    // `Retort` is `Send + Sync`: threads share one and run commands at
+    // once; upgrades of one database take its lock in turn.
+    let steps: usize = std::thread::scope(|s| {
+        let runs: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| retort.upgrade("head").map(|r| r.steps())))
+            .collect();
+        runs.into_iter()
+            .map(|r| r.join().unwrap())
+            .sum::<Result<usize, _>>()
+    })?;
+    assert_eq!(steps, revisions_on_disk().len(), "only one thread ran them");
+    Ok(())
+}

@@ -109,10 +109,11 @@ pub fn inspect_sqlite_schema(
     options: &InspectOptions,
 ) -> Result<Schema, DbError> {
     let names = conn.query_column(SQLITE_TABLES)?;
+    let master = sqlite::Master::read(conn)?;
     let mut schema = Schema::default();
     for name in names.into_iter().filter(|n| options.includes(n)) {
         let table = TableName::new(name);
-        if let Some(t) = inspect_sqlite_table(conn, &table)? {
+        if let Some(t) = sqlite::inspect_main_table(conn, &master, &table)? {
             schema.tables.push(t);
         }
     }

@@ -58,11 +58,87 @@ pub fn inspect_sqlite_table(
     let mut catalog = Catalog {
         conn,
         schema: table.schema.clone().unwrap_or_else(|| "main".to_owned()),
+        master: None,
     };
     if catalog.query(SCHEMA_EXISTS, &[])?.rows.is_empty() {
         return Ok(None);
     }
-    let found = catalog.query(TABLE_SQL, &[("table", lit(&table.name))])?;
+    inspect_table(&mut catalog, table)
+}
+
+/// `main`'s `sqlite_master`, read once for a whole-schema inspection: by
+/// lower-case name, each object's name as stored, `CREATE` text and rowid
+/// (the order objects were created in). Looking names up here instead of
+/// querying `sqlite_master` for each table and index keeps the work
+/// linear in the number of tables.
+pub(crate) struct Master {
+    objects: std::collections::HashMap<String, MasterRow>,
+}
+
+struct MasterRow {
+    kind: String,
+    name: String,
+    sql: Option<String>,
+    rowid: i64,
+}
+
+impl Master {
+    /// Reads `main.sqlite_master`.
+    pub(crate) fn read(conn: &mut dyn Connection) -> Result<Master, DbError> {
+        let rows = conn.query_strings(MASTER)?;
+        let mut objects = std::collections::HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let (Some(kind), Some(name)) = (cell(row, 0), cell(row, 1)) else {
+                continue;
+            };
+            objects.insert(
+                name.to_ascii_lowercase(),
+                MasterRow {
+                    kind: kind.to_owned(),
+                    name: name.to_owned(),
+                    sql: cell(row, 2).map(str::to_owned),
+                    rowid: cell(row, 3)
+                        .and_then(|r| r.parse().ok())
+                        .unwrap_or(i64::MAX),
+                },
+            );
+        }
+        Ok(Master { objects })
+    }
+
+    fn get(&self, kind: &str, name: &str) -> Option<&MasterRow> {
+        self.objects
+            .get(&name.to_ascii_lowercase())
+            .filter(|o| o.kind == kind)
+    }
+}
+
+/// Reads `table` from `main`, with `master` read once beforehand.
+pub(crate) fn inspect_main_table(
+    conn: &mut dyn Connection,
+    master: &Master,
+    table: &TableName,
+) -> Result<Option<Table>, DbError> {
+    let mut catalog = Catalog {
+        conn,
+        schema: "main".to_owned(),
+        master: Some(master),
+    };
+    inspect_table(&mut catalog, table)
+}
+
+fn inspect_table(catalog: &mut Catalog<'_>, table: &TableName) -> Result<Option<Table>, DbError> {
+    let found = match catalog.master {
+        Some(master) => Answer {
+            sql: MASTER.to_owned(),
+            rows: master
+                .get("table", &table.name)
+                .map(|o| vec![Some(o.name.clone()), o.sql.clone()])
+                .into_iter()
+                .collect(),
+        },
+        None => catalog.query(TABLE_SQL, &[("table", lit(&table.name))])?,
+    };
     let Some(row) = found.rows.first() else {
         return Ok(None);
     };
@@ -76,9 +152,9 @@ pub fn inspect_sqlite_table(
         schema: table.schema.clone(),
         name,
     });
-    read_columns(&mut catalog, &parsed, &mut out)?;
-    read_indexes(&mut catalog, &parsed, &mut out)?;
-    read_foreign_keys(&mut catalog, &parsed, &mut out)?;
+    read_columns(catalog, &parsed, &mut out)?;
+    read_indexes(catalog, &parsed, &mut out)?;
+    read_foreign_keys(catalog, &parsed, &mut out)?;
     out.checks = parsed
         .checks
         .iter()
@@ -183,7 +259,26 @@ fn read_indexes(
     parsed: &ParsedTable,
     out: &mut Table,
 ) -> Result<(), DbError> {
-    let q = catalog.query(INDEXES, &[("table", lit(&out.name.name))])?;
+    let q = match catalog.master {
+        // The list, with each index's SQL and creation order from the
+        // master table read once.
+        Some(master) => {
+            let mut q = catalog.query(INDEX_LIST, &[("table", lit(&out.name.name))])?;
+            let mut rows: Vec<(i64, Row)> = q
+                .rows
+                .drain(..)
+                .map(|mut row| {
+                    let o = cell(&row, 0).and_then(|n| master.get("index", n));
+                    row.push(o.and_then(|o| o.sql.clone()));
+                    (o.map_or(i64::MAX, |o| o.rowid), row)
+                })
+                .collect();
+            rows.sort_by_key(|(rowid, _)| *rowid);
+            q.rows = rows.into_iter().map(|(_, row)| row).collect();
+            q
+        }
+        None => catalog.query(INDEXES, &[("table", lit(&out.name.name))])?,
+    };
     let mut constraint_indexes: Vec<Vec<String>> = vec![];
     for row in &q.rows {
         let name = catalog.required(&q, row, 0, "name")?;
@@ -352,6 +447,8 @@ struct Answer {
 struct Catalog<'c> {
     conn: &'c mut dyn Connection,
     schema: String,
+    /// `main`'s master table, when a whole schema is being read.
+    master: Option<&'c Master>,
 }
 
 impl Catalog<'_> {
@@ -448,6 +545,13 @@ const INDEXES: &str = "SELECT l.name, l.\"unique\", l.origin, l.partial, m.sql \
 /// An index's key columns in order; `name` is NULL for an expression.
 const INDEX_COLUMNS: &str =
     "SELECT name FROM pragma_index_info({index}, {schema_name}) ORDER BY seqno";
+
+/// Every object of `main` (for a whole-schema inspection).
+const MASTER: &str = "SELECT type, name, sql, rowid FROM main.sqlite_master";
+
+/// The indexes of a table, without their SQL (taken from [`MASTER`]).
+const INDEX_LIST: &str = "SELECT name, \"unique\", origin, partial \
+     FROM pragma_index_list({table}, {schema_name})";
 
 /// The foreign keys, one row per column. `id` numbers the keys from the
 /// last written to the first, hence the descending order; `to` is NULL

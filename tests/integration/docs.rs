@@ -414,6 +414,14 @@ fn pages() -> Vec<PathBuf> {
 
 #[test]
 fn every_example_in_the_guide_runs() {
+    // docs/embedding.md runs the example application's `notes`, which
+    // cargo builds next to `retort` for a workspace run only.
+    let notes = Path::new(env!("CARGO_BIN_EXE_retort")).with_file_name("notes");
+    assert!(
+        notes.exists(),
+        "{} is missing: the guide's embedding chapter runs the example application; run the tests with --workspace (as scripts/test.sh does) or `cargo build -p retort-example-app` first",
+        notes.display()
+    );
     let pages = pages();
     let bless = std::env::var_os("RETORT_DOCS_BLESS").is_some_and(|v| v == "1");
     // The pages are independent: run them side by side.
@@ -434,6 +442,7 @@ fn every_example_in_the_guide_runs() {
         "offline.md",
         "sqlite-batch.md",
         "multiple-databases.md",
+        "embedding.md",
     ] {
         if !pages.iter().any(|p| p.ends_with(required)) {
             failures.push(format!("docs/{required} is missing"));

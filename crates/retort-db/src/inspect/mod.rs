@@ -3,14 +3,15 @@
 //!
 //! - [`inspect_schema`]: a whole database (one PostgreSQL schema, the
 //!   current MySQL database, SQLite's `main`) as a [`Schema`], the live side
-//!   of autogenerate. On PostgreSQL and MySQL it sends a fixed number of
-//!   catalog queries whatever the number of tables (Alembic reflects table
-//!   by table, which takes minutes on large schemas): [`postgres`] and
-//!   [`mysql`] say which queries and what is recovered.
+//!   of autogenerate. It sends a fixed number of catalog queries whatever
+//!   the number of tables (Alembic reflects table by table, which takes
+//!   minutes on large schemas): [`postgres`] and [`mysql`] say which
+//!   queries and what is recovered; on SQLite, `sqlite_master` is read once
+//!   and each pragma for every table at once, in its table-valued form.
 //! - [`inspect_sqlite_table`]: one SQLite table, complete enough for batch
 //!   mode's move-and-copy to rebuild it ([`sqlite`] says what is and is not
-//!   recovered). SQLite's pragmas are per table, so a whole SQLite database
-//!   takes a few statements per table; they run in process and are cheap.
+//!   recovered); the whole-schema reading uses the same code on rows
+//!   fetched for every table at once.
 //!
 //! What every database reports the same way:
 //! - Tables come in name order (byte order); within a table, columns keep
@@ -102,8 +103,9 @@ pub fn inspect_schema(
     Ok(schema)
 }
 
-/// Every table of SQLite's `main` database, each read by
-/// [`inspect_sqlite_table`] (SQLite's pragmas are per table).
+/// Every table of SQLite's `main` database, assembled as
+/// [`inspect_sqlite_table`] does from rows read for every table at once
+/// (seven statements whatever the number of tables).
 pub fn inspect_sqlite_schema(
     conn: &mut dyn Connection,
     options: &InspectOptions,

@@ -73,6 +73,10 @@ pub fn inspect_sqlite_table(
 /// linear in the number of tables.
 pub(crate) struct Master {
     objects: std::collections::HashMap<String, MasterRow>,
+    /// The rows each per-table (or per-index) query of this module would
+    /// give, read for every table at once ([`BULK`]): by query, then by
+    /// lower-case table or index name.
+    prefetched: Vec<(&'static str, std::collections::HashMap<String, Vec<Row>>)>,
 }
 
 struct MasterRow {
@@ -103,7 +107,36 @@ impl Master {
                 },
             );
         }
-        Ok(Master { objects })
+        let mut prefetched = Vec::with_capacity(BULK.len());
+        for (per_object, bulk) in BULK {
+            let mut by_name: std::collections::HashMap<String, Vec<Row>> =
+                std::collections::HashMap::new();
+            for mut row in conn.query_strings(bulk)? {
+                if row.is_empty() {
+                    continue;
+                }
+                let key = row.remove(0).unwrap_or_default().to_ascii_lowercase();
+                by_name.entry(key).or_default().push(row);
+            }
+            prefetched.push((per_object, by_name));
+        }
+        Ok(Master {
+            objects,
+            prefetched,
+        })
+    }
+
+    /// The prefetched rows of `per_object` for `name`, if it was prefetched.
+    fn rows(&self, per_object: &str, name: &str) -> Option<(&'static str, Vec<Row>)> {
+        let (_, by_name) = self.prefetched.iter().find(|(q, _)| *q == per_object)?;
+        let bulk = BULK.iter().find(|(q, _)| *q == per_object)?.1;
+        Some((
+            bulk,
+            by_name
+                .get(&name.to_ascii_lowercase())
+                .cloned()
+                .unwrap_or_default(),
+        ))
     }
 
     fn get(&self, kind: &str, name: &str) -> Option<&MasterRow> {
@@ -172,7 +205,7 @@ fn read_columns(
     parsed: &ParsedTable,
     out: &mut Table,
 ) -> Result<(), DbError> {
-    let q = catalog.query(COLUMNS, &[("table", lit(&out.name.name))])?;
+    let q = catalog.of(COLUMNS, "table", &out.name.name)?;
     let mut key: Vec<(u32, String)> = vec![];
     for row in &q.rows {
         let name = catalog.required(&q, row, 0, "name")?;
@@ -263,7 +296,7 @@ fn read_indexes(
         // The list, with each index's SQL and creation order from the
         // master table read once.
         Some(master) => {
-            let mut q = catalog.query(INDEX_LIST, &[("table", lit(&out.name.name))])?;
+            let mut q = catalog.of(INDEX_LIST, "table", &out.name.name)?;
             let mut rows: Vec<(i64, Row)> = q
                 .rows
                 .drain(..)
@@ -283,7 +316,7 @@ fn read_indexes(
     for row in &q.rows {
         let name = catalog.required(&q, row, 0, "name")?;
         let sql = cell(row, 4).unwrap_or_default();
-        let columns_q = catalog.query(INDEX_COLUMNS, &[("index", lit(&name))])?;
+        let columns_q = catalog.of(INDEX_COLUMNS, "index", &name)?;
         let mut columns = Vec::with_capacity(columns_q.rows.len());
         for (i, r) in columns_q.rows.iter().enumerate() {
             match cell(r, 0) {
@@ -357,7 +390,7 @@ fn read_foreign_keys(
     parsed: &ParsedTable,
     out: &mut Table,
 ) -> Result<(), DbError> {
-    let q = catalog.query(FOREIGN_KEYS, &[("table", lit(&out.name.name))])?;
+    let q = catalog.of(FOREIGN_KEYS, "table", &out.name.name)?;
     // One row per column; consecutive rows with the same id are one key.
     let mut keys: Vec<(&str, ForeignKey, Vec<Option<String>>)> = vec![];
     for row in &q.rows {
@@ -394,7 +427,7 @@ fn read_foreign_keys(
             // `REFERENCES parent` with no columns: the parent's key.
             None => {
                 let parent = &fk.referent_table.name;
-                let key = catalog.query(PRIMARY_KEY, &[("table", lit(parent))])?;
+                let key = catalog.of(PRIMARY_KEY, "table", parent)?;
                 let columns: Vec<String> = key
                     .rows
                     .iter()
@@ -452,6 +485,18 @@ struct Catalog<'c> {
 }
 
 impl Catalog<'_> {
+    /// The rows of a per-table (`arg` = `table`) or per-index query for
+    /// `name`: prefetched for a whole-schema inspection, else queried.
+    fn of(&mut self, template: &'static str, arg: &str, name: &str) -> Result<Answer, DbError> {
+        if let Some((sql, rows)) = self.master.and_then(|m| m.rows(template, name)) {
+            return Ok(Answer {
+                sql: sql.to_owned(),
+                rows,
+            });
+        }
+        self.query(template, &[(arg, lit(name))])
+    }
+
     /// Runs `template` with `{schema}` (the database as an identifier),
     /// `{schema_name}` (as a string) and `args` filled in.
     fn query(&mut self, template: &str, args: &[(&str, String)]) -> Result<Answer, DbError> {
@@ -545,6 +590,44 @@ const INDEXES: &str = "SELECT l.name, l.\"unique\", l.origin, l.partial, m.sql \
 /// An index's key columns in order; `name` is NULL for an expression.
 const INDEX_COLUMNS: &str =
     "SELECT name FROM pragma_index_info({index}, {schema_name}) ORDER BY seqno";
+
+/// The per-table and per-index queries of a whole-schema inspection, each
+/// with the query that gives its rows for every table of `main` at once
+/// (the table's or index's name first): a fixed number of statements
+/// whatever the number of tables.
+const BULK: [(&str, &str); 5] = [
+    (
+        COLUMNS,
+        "SELECT m.name, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk, c.hidden \
+         FROM main.sqlite_master AS m, pragma_table_xinfo(m.name, 'main') AS c \
+         WHERE m.type = 'table' ORDER BY m.name, c.cid",
+    ),
+    (
+        INDEX_LIST,
+        "SELECT m.name, l.name, l.\"unique\", l.origin, l.partial \
+         FROM main.sqlite_master AS m, pragma_index_list(m.name, 'main') AS l \
+         WHERE m.type = 'table'",
+    ),
+    (
+        INDEX_COLUMNS,
+        "SELECT l.name, i.name \
+         FROM main.sqlite_master AS m, pragma_index_list(m.name, 'main') AS l, \
+             pragma_index_info(l.name, 'main') AS i \
+         WHERE m.type = 'table' ORDER BY l.name, i.seqno",
+    ),
+    (
+        FOREIGN_KEYS,
+        "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
+         FROM main.sqlite_master AS m, pragma_foreign_key_list(m.name, 'main') AS f \
+         WHERE m.type = 'table' ORDER BY m.name, f.id DESC, f.seq",
+    ),
+    (
+        PRIMARY_KEY,
+        "SELECT m.name, c.name \
+         FROM main.sqlite_master AS m, pragma_table_info(m.name, 'main') AS c \
+         WHERE m.type = 'table' AND c.pk > 0 ORDER BY m.name, c.pk",
+    ),
+];
 
 /// Every object of `main` (for a whole-schema inspection).
 const MASTER: &str = "SELECT type, name, sql, rowid FROM main.sqlite_master";

@@ -407,6 +407,11 @@ fn statement_count_is_fixed_on_mysql() {
     statement_count_is_fixed(TestDb::mysql(module_path!()));
 }
 
+#[test]
+fn statement_count_is_fixed_on_sqlite() {
+    statement_count_is_fixed(TestDb::sqlite());
+}
+
 /// Tables of another schema (PostgreSQL), database (MySQL) or attached
 /// file (SQLite) are not read by default; PostgreSQL reads a named schema
 /// when asked, its tables carrying the schema's name.

@@ -1,35 +1,28 @@
 //! The library API (SPEC section 8): every command of `retort::Retort` on a
-//! real project and database, configuration callbacks, a target schema
-//! built in Rust driving autogenerate, the command set mounted in an
-//! application's own clap command line (`myapp db ...`), and one `Retort`
-//! shared by eight threads upgrading the same database at once.
+//! real project and database, configuration callbacks, multi-database
+//! reports, and the helpers the other `api_*` modules share (embedded
+//! projects: `api_embed`; a target schema from Rust and the mounted
+//! command set: `api_app`; eight threads sharing one `Retort`:
+//! `api_threads`).
 
 use std::convert::Infallible;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use clap::{Parser, Subcommand};
-use retort::cli::DbCommand;
 use retort::core::schema::{Column, Schema, Table, TableName};
-use retort::core::script::EmbeddedFile;
 use retort::core::types::ColumnType;
 use retort::{Error, Event, MergeRequest, Retort, RevisionRequest};
 
 use crate::harness::{Project, rev};
 use crate::migrate_db::{Db, Kind, per_db, table_rev, write_rev};
 
-per_db!(
-    every_command_on_a_real_project,
-    target_schema_from_rust_drives_migrate_and_check,
-    eight_threads_share_one_retort_and_upgrade_once
-);
+per_db!(every_command_on_a_real_project);
 
 /// Events as lines, for assertions: what a progress receiver saw.
 #[derive(Clone, Default)]
-struct Recorder(Arc<Mutex<Vec<String>>>);
+pub(crate) struct Recorder(pub(crate) Arc<Mutex<Vec<String>>>);
 
 impl Recorder {
-    fn progress(&self) -> impl Fn(&Event<'_>) + Send + Sync + 'static {
+    pub(crate) fn progress(&self) -> impl Fn(&Event<'_>) + Send + Sync + 'static {
         let lines = self.0.clone();
         move |event: &Event<'_>| {
             let line = match *event {
@@ -48,14 +41,14 @@ impl Recorder {
     }
 
     /// The lines so far, emptying the record.
-    fn take(&self) -> Vec<String> {
+    pub(crate) fn take(&self) -> Vec<String> {
         std::mem::take(&mut *self.0.lock().unwrap())
     }
 }
 
 /// `account (id integer primary key, name varchar(128) not null)`, plus
 /// `email varchar(255)` when `with_email`.
-fn account_schema(with_email: bool) -> Schema {
+pub(crate) fn account_schema(with_email: bool) -> Schema {
     let mut account = Table::new(TableName::new("account"))
         .column(Column::new("id", ColumnType::Integer).primary_key())
         .column(Column::new("name", ColumnType::Varchar(Some(128))).not_null());
@@ -68,14 +61,14 @@ fn account_schema(with_email: bool) -> Schema {
     }
 }
 
-fn request(rev_id: &str, message: &str) -> RevisionRequest {
+pub(crate) fn request(rev_id: &str, message: &str) -> RevisionRequest {
     RevisionRequest {
         rev_id: Some(rev_id.to_owned()),
         ..RevisionRequest::with_message(message)
     }
 }
 
-fn sorted(ids: &[retort::core::RevisionId]) -> Vec<String> {
+pub(crate) fn sorted(ids: &[retort::core::RevisionId]) -> Vec<String> {
     let mut v: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
     v.sort();
     v
@@ -467,175 +460,6 @@ fn multi_database_projects_report_per_database() {
     );
 }
 
-/// The files of a migrations folder as the embedded list
-/// `retort_build::embed_migrations` writes (leaked: the list is `'static`
-/// in an application's binary).
-fn embed(dir: &Path) -> &'static [EmbeddedFile] {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<EmbeddedFile>) {
-        for entry in std::fs::read_dir(dir).expect("read dir") {
-            let path = entry.expect("dir entry").path();
-            if path.is_dir() {
-                walk(root, &path, out);
-                continue;
-            }
-            let rel: Vec<String> = path
-                .strip_prefix(root)
-                .unwrap()
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            let contents = std::fs::read_to_string(&path).expect("read file");
-            out.push(EmbeddedFile {
-                path: Box::leak(rel.join("/").into_boxed_str()),
-                contents: Box::leak(contents.into_boxed_str()),
-            });
-        }
-    }
-    let mut files = Vec::new();
-    walk(dir, dir, &mut files);
-    files.sort_by_key(|f| f.path);
-    Box::leak(files.into_boxed_slice())
-}
-
-#[test]
-fn an_embedded_project_migrates_as_its_folder_does() {
-    let p = Project::empty();
-    let on_disk = Db::fresh_named(Kind::Sqlite, &p, "disk.db");
-    let from_binary = Db::fresh_named(Kind::Sqlite, &p, "binary.db");
-    let target = || {
-        let mut schema = account_schema(false);
-        schema.tables.push(
-            Table::new(TableName::new("t_b1"))
-                .column(Column::new("id", ColumnType::Integer).primary_key()),
-        );
-        schema
-    };
-    let disk = Retort::open(p.path("migrations"))
-        .url(&on_disk.url)
-        .target_schema(move |_, _| Ok::<_, Infallible>(account_schema(false)));
-    disk.init("generic").expect("init");
-    disk.migrate(&request("a1", "create account"))
-        .expect("migrate");
-    write_rev(
-        &p,
-        &rev("b1").down(&["a1"]).message("t_b1"),
-        &table_rev("b1"),
-    );
-    disk.upgrade("head").expect("upgrade from the folder");
-
-    let files = embed(&p.path("migrations"));
-    let embedded = Retort::embedded(files)
-        .url(&from_binary.url)
-        .configure(|cfg| {
-            cfg.version_table = "app_version".into();
-            Ok::<_, Infallible>(())
-        })
-        .target_schema(move |_, _| Ok::<_, Infallible>(target()));
-    assert!(embedded.is_embedded());
-    assert_eq!(
-        embedded.config().expect("config").version_table,
-        "app_version"
-    );
-
-    // The graph commands and the runner, as on the folder.
-    assert_eq!(sorted(embedded.heads(false).expect("heads").ids()), ["b1"]);
-    assert_eq!(embedded.history(None, false).expect("history").len(), 2);
-    let shown = embedded.show("a1").expect("show").to_vec();
-    assert_eq!(
-        shown[0].path,
-        PathBuf::from("<embedded>/versions/a1_create_account.toml")
-    );
-    let report = embedded.upgrade("head").expect("upgrade from the binary");
-    assert_eq!(report.steps(), 2);
-    assert_eq!(
-        from_binary.rows("SELECT version_num FROM app_version"),
-        ["b1"]
-    );
-    assert_eq!(
-        embedded.current().expect("current").rows(),
-        [(None, vec!["b1".into()])]
-    );
-    assert_eq!(embedded.check().expect("check"), []);
-    let mut script = Vec::new();
-    embedded
-        .upgrade_sql("base:head", &mut script)
-        .expect("upgrade --sql");
-    assert!(
-        String::from_utf8(script)
-            .unwrap()
-            .contains("-- Running upgrade a1 -> b1")
-    );
-    // Same files, same checksums recorded.
-    let checksums = "SELECT revision, checksum FROM retort_log ORDER BY revision";
-    assert_eq!(from_binary.rows(checksums), on_disk.rows(checksums));
-    assert_eq!(from_binary.rows(checksums).len(), 2);
-
-    // Commands that write files refuse, naming themselves.
-    let before = p.tree();
-    let err = embedded.revision(&request("x1", "nope")).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::EmbeddedProject {
-                command: "revision"
-            }
-        ),
-        "{err}"
-    );
-    assert!(err.to_string().contains("embedded in the binary"), "{err}");
-    let refused = [
-        embedded.migrate(&request("x1", "nope")).map(drop),
-        embedded.init("generic").map(drop),
-        embedded
-            .merge(&["heads"], &MergeRequest::default())
-            .map(drop),
-        embedded.edit("a1", Some("true")).map(drop),
-    ];
-    for (result, command) in refused
-        .into_iter()
-        .zip(["migrate", "init", "merge", "edit"])
-    {
-        match result {
-            Err(Error::EmbeddedProject { command: c }) => assert_eq!(c, command),
-            other => panic!("{command} on an embedded project: {other:?}"),
-        }
-    }
-    p.assert_unchanged(&before);
-
-    // A failing callback names the embedded configuration.
-    let err = embedded
-        .clone()
-        .configure(|_cfg| Err("no secrets"))
-        .heads(false)
-        .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "configure callback 2 of 2 failed on <embedded>/retort.toml: no secrets"
-    );
-
-    // Mounted: the embedded project by default, the folder with -d.
-    let out = myapp(&embedded, &["db", "current"]).expect("db current");
-    assert_eq!(out, "b1 (head)\n");
-    let err = myapp(&embedded, &["db", "revision", "-m", "x"]).unwrap_err();
-    assert!(err.contains("embedded in the binary"), "{err}");
-    let dir = p.path("migrations");
-    let out = myapp(
-        &embedded,
-        &[
-            "db",
-            "-d",
-            dir.to_str().unwrap(),
-            "revision",
-            "-m",
-            "next",
-            "--rev-id",
-            "c1",
-        ],
-    )
-    .expect("db -d migrations revision");
-    assert!(out.contains("c1_next.toml ... done"), "{out}");
-}
-
 #[test]
 fn a_missing_project_is_a_clear_error() {
     let p = Project::empty();
@@ -644,284 +468,5 @@ fn a_missing_project_is_a_clear_error() {
     assert!(
         err.to_string().contains("run `retort init` to create one"),
         "{err}"
-    );
-}
-
-fn target_schema_from_rust_drives_migrate_and_check(kind: Kind) {
-    let p = Project::empty();
-    let db = Db::fresh(kind, &p);
-    let asked = Arc::new(Mutex::new(Vec::new()));
-    let seen = asked.clone();
-    let r = Retort::open(p.path("migrations"))
-        .url(&db.url)
-        .target_schema(move |database: Option<&str>, dialect: &str| {
-            seen.lock()
-                .unwrap()
-                .push((database.map(str::to_owned), dialect.to_owned()));
-            Ok::<_, Infallible>(account_schema(true))
-        });
-    r.init("generic").expect("init");
-
-    let new = r.migrate(&request("t1", "from rust")).expect("migrate");
-    assert_eq!(new.changes[0].change, "Detected added table 'account'");
-    let dialect = match kind {
-        Kind::Sqlite => "sqlite",
-        Kind::Postgres => "postgresql",
-        Kind::Mysql => "mysql",
-    };
-    assert_eq!(*asked.lock().unwrap(), [(None, dialect.to_owned())]);
-    r.upgrade("head").expect("upgrade");
-    assert_eq!(db.columns("account"), ["id", "name", "email"]);
-    assert_eq!(
-        r.check().expect("check"),
-        [],
-        "the database equals the target"
-    );
-
-    // `models` files take precedence over the callback.
-    p.write(
-        "other.sql",
-        "CREATE TABLE other (id INTEGER PRIMARY KEY);\n",
-    );
-    let pending = r
-        .clone()
-        .models([p.path("other.sql").display().to_string()])
-        .check()
-        .expect("check with models");
-    let changes: Vec<&str> = pending.iter().map(|c| c.change.as_str()).collect();
-    assert!(
-        changes.contains(&"Detected added table 'other'"),
-        "{changes:?}"
-    );
-    assert!(
-        changes.contains(&"Detected removed table 'account'"),
-        "{changes:?}"
-    );
-
-    // An error from the callback surfaces, naming it.
-    let failing = r
-        .clone()
-        .target_schema(|_: Option<&str>, _: &str| Err::<Schema, _>("models not compiled in"));
-    let err = failing.check().unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "the target schema callback failed: models not compiled in"
-    );
-}
-
-/// A toy application with retort mounted as `myapp db`.
-#[derive(Debug, Parser)]
-#[command(name = "myapp")]
-struct MyApp {
-    #[command(subcommand)]
-    command: MyCommand,
-}
-
-#[derive(Debug, Subcommand)]
-enum MyCommand {
-    /// Database migrations.
-    Db(Box<DbCommand>),
-    /// Serve the application.
-    Serve {
-        #[arg(long, default_value_t = 8080)]
-        port: u16,
-    },
-}
-
-/// Runs `myapp ARGS` on `base`; the `db` command's output or error.
-fn myapp(base: &Retort, args: &[&str]) -> Result<String, String> {
-    let app = MyApp::try_parse_from(std::iter::once("myapp").chain(args.iter().copied()))
-        .map_err(|e| e.to_string())?;
-    match app.command {
-        MyCommand::Db(db) => {
-            let mut out = Vec::new();
-            db.run(base, &mut out)
-                .map_err(|e| retort::cli::report(&e))?;
-            Ok(String::from_utf8(out).unwrap())
-        }
-        MyCommand::Serve { port } => Ok(format!("serving on {port}")),
-    }
-}
-
-#[test]
-fn an_application_mounts_the_command_set_as_db() {
-    let p = Project::empty();
-    let dir = p.path("app/migrations");
-    let dir = dir.to_str().unwrap();
-    let db_file = p.path("app.db");
-    let url = format!("sqlite:///{}", db_file.display());
-    let events = Recorder::default();
-    // The application's base: its own default folder (overridden by -d
-    // below), a configure callback, a target schema and a progress receiver.
-    let base = Retort::open(p.path("unused"))
-        .configure(|cfg| {
-            cfg.version_table = "myapp_version".into();
-            Ok::<_, Infallible>(())
-        })
-        .target_schema(|_, _| Ok::<_, Infallible>(account_schema(false)))
-        .progress(events.progress());
-
-    assert_eq!(myapp(&base, &["serve"]).unwrap(), "serving on 8080");
-    let out = myapp(&base, &["db", "-d", dir, "init"]).expect("db init");
-    assert!(out.contains("Please edit"), "{out}");
-    let out = myapp(
-        &base,
-        &[
-            "db",
-            "-d",
-            dir,
-            "revision",
-            "-m",
-            "empty start",
-            "--rev-id",
-            "e1",
-        ],
-    )
-    .expect("db revision");
-    assert!(out.contains("e1_empty_start.toml ... done"), "{out}");
-    myapp(&base, &["db", "-d", dir, "--url", &url, "upgrade"]).expect("db upgrade");
-    assert!(
-        events
-            .take()
-            .contains(&"step upgrade  -> e1, empty start".to_owned()),
-        "the base's progress receiver hears the steps"
-    );
-    let out = myapp(&base, &["db", "-d", dir, "--url", &url, "current"]).expect("db current");
-    assert_eq!(out, "e1 (head)\n");
-
-    // check: the target schema has a table the database lacks; an error
-    // value, as `retort check` exits 1.
-    let err = myapp(&base, &["db", "-d", dir, "--url", &url, "check"]).unwrap_err();
-    assert!(
-        err.starts_with("error: new upgrade operations detected (1 change(s))"),
-        "{err}"
-    );
-    myapp(
-        &base,
-        &[
-            "db", "-d", dir, "--url", &url, "migrate", "-m", "account", "--rev-id", "a2",
-        ],
-    )
-    .expect("db migrate");
-    myapp(&base, &["db", "-d", dir, "--url", &url, "upgrade"]).expect("db upgrade");
-    let out = myapp(&base, &["db", "-d", dir, "--url", &url, "check"]).expect("db check");
-    assert_eq!(out, "No new upgrade operations detected.\n");
-    let out = myapp(&base, &["db", "-d", dir, "--url", &url, "heads"]).expect("db heads");
-    assert_eq!(out, "a2 (head)\n");
-
-    // The base's configure callback applied to every command.
-    let db = Db::fresh_named(Kind::Sqlite, &p, "app.db");
-    assert_eq!(db.rows("SELECT version_num FROM myapp_version"), ["a2"]);
-    assert!(!db.tables().contains(&"retort_version".to_owned()));
-
-    // Without -d the base's own folder is used; -q silences the progress
-    // receiver.
-    let app_base = Retort::open(dir)
-        .configure(|cfg| {
-            cfg.version_table = "myapp_version".into();
-            Ok::<_, Infallible>(())
-        })
-        .progress(events.progress());
-    let out = myapp(&app_base, &["db", "--url", &url, "current"]).expect("db current");
-    assert_eq!(out, "a2 (head)\n");
-    events.take();
-    myapp(&app_base, &["db", "-q", "--url", &url, "downgrade", "e1"]).expect("db downgrade");
-    assert_eq!(events.take(), Vec::<String>::new());
-    assert_eq!(db.rows("SELECT version_num FROM myapp_version"), ["e1"]);
-
-    // Errors come back as values, usage errors from clap too.
-    let err = myapp(
-        &base,
-        &["db", "-d", dir, "--url", &url, "--database", "x", "current"],
-    )
-    .unwrap_err();
-    assert!(
-        err.starts_with("error: --database x: this project has a single database"),
-        "{err}"
-    );
-    assert!(myapp(&base, &["db", "frobnicate"]).is_err());
-}
-
-const THREADS: usize = 8;
-const REVISIONS: usize = 20;
-
-fn id(n: usize) -> String {
-    format!("7e4d00{n:06}")
-}
-
-fn eight_threads_share_one_retort_and_upgrade_once(kind: Kind) {
-    let p = Project::empty();
-    let db = Db::fresh(kind, &p);
-    Retort::open(p.path("migrations"))
-        .init("generic")
-        .expect("init");
-    for n in 1..=REVISIONS {
-        let mut r = rev(&id(n)).message(&format!("table {n}"));
-        if n > 1 {
-            r = r.down(&[&id(n - 1)]);
-        }
-        write_rev(&p, &r, &table_rev(&id(n)));
-    }
-    let events = Recorder::default();
-    let retort = Retort::open(p.path("migrations"))
-        .url(&db.url)
-        .progress(events.progress());
-
-    let reports: Vec<Result<retort::RunReport, Error>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..THREADS)
-            .map(|_| scope.spawn(|| retort.upgrade("head")))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("no thread panics"))
-            .collect()
-    });
-    let mut steps = Vec::new();
-    for (n, report) in reports.into_iter().enumerate() {
-        let report = report.unwrap_or_else(|e| {
-            panic!(
-                "upgrade {} of {THREADS} failed: {}",
-                n + 1,
-                retort::cli::report(&anyhow::Error::from(e))
-            )
-        });
-        assert_eq!(sorted(&report.databases[0].after), [id(REVISIONS)]);
-        steps.extend(
-            report.databases[0]
-                .steps
-                .iter()
-                .map(|s| s.step.revision.to_string()),
-        );
-    }
-    steps.sort();
-    let expected: Vec<String> = (1..=REVISIONS).map(id).collect();
-    assert_eq!(
-        steps, expected,
-        "between them, the threads ran each revision once"
-    );
-
-    let mut log = db.log();
-    log.sort();
-    let expected_log: Vec<String> = (1..=REVISIONS)
-        .map(|n| format!("{}|upgrade", id(n)))
-        .collect();
-    assert_eq!(
-        log, expected_log,
-        "one upgrade row per revision in retort_log"
-    );
-    assert_eq!(
-        db.versions(),
-        [id(REVISIONS)],
-        "the version table is at head"
-    );
-    assert_eq!(db.user_tables().len(), REVISIONS);
-    let started = events
-        .take()
-        .iter()
-        .filter(|e| e.starts_with("step "))
-        .count();
-    assert_eq!(
-        started, REVISIONS,
-        "the shared progress receiver heard each step once"
     );
 }

@@ -17,6 +17,9 @@ mod revision;
 
 // End to end on live databases (SQLite, PostgreSQL, MariaDB).
 mod api;
+mod api_app;
+mod api_embed;
+mod api_threads;
 mod migrate_cli;
 mod migrate_concurrent;
 mod migrate_db;

@@ -3,9 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use retort_core::ScriptDirectory;
 use retort_core::config::CONFIG_FILE;
-use retort_core::script::Depth;
 
 use super::GlobalOptions;
 use crate::api::Retort;
@@ -33,12 +31,6 @@ impl Project {
         };
         let config = g.config.clone().unwrap_or_else(|| dir.join(CONFIG_FILE));
         Project { dir, config }
-    }
-
-    /// Loads the configuration, every revision file (to `depth`) and the graph.
-    pub fn load(&self, depth: Depth) -> anyhow::Result<ScriptDirectory> {
-        let retort = Retort::open(&self.dir).config_file(&self.config);
-        Ok(retort.script_directory(depth)?)
     }
 }
 

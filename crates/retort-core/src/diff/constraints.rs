@@ -2,7 +2,7 @@
 //! definition, with names compared only when both sides have one (so a
 //! target's unnamed constraint matches the name the database made up).
 
-use crate::diff::{Change, DiffOptions};
+use crate::diff::{Change, DiffOptions, is_foreign_key_index};
 use crate::ops::Operation;
 use crate::schema::{
     CheckConstraint, Constraint, ConstraintKind, ForeignKey, Index, PrimaryKey, Table, TableName,
@@ -434,13 +434,10 @@ fn orphaned_key_index<'a>(
     if !n.foreign_keys_need_index() {
         return None;
     }
-    let ix = live.indexes.iter().find(|ix| {
-        !ix.unique
-            && ix.where_clause.is_none()
-            && (fk.name.as_deref() == Some(ix.name.as_str())
-                || fk.columns.first() == Some(&ix.name))
-            && fk.columns.starts_with(&ix.columns)
-    })?;
+    let ix = live
+        .indexes
+        .iter()
+        .find(|ix| is_foreign_key_index(fk, ix))?;
     let kept = target.indexes.iter().any(|t| t.name == ix.name)
         || target
             .foreign_keys

@@ -24,7 +24,7 @@ mod table;
 
 pub use normalize::{
     Normalizer, boolean_as_number, default_constraint_name, default_key, expression_key,
-    is_implicit_index, type_text_key,
+    is_foreign_key_index, is_implicit_index, type_text_key,
 };
 
 use crate::dialect::Dialect;

@@ -7,7 +7,7 @@
 //! synonyms); each dialect's `diff.rs` overrides only its own quirks.
 
 use crate::dialect::Dialect;
-use crate::schema::{ConstraintKind, Index, Table};
+use crate::schema::{ConstraintKind, ForeignKey, Index, Table};
 use crate::types::ColumnType;
 
 /// A dialect's normalisation hooks for the diff.
@@ -109,6 +109,18 @@ pub fn default_constraint_name(
             crate::script::fnv1a64(condition.as_bytes()) as u32
         ),
     }
+}
+
+/// True when `index` is the one a database that indexes foreign keys by
+/// itself (MySQL's InnoDB) makes for `fk`: plain, over the key's leading
+/// columns, named after the key or, for a key the user left unnamed,
+/// after its first column.
+pub fn is_foreign_key_index(fk: &ForeignKey, index: &Index) -> bool {
+    !index.unique
+        && index.where_clause.is_none()
+        && (fk.name.as_deref() == Some(index.name.as_str())
+            || fk.columns.first() == Some(&index.name))
+        && fk.columns.starts_with(&index.columns)
 }
 
 /// The shared rules for a server default's key: the expression's key, the

@@ -69,13 +69,10 @@ impl Normalizer for MySqlDiff {
     /// covers: named after the key, or after its first column when the key
     /// itself has no name of the user's.
     fn is_implicit_index(&self, table: &Table, index: &Index) -> bool {
-        let for_foreign_key = !index.unique
-            && index.where_clause.is_none()
-            && table.foreign_keys.iter().any(|fk| {
-                (fk.name.as_deref() == Some(index.name.as_str())
-                    || fk.columns.first() == Some(&index.name))
-                    && fk.columns.starts_with(&index.columns)
-            });
-        for_foreign_key || crate::diff::is_implicit_index(self, table, index)
+        table
+            .foreign_keys
+            .iter()
+            .any(|fk| crate::diff::is_foreign_key_index(fk, index))
+            || crate::diff::is_implicit_index(self, table, index)
     }
 }

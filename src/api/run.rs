@@ -207,27 +207,47 @@ impl Retort {
 
     fn run_offline(&self, direction: Direction, range: &str, out: &mut dyn Write) -> Result<()> {
         let dir = self.script_directory(Depth::Full)?;
-        let targets = self.targets(&dir)?;
-        let several = targets.len() > 1;
-        for t in targets {
+        let plan = dir.graph.plan_range(range, direction)?;
+        // A downgrade script, or one from a revision, runs on a database
+        // that has the version table already.
+        let start = match (direction, range.split_once(':')) {
+            (Direction::Downgrade, _) => offline::Start::Existing,
+            (_, None) => offline::Start::Base,
+            (_, Some((from, _))) if from.is_empty() || from == "base" => offline::Start::Base,
+            (_, Some(_)) => offline::Start::Existing,
+        };
+        self.offline_scripts(&dir, out, |t, script| {
             let name = t.url.dialect();
             let opts = t.options(&dir, &self.tag);
-            let plan = dir.graph.plan_range(range, direction)?;
-            // A downgrade script, or one from a revision, runs on a
-            // database that has the version table already.
-            let start = match (direction, range.split_once(':')) {
-                (Direction::Downgrade, _) => offline::Start::Existing,
-                (_, None) => offline::Start::Base,
-                (_, Some((from, _))) if from.is_empty() || from == "base" => offline::Start::Base,
-                (_, Some(_)) => offline::Start::Existing,
-            };
-            // When several databases' scripts follow one another, each
-            // starts with a comment naming its database.
+            offline::write_plan(&dir, &plan, name.dialect(), name, start, &opts, script)?;
+            Ok(())
+        })
+    }
+
+    /// Writes each target database's offline script to `out`, all or
+    /// nothing: a database whose script cannot be rendered leaves nothing
+    /// on `out`. When several databases' scripts follow one another, each
+    /// starts with a comment naming its database.
+    fn offline_scripts(
+        &self,
+        dir: &ScriptDirectory,
+        out: &mut dyn Write,
+        mut render: impl FnMut(&Target, &mut Vec<u8>) -> Result<()>,
+    ) -> Result<()> {
+        let targets = self.targets(dir)?;
+        let several = targets.len() > 1;
+        let mut script = Vec::new();
+        for t in &targets {
             if let Some(database) = t.name.as_deref().filter(|_| several) {
-                writeln!(out, "-- Database: {database} ({})\n", name.as_str())?;
+                writeln!(
+                    script,
+                    "-- Database: {database} ({})\n",
+                    t.url.dialect().as_str()
+                )?;
             }
-            offline::write_plan(&dir, &plan, name.dialect(), name, start, &opts, out)?;
+            render(t, &mut script)?;
         }
+        out.write_all(&script)?;
         Ok(())
     }
 
@@ -262,26 +282,19 @@ impl Retort {
     /// an empty database, without connecting.
     pub fn stamp_sql(&self, revisions: &[&str], purge: bool, out: &mut dyn Write) -> Result<()> {
         let dir = self.script_directory(Depth::Header)?;
-        let targets = self.targets(&dir)?;
-        let several = targets.len() > 1;
-        for t in targets {
-            let updates = dir.graph.plan_stamp(&[], revisions, purge)?;
+        let updates = dir.graph.plan_stamp(&[], revisions, purge)?;
+        self.offline_scripts(&dir, out, |t, script| {
             let name = t.url.dialect();
-            // When several databases' scripts follow one another, each
-            // starts with a comment naming its database.
-            if let Some(database) = t.name.as_deref().filter(|_| several) {
-                writeln!(out, "-- Database: {database} ({})\n", name.as_str())?;
-            }
             offline::write_stamp(
                 &dir,
                 &updates,
                 name.dialect(),
                 name,
                 offline::Start::Base,
-                out,
+                script,
             )?;
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// `current`: the revisions each database is at.

@@ -175,9 +175,7 @@ fn is_revision_file(rest: &[&str], recursive: bool) -> bool {
     let Some(name) = rest.last() else {
         return false;
     };
-    (recursive || rest.len() == 1)
-        && !name.starts_with('.')
-        && Path::new(name).extension().is_some_and(|e| e == "toml")
+    (recursive || rest.len() == 1) && super::load::is_revision_file_name(name)
 }
 
 /// The order the folder walk finds files in: a folder's own files by name,

@@ -24,6 +24,11 @@ pub fn revision_paths(locations: &[PathBuf], recursive: bool) -> Result<Vec<Path
     Ok(paths)
 }
 
+/// A revision file's name: `*.toml`, not hidden.
+pub(crate) fn is_revision_file_name(name: &str) -> bool {
+    !name.starts_with('.') && Path::new(name).extension().is_some_and(|e| e == "toml")
+}
+
 fn walk(dir: &Path, recursive: bool, out: &mut Vec<PathBuf>) -> Result<(), ScriptError> {
     let io = |source| ScriptError::Io {
         path: dir.to_owned(),
@@ -38,10 +43,9 @@ fn walk(dir: &Path, recursive: bool, out: &mut Vec<PathBuf>) -> Result<(), Scrip
         let is_dir = kind.is_dir() || (kind.is_symlink() && path.is_dir());
         if is_dir {
             dirs.push(path);
-        } else if path.extension().is_some_and(|e| e == "toml")
-            && !path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        } else if path
+            .file_name()
+            .is_some_and(|n| is_revision_file_name(&n.to_string_lossy()))
         {
             files.push(path);
         }

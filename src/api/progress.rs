@@ -67,8 +67,10 @@ pub enum Event<'a> {
         /// The change.
         change: &'a Change,
     },
-    /// Autogenerate has a warning: something the downgrade cannot undo.
-    /// Delivered even when quiet.
+    /// A warning or a notice: something autogenerate's downgrade cannot
+    /// undo, a run waiting for another run's lock, a revision an
+    /// interrupted run left unfinished being finished. Delivered even when
+    /// quiet.
     Note {
         /// The database of a multi-database project.
         database: Option<&'a str>,

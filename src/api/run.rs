@@ -117,6 +117,13 @@ impl runner::Progress for Steps<'_> {
             last.elapsed = elapsed;
         }
     }
+
+    fn note(&mut self, text: &str) {
+        self.retort.emit(Event::Note {
+            database: self.database,
+            note: text,
+        });
+    }
 }
 
 impl Target {

@@ -76,7 +76,8 @@ fn sqlite_rebuild_in_one_transaction_keeps_cascading_children() {
     assert_eq!(db.rows("SELECT id FROM child ORDER BY id"), ["10", "20"]);
     assert_eq!(db.versions(), ["000000000002"]);
     // Enforcement is on again afterwards: a cascade still cascades.
-    let after = db.sql("PRAGMA foreign_keys=ON; DELETE FROM parent WHERE id = 1; SELECT id FROM child;");
+    let after =
+        db.sql("PRAGMA foreign_keys=ON; DELETE FROM parent WHERE id = 1; SELECT id FROM child;");
     assert_eq!(after.trim(), "20");
 }
 
@@ -168,6 +169,10 @@ fn assert_untouched(db: &Db) {
             db.name
         );
     } else {
-        assert!(db.tables().is_empty(), "tables were created: {:?}", db.tables());
+        assert!(
+            db.tables().is_empty(),
+            "tables were created: {:?}",
+            db.tables()
+        );
     }
 }

@@ -20,6 +20,7 @@ mod api;
 mod api_app;
 mod api_embed;
 mod api_threads;
+mod data_safety;
 mod migrate_cli;
 mod migrate_concurrent;
 mod migrate_db;
@@ -29,7 +30,6 @@ mod migrate_offline;
 mod migrate_ops;
 mod migrate_options;
 mod multidb;
-mod data_safety;
 
 // The autogenerate corpus (SPEC section 7).
 mod autogen;

@@ -47,6 +47,14 @@ macro_rules! per_db {
 }
 pub(crate) use per_db;
 
+/// retort's own tables: version, log, lock (servers), journal (MariaDB).
+pub const RETORT_TABLES: &[&str] = &[
+    "retort_version",
+    "retort_log",
+    "retort_lock",
+    "retort_journal",
+];
+
 const NO_SERVERS: &str = "run ./scripts/test.sh, which starts PostgreSQL and MariaDB";
 
 /// A server's URL from the environment, or a failure that says how to get one.
@@ -276,12 +284,12 @@ impl Db {
         t
     }
 
-    /// The tables other than the version and log tables.
+    /// The tables other than retort's own.
     #[track_caller]
     pub fn user_tables(&self) -> Vec<String> {
         self.tables()
             .into_iter()
-            .filter(|t| t != "retort_version" && t != "retort_log")
+            .filter(|t| !RETORT_TABLES.contains(&t.as_str()))
             .collect()
     }
 
@@ -356,7 +364,8 @@ impl Db {
 
     /// A catalog dump to compare two databases' schemas: SQLite's
     /// `.schema`, else `information_schema.columns` in order (with the
-    /// indexes and constraints).
+    /// indexes and constraints); the lock and journal tables, which only
+    /// online runs create, are left out.
     #[track_caller]
     pub fn catalog(&self) -> String {
         match self.kind {
@@ -366,14 +375,14 @@ impl Db {
                 run_client(&mut cmd)
             }
             Kind::Postgres => self.sql(
-                "SELECT table_name, column_name, ordinal_position, data_type, character_maximum_length, numeric_precision, numeric_scale, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position; \
-                 SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY tablename, indexname; \
-                 SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2",
+                "SELECT table_name, column_name, ordinal_position, data_type, character_maximum_length, numeric_precision, numeric_scale, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT IN ('retort_lock', 'retort_journal') ORDER BY table_name, ordinal_position; \
+                 SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename NOT IN ('retort_lock', 'retort_journal') ORDER BY tablename, indexname; \
+                 SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text NOT IN ('retort_lock', 'retort_journal') ORDER BY 1, 2",
             ),
             Kind::Mysql => self.sql(
-                "SELECT table_name, column_name, ordinal_position, column_type, is_nullable, column_default, column_key, extra, column_comment FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY table_name, ordinal_position; \
-                 SELECT table_name, index_name, non_unique, seq_in_index, column_name FROM information_schema.statistics WHERE table_schema = DATABASE() ORDER BY table_name, index_name, seq_in_index; \
-                 SELECT table_name, constraint_name, constraint_type FROM information_schema.table_constraints WHERE table_schema = DATABASE() ORDER BY table_name, constraint_name",
+                "SELECT table_name, column_name, ordinal_position, column_type, is_nullable, column_default, column_key, extra, column_comment FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name NOT IN ('retort_lock', 'retort_journal') ORDER BY table_name, ordinal_position; \
+                 SELECT table_name, index_name, non_unique, seq_in_index, column_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name NOT IN ('retort_lock', 'retort_journal') ORDER BY table_name, index_name, seq_in_index; \
+                 SELECT table_name, constraint_name, constraint_type FROM information_schema.table_constraints WHERE table_schema = DATABASE() AND table_name NOT IN ('retort_lock', 'retort_journal') ORDER BY table_name, constraint_name",
             ),
         }
     }
@@ -498,4 +507,18 @@ pub fn write_rev(p: &Project, rev: &crate::harness::Rev, body: &str) {
         &format!("migrations/versions/{}.toml", rev.id),
         &format!("{}{body}", rev.to_toml()),
     );
+}
+
+/// The tables retort keeps in a database of `kind` beside the user's:
+/// the version and log tables, the lock table on servers, the journal on
+/// MariaDB.
+pub fn retort_tables(kind: Kind) -> Vec<String> {
+    let mut t = vec!["retort_log", "retort_version"];
+    if kind != Kind::Sqlite {
+        t.insert(0, "retort_lock");
+    }
+    if kind == Kind::Mysql {
+        t.insert(0, "retort_journal");
+    }
+    t.into_iter().map(str::to_owned).collect()
 }

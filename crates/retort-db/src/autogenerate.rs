@@ -68,13 +68,15 @@ pub fn compare(
 ) -> Result<Diff, AutogenerateError> {
     ensure_at_head(dir, conn)?;
     let tables = Tables::from_config(&dir.config);
-    let mut options = InspectOptions::new(&tables.version.name, &tables.log.name);
+    let mut options = InspectOptions::new(&tables.version.name, &tables.log.name)
+        .exclude(tables.lock.name.clone())
+        .exclude(tables.journal.name.clone());
     for excluded in &dir.config.exclude_tables {
         options = options.exclude(excluded.clone());
     }
     let live = inspect_schema(conn, &options)?;
     let config = &dir.config;
-    let ignored = vec![tables.version.name.clone(), tables.log.name.clone()];
+    let ignored = tables.names();
     let mut diff_options = DiffOptions::new(conn.dialect().normalizer());
     diff_options.compare_type = config.compare_type;
     diff_options.compare_server_default = config.compare_server_default;

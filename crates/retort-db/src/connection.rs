@@ -96,6 +96,50 @@ pub trait Connection: Send {
         Ok(())
     }
 
+    /// Whether [`lock`](Connection::lock) alone serialises every run on
+    /// this database (SQLite: a file lock on one machine). Servers say no:
+    /// a session lock is local to one node of a cluster and is lost behind
+    /// a transaction-pooling proxy, so the runner takes its lock as a row
+    /// of a table instead (`runner::lock`).
+    fn session_lock_is_exclusive(&self) -> bool {
+        false
+    }
+
+    /// Switches foreign key enforcement off before a transaction that
+    /// rebuilds tables (SQLite ignores the setting inside a transaction);
+    /// returns whether it was on, so that
+    /// [`resume_foreign_keys`](Connection::resume_foreign_keys) is called
+    /// only then. Databases whose rebuilds need nothing return false.
+    fn suspend_foreign_keys(&mut self) -> Result<bool, DbError> {
+        Ok(false)
+    }
+
+    /// Switches foreign key enforcement back on, after the transaction.
+    fn resume_foreign_keys(&mut self) -> Result<(), DbError> {
+        Ok(())
+    }
+
+    /// The rows that break a foreign key (SQLite's `PRAGMA
+    /// foreign_key_check`), checked before committing a rebuild made
+    /// without enforcement; none where nothing is suspended.
+    fn foreign_key_violations(&mut self) -> Result<Vec<Row>, DbError> {
+        Ok(Vec::new())
+    }
+
+    /// A fingerprint of the schema objects (columns, indexes, constraints,
+    /// triggers, views, routines) of `tables`, or of the whole database
+    /// when `None`: it changes when DDL on them runs. Databases without
+    /// transactional DDL use it to tell, after a crash, whether the DDL
+    /// statement in flight ran.
+    fn schema_fingerprint(&mut self, tables: Option<&[String]>) -> Result<String, DbError> {
+        let _ = tables;
+        Err(DbError::Unsupported {
+            url: self.url().masked().to_owned(),
+            dialect: self.dialect(),
+            what: "a schema fingerprint",
+        })
+    }
+
     /// The first column of every row of a query, skipping `NULL`s.
     fn query_column(&mut self, sql: &str) -> Result<Vec<String>, DbError> {
         Ok(self
@@ -130,10 +174,25 @@ pub fn connect_with(
 
 /// A statement error for `url`.
 pub(crate) fn statement_error(url: &DatabaseUrl, sql: &str, reason: String) -> DbError {
+    transient_error(url, sql, reason, false)
+}
+
+/// A statement error for `url`, saying whether it came from a concurrent
+/// transaction (see [`DbError::Statement`]).
+pub(crate) fn transient_error(
+    url: &DatabaseUrl,
+    sql: &str,
+    reason: String,
+    transient: bool,
+) -> DbError {
     DbError::Statement {
         url: url.masked().to_owned(),
         dialect: url.dialect(),
         sql: sql.to_owned(),
         reason,
+        transient,
     }
 }
+
+/// The lock [`Connection::lock`] waited for is held by someone unknown.
+pub(crate) const UNKNOWN_HOLDER: &str = "another connection (another retort run?)";

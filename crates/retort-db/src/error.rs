@@ -63,11 +63,26 @@ pub enum DbError {
         sql: String,
         /// The database's message.
         reason: String,
+        /// The refusal came from a concurrent transaction (a deadlock, a
+        /// serialization failure, a cluster's certification conflict):
+        /// the same statement may succeed if tried again.
+        transient: bool,
+    },
+    /// The driver cannot do what was asked of it on this database.
+    #[error("{what} is not available for {} ({url})", dialect.product())]
+    Unsupported {
+        /// The URL, password hidden.
+        url: String,
+        /// The dialect.
+        dialect: DialectName,
+        /// What was asked.
+        what: &'static str,
     },
     /// Another connection held the migration lock for longer than the wait.
     #[error(
-        "the lock {name:?} on {url} is held by another connection (another retort run?) and was \
-         not released within {} s; wait for that run to finish and try again",
+        "the lock {name:?} on {url} is held by {holder} and was not released within {} s; \
+         wait for that run to finish and try again (if it is gone and its lease does not \
+         expire, `retort unlock` clears the lock)",
         waited.as_secs_f64()
     )]
     LockTimeout {
@@ -75,6 +90,9 @@ pub enum DbError {
         url: String,
         /// The lock's name.
         name: String,
+        /// Who holds it, as far as known (`another connection (another
+        /// retort run?)`, or the holder's process, host and start time).
+        holder: String,
         /// How long this connection waited.
         waited: Duration,
     },

@@ -50,15 +50,22 @@
 //!   `tokio::task::spawn_blocking` so the runtime's other tasks go on.
 //! - Dialect differences are capabilities (`supports_transactional_ddl`) and
 //!   driver methods, not checks of which database is in use.
-//! - A run serialises with other runs through [`Connection::lock`]:
-//!   PostgreSQL advisory locks, MySQL `GET_LOCK`, SQLite's write lock
-//!   (see [`sqlite`] for how transactions nest under it).
+//! - A run serialises with other runs through a lock that holds across
+//!   the nodes of a cluster and through transaction-pooling proxies: a
+//!   row of the lock table with a renewed lease ([`LockTable`]) on
+//!   servers, SQLite's file lock ([`Connection::lock`]) on SQLite.
+//! - Where DDL cannot roll back (MySQL/MariaDB), the progress of each
+//!   revision is journaled before each statement ([`JournalTable`]), so
+//!   that a run killed midway is finished by the next one without running
+//!   any statement twice.
 #![deny(missing_docs)]
 
 pub mod autogenerate;
 pub mod connection;
 pub mod error;
 pub mod inspect;
+pub mod journal_table;
+pub mod lock_table;
 pub mod log_table;
 pub mod mysql;
 pub mod postgres;
@@ -71,6 +78,8 @@ pub mod version_table;
 
 pub use connection::{ConnectOptions, Connection, Row, connect, connect_with};
 pub use error::DbError;
+pub use journal_table::{JournalEntry, JournalState, JournalTable};
+pub use lock_table::{LockHolder, LockTable};
 pub use log_table::{LogEntry, LogTable};
 pub use mysql::MysqlConnection;
 pub use postgres::PostgresConnection;

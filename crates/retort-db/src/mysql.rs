@@ -13,7 +13,7 @@ use std::time::Duration;
 use mysql::prelude::Queryable;
 use mysql::{Conn, OptsBuilder, Value};
 
-use crate::connection::{ConnectOptions, Connection, Row, statement_error};
+use crate::connection::{ConnectOptions, Connection, Row, statement_error, transient_error};
 use crate::error::DbError;
 use crate::url::DatabaseUrl;
 
@@ -42,10 +42,29 @@ impl MysqlConnection {
             dialect: url.dialect(),
             reason: reason(&e),
         })?;
-        Ok(MysqlConnection {
+        let mut connection = MysqlConnection {
             conn,
             url: url.clone(),
-        })
+        };
+        connection.on_cluster()?;
+        Ok(connection)
+    }
+
+    /// On a Galera cluster, makes every read of this session wait until
+    /// the node has applied what the cluster committed before it
+    /// (`wsrep_sync_wait`), so that a run that takes the migration lock
+    /// through one node sees the revisions another run applied through
+    /// another.
+    fn on_cluster(&mut self) -> Result<(), DbError> {
+        let wsrep = self.query_strings("SHOW VARIABLES LIKE 'wsrep_on'")?;
+        let on = wsrep
+            .first()
+            .and_then(|row| row.get(1).cloned().flatten())
+            .is_some_and(|v| v.eq_ignore_ascii_case("ON"));
+        if on {
+            self.execute("SET SESSION wsrep_sync_wait = 1")?;
+        }
+        Ok(())
     }
 
     /// The server-wide lock name for `name` on this database.
@@ -80,7 +99,11 @@ fn opts(url: &DatabaseUrl, options: &ConnectOptions) -> Result<OptsBuilder, DbEr
         .pass(server.password.clone())
         .db_name(server.database.clone())
         .tcp_connect_timeout(Some(options.connect_timeout))
-        .prefer_socket(false);
+        .prefer_socket(false)
+        // An UPDATE counts the rows it matched, not only those whose value
+        // changed: renewing a lease within the same second still counts
+        // the row, as on the other databases.
+        .additional_capabilities(mysql::consts::CapabilityFlags::CLIENT_FOUND_ROWS);
     for (key, value) in &server.params {
         match (key.as_str(), value.as_str()) {
             ("unix_socket", path) => opts = opts.socket(Some(path)),
@@ -128,6 +151,38 @@ fn reason(e: &mysql::Error) -> String {
     }
 }
 
+/// Deadlocks (1213; also a Galera certification conflict) and lock wait
+/// timeouts (1205): the statement may succeed if tried again.
+fn is_transient(e: &mysql::Error) -> bool {
+    matches!(e, mysql::Error::MySqlError(e) if matches!(e.code, 1205 | 1213))
+}
+
+/// The schema objects [`Connection::schema_fingerprint`] hashes, one text
+/// per object part: columns, indexes, constraints, tables, views,
+/// triggers (filtered by table with `{tables}`) and, for the whole
+/// database only, routines (`{routines}`).
+const FINGERPRINT: &str = "SELECT COUNT(*), COALESCE(SUM(CRC32(x)), 0) FROM (\
+SELECT CONCAT_WS('|', 'c', table_name, column_name, ordinal_position, column_type, is_nullable, \
+IFNULL(column_default, '~'), extra, column_comment, IFNULL(collation_name, '~')) AS x \
+FROM information_schema.columns WHERE table_schema = DATABASE(){tables} \
+UNION ALL SELECT CONCAT_WS('|', 'i', table_name, index_name, seq_in_index, IFNULL(column_name, '~'), \
+non_unique, IFNULL(sub_part, '~'), index_type) \
+FROM information_schema.statistics WHERE table_schema = DATABASE(){tables} \
+UNION ALL SELECT CONCAT_WS('|', 'k', table_name, constraint_name, constraint_type) \
+FROM information_schema.table_constraints WHERE table_schema = DATABASE(){tables} \
+UNION ALL SELECT CONCAT_WS('|', 'r', table_name, constraint_name, referenced_table_name, update_rule, delete_rule) \
+FROM information_schema.referential_constraints WHERE constraint_schema = DATABASE(){tables} \
+UNION ALL SELECT CONCAT_WS('|', 't', table_name, table_type, IFNULL(engine, '~'), table_comment) \
+FROM information_schema.tables WHERE table_schema = DATABASE(){tables} \
+UNION ALL SELECT CONCAT_WS('|', 'v', table_name, view_definition) \
+FROM information_schema.views WHERE table_schema = DATABASE(){tables} \
+UNION ALL SELECT CONCAT_WS('|', 'g', trigger_name, event_object_table, action_timing, event_manipulation, action_statement) \
+FROM information_schema.triggers WHERE trigger_schema = DATABASE(){trigger_tables}{routines}) AS f";
+
+/// The routines part of [`FINGERPRINT`], for the whole database.
+const FINGERPRINT_ROUTINES: &str = " UNION ALL SELECT CONCAT_WS('|', 'p', routine_name, routine_type, routine_definition) \
+FROM information_schema.routines WHERE routine_schema = DATABASE()";
+
 /// A text-protocol value as text.
 fn text(value: Value) -> Option<String> {
     match value {
@@ -150,14 +205,14 @@ impl Connection for MysqlConnection {
         let mut result = self
             .conn
             .query_iter(sql)
-            .map_err(|e| statement_error(&self.url, sql, reason(&e)))?;
+            .map_err(|e| transient_error(&self.url, sql, reason(&e), is_transient(&e)))?;
         // Several statements give several results: add up their counts, and
         // read them all so that an error in a later one is not missed.
         let mut changed = 0;
         while let Some(set) = result.iter() {
             changed += set.affected_rows();
             for row in set {
-                row.map_err(|e| statement_error(&self.url, sql, reason(&e)))?;
+                row.map_err(|e| transient_error(&self.url, sql, reason(&e), is_transient(&e)))?;
             }
         }
         Ok(changed)
@@ -167,7 +222,7 @@ impl Connection for MysqlConnection {
         let rows: Vec<mysql::Row> = self
             .conn
             .query(sql)
-            .map_err(|e| statement_error(&self.url, sql, reason(&e)))?;
+            .map_err(|e| transient_error(&self.url, sql, reason(&e), is_transient(&e)))?;
         Ok(rows
             .into_iter()
             .map(|row| row.unwrap().into_iter().map(text).collect())
@@ -186,6 +241,7 @@ impl Connection for MysqlConnection {
             Some("0") => Err(DbError::LockTimeout {
                 url: self.url.masked().to_owned(),
                 name: name.to_owned(),
+                holder: crate::connection::UNKNOWN_HOLDER.to_owned(),
                 waited: timeout,
             }),
             other => Err(statement_error(
@@ -205,6 +261,40 @@ impl Connection for MysqlConnection {
             crate::quote::literal(self.dialect(), &lock)
         );
         self.scalar(&sql).map(drop)
+    }
+
+    fn schema_fingerprint(&mut self, tables: Option<&[String]>) -> Result<String, DbError> {
+        let (filter, trigger_filter, routines) = match tables {
+            Some(names) => {
+                let list = names
+                    .iter()
+                    .map(|n| crate::quote::literal(self.dialect(), n))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let list = if list.is_empty() {
+                    "NULL".to_owned()
+                } else {
+                    list
+                };
+                (
+                    format!(" AND table_name IN ({list})"),
+                    format!(" AND event_object_table IN ({list})"),
+                    "",
+                )
+            }
+            None => (String::new(), String::new(), FINGERPRINT_ROUTINES),
+        };
+        let sql = FINGERPRINT
+            .replace("{tables}", &filter)
+            .replace("{trigger_tables}", &trigger_filter)
+            .replace("{routines}", routines);
+        let row = self
+            .query_strings(&sql)?
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let cell = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
+        Ok(format!("{}:{}", cell(0), cell(1)))
     }
 }
 

@@ -26,7 +26,7 @@ use postgres::config::SslMode;
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, SimpleQueryMessage};
 
-use crate::connection::{ConnectOptions, Connection, Row, statement_error};
+use crate::connection::{ConnectOptions, Connection, Row, statement_error, transient_error};
 use crate::error::DbError;
 use crate::url::DatabaseUrl;
 
@@ -106,7 +106,7 @@ impl PostgresConnection {
 
     fn simple(&mut self, sql: &str) -> Result<Vec<SimpleQueryMessage>, DbError> {
         self.run(sql)?
-            .map_err(|e| statement_error(&self.url, sql, reason(&e)))
+            .map_err(|e| transient_error(&self.url, sql, reason(&e), is_transient(&e)))
     }
 }
 
@@ -200,6 +200,14 @@ fn reason(e: &postgres::Error) -> String {
     }
 }
 
+/// A serialization failure or a deadlock: trying again may succeed.
+fn is_transient(e: &postgres::Error) -> bool {
+    matches!(
+        e.code(),
+        Some(c) if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED
+    )
+}
+
 /// The advisory lock key for `name`: FNV-1a, stable across runs and builds.
 fn lock_key(name: &str) -> i64 {
     i64::from_ne_bytes(crate::quote::fnv1a(name).to_ne_bytes())
@@ -249,6 +257,7 @@ impl Connection for PostgresConnection {
                 Err(DbError::LockTimeout {
                     url: self.url.masked().to_owned(),
                     name: name.to_owned(),
+                    holder: crate::connection::UNKNOWN_HOLDER.to_owned(),
                     waited: timeout,
                 })
             }

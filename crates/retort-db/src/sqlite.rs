@@ -10,6 +10,11 @@
 //! SQLite ignores inside a transaction (`PRAGMA foreign_keys`, needed by
 //! batch mode) can change between revisions. An in-memory database has a
 //! single connection and needs no lock.
+//!
+//! A file that does not exist yet is not created by opening it: until the
+//! first write (or lock), the connection reads an empty in-memory stand-in,
+//! so that a command that fails its checks (a bad target, a malformed
+//! revision) or only reads (`current`, `check`) leaves no file behind.
 
 use std::fs::{File, TryLockError};
 use std::path::PathBuf;
@@ -35,29 +40,61 @@ pub struct SqliteConnection {
     locked: Option<(String, Option<File>)>,
     /// Whether a transaction is open.
     in_transaction: bool,
+    /// The file to create at the first write, while `conn` is the empty
+    /// in-memory stand-in for a database that does not exist yet.
+    deferred: Option<PathBuf>,
 }
 
 impl SqliteConnection {
     /// Opens (creating if missing) the file `url` names, or a new in-memory
     /// database.
     pub fn open(url: &DatabaseUrl) -> Result<SqliteConnection, DbError> {
+        let deferred = url
+            .sqlite_path()
+            .filter(|path| !path.exists())
+            .map(|path| path.to_owned());
+        // A file that can never be created is an error now, not at the
+        // first write.
+        if let Some(path) = &deferred {
+            let folder = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            if !folder.is_dir() {
+                return Err(DbError::OpenSqlite {
+                    url: url.masked().to_owned(),
+                    path: path.clone(),
+                    reason: format!("the folder {} does not exist", folder.display()),
+                });
+            }
+        }
         let conn = match url.sqlite_path() {
-            None => rusqlite::Connection::open_in_memory(),
-            Some(path) => rusqlite::Connection::open(path),
+            Some(path) if deferred.is_none() => rusqlite::Connection::open(path),
+            _ => rusqlite::Connection::open_in_memory(),
         };
-        let open_error = |e: rusqlite::Error| DbError::OpenSqlite {
-            url: url.masked().to_owned(),
-            path: url.sqlite_path().unwrap_or(":memory:".as_ref()).to_owned(),
-            reason: e.to_string(),
-        };
-        let conn = conn.map_err(open_error)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
+        let conn = conn.map_err(|e| open_error(url, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| open_error(url, e))?;
         Ok(SqliteConnection {
             conn,
             url: url.clone(),
             locked: None,
             in_transaction: false,
+            deferred,
         })
+    }
+
+    /// Creates and opens the database file if it was not there at
+    /// [`open`](SqliteConnection::open): called before anything that writes.
+    fn materialize(&mut self) -> Result<(), DbError> {
+        let Some(path) = self.deferred.take() else {
+            return Ok(());
+        };
+        let conn = rusqlite::Connection::open(&path).map_err(|e| open_error(&self.url, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| open_error(&self.url, e))?;
+        self.conn = conn;
+        Ok(())
     }
 
     /// The file whose `flock` stands for the database lock.
@@ -70,6 +107,7 @@ impl SqliteConnection {
     }
 
     fn run(&mut self, sql: &str) -> Result<(), DbError> {
+        self.materialize()?;
         self.conn
             .execute_batch(sql)
             .map_err(|e| statement_error(&self.url, sql, e.to_string()))
@@ -82,6 +120,7 @@ impl Connection for SqliteConnection {
     }
 
     fn execute(&mut self, sql: &str) -> Result<u64, DbError> {
+        self.materialize()?;
         // `changes()` keeps the count of the last INSERT/UPDATE/DELETE even
         // across DDL, so count with the running total instead.
         let before = self.conn.total_changes();
@@ -117,6 +156,7 @@ impl Connection for SqliteConnection {
             self.locked = Some((name.to_owned(), None));
             return Ok(());
         };
+        self.materialize()?;
         let io_error = |e: std::io::Error| DbError::OpenSqlite {
             url: self.url.masked().to_owned(),
             path: path.clone(),
@@ -139,6 +179,7 @@ impl Connection for SqliteConnection {
                     return Err(DbError::LockTimeout {
                         url: self.url.masked().to_owned(),
                         name: name.to_owned(),
+                        holder: crate::connection::UNKNOWN_HOLDER.to_owned(),
                         waited: timeout,
                     });
                 }
@@ -177,6 +218,41 @@ impl Connection for SqliteConnection {
     fn rollback(&mut self) -> Result<(), DbError> {
         self.in_transaction = false;
         self.run("ROLLBACK")
+    }
+
+    /// The `flock` serialises every run on the file: SQLite has no
+    /// cluster and no proxy in between.
+    fn session_lock_is_exclusive(&self) -> bool {
+        true
+    }
+
+    /// `PRAGMA foreign_keys=OFF`, outside the transaction (SQLite ignores
+    /// it inside one), when enforcement is on.
+    fn suspend_foreign_keys(&mut self) -> Result<bool, DbError> {
+        let on = self
+            .query_column("PRAGMA foreign_keys")?
+            .first()
+            .is_some_and(|v| v == "1");
+        if on {
+            self.run("PRAGMA foreign_keys=OFF")?;
+        }
+        Ok(on)
+    }
+
+    fn resume_foreign_keys(&mut self) -> Result<(), DbError> {
+        self.run("PRAGMA foreign_keys=ON")
+    }
+
+    fn foreign_key_violations(&mut self) -> Result<Vec<Row>, DbError> {
+        self.query_strings("PRAGMA foreign_key_check")
+    }
+}
+
+fn open_error(url: &DatabaseUrl, e: rusqlite::Error) -> DbError {
+    DbError::OpenSqlite {
+        url: url.masked().to_owned(),
+        path: url.sqlite_path().unwrap_or(":memory:".as_ref()).to_owned(),
+        reason: e.to_string(),
     }
 }
 

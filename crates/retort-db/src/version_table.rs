@@ -17,6 +17,10 @@ use crate::url::DialectName;
 /// The version table's default name.
 pub const DEFAULT_VERSION_TABLE: &str = "retort_version";
 
+/// The longest revision id the table holds (`version_num VARCHAR(32)`, as
+/// Alembic's): a plan with a longer id is refused before it runs.
+pub const MAX_REVISION_ID_LENGTH: usize = 32;
+
 /// The version table of one database: its name and schema.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VersionTable {
@@ -28,7 +32,7 @@ pub struct VersionTable {
 }
 
 /// How many rows a statement must change for the table to be as planned.
-enum Expect {
+pub(crate) enum Expect {
     Any,
     One {
         action: &'static str,
@@ -58,10 +62,12 @@ impl VersionTable {
         quote::qualified(dialect, self.schema.as_deref(), &self.name)
     }
 
-    /// `CREATE TABLE` for the table, as Alembic writes it.
+    /// `CREATE TABLE IF NOT EXISTS` for the table, as Alembic writes it
+    /// (`IF NOT EXISTS`: two runs that start at once on a cluster both
+    /// create it, and an offline script replays on a database that has it).
     pub fn create_sql(&self, dialect: DialectName) -> String {
         format!(
-            "CREATE TABLE {} (\n    version_num VARCHAR(32) NOT NULL,\n    \
+            "CREATE TABLE IF NOT EXISTS {} (\n    version_num VARCHAR(32) NOT NULL,\n    \
              CONSTRAINT {} PRIMARY KEY (version_num)\n)",
             self.qualified(dialect),
             quote::ident(dialect, &format!("{}_pkc", self.name)),
@@ -121,21 +127,36 @@ impl VersionTable {
     pub fn apply(&self, conn: &mut dyn Connection, update: &VersionUpdate) -> Result<(), DbError> {
         for (sql, expect) in self.update_plan(conn.dialect(), update) {
             let changed = conn.execute(&sql)?;
-            if let Expect::One { action, id } = expect
-                && changed != 1
-            {
-                return Err(DbError::VersionRows {
-                    table: self.qualified(conn.dialect()),
-                    action,
-                    id: id.to_string(),
-                    found: changed,
-                });
-            }
+            self.check_changed(conn.dialect(), expect, changed)?;
         }
         Ok(())
     }
 
-    fn update_plan(&self, dialect: DialectName, update: &VersionUpdate) -> Vec<(String, Expect)> {
+    /// A [`DbError::VersionRows`] when a statement changed another number
+    /// of rows than `expect` says.
+    pub(crate) fn check_changed(
+        &self,
+        dialect: DialectName,
+        expect: Expect,
+        changed: u64,
+    ) -> Result<(), DbError> {
+        match expect {
+            Expect::One { action, id } if changed != 1 => Err(DbError::VersionRows {
+                table: self.qualified(dialect),
+                action,
+                id: id.to_string(),
+                found: changed,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The statements of `update`, each with the rows it must change.
+    pub(crate) fn update_plan(
+        &self,
+        dialect: DialectName,
+        update: &VersionUpdate,
+    ) -> Vec<(String, Expect)> {
         let table = self.qualified(dialect);
         let lit = |id: &RevisionId| quote::literal(dialect, id.as_str());
         let insert = |id: &RevisionId| {
@@ -213,6 +234,39 @@ pub(crate) fn exists_sql(dialect: DialectName, schema: Option<&str>, name: &str)
             "SELECT 1 FROM information_schema.tables WHERE table_schema = {} AND table_name = {}",
             schema.map_or_else(|| "DATABASE()".to_owned(), |s| quote::literal(dialect, s)),
             quote::literal(dialect, name)
+        ),
+    }
+}
+
+/// A query returning a row when table `name` (in `schema`, or the
+/// connection's default) has a column `column`.
+pub(crate) fn column_exists_sql(
+    dialect: DialectName,
+    schema: Option<&str>,
+    name: &str,
+    column: &str,
+) -> String {
+    match dialect {
+        DialectName::Sqlite => format!(
+            "SELECT name FROM pragma_table_info({}, {}) WHERE name = {}",
+            quote::literal(dialect, name),
+            quote::literal(dialect, schema.unwrap_or("main")),
+            quote::literal(dialect, column)
+        ),
+        DialectName::Postgresql => format!(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = {} AND table_name = {} AND column_name = {}",
+            schema.map_or_else(
+                || "current_schema()".to_owned(),
+                |s| quote::literal(dialect, s)
+            ),
+            quote::literal(dialect, name),
+            quote::literal(dialect, column)
+        ),
+        DialectName::Mysql => format!(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = {} AND table_name = {} AND column_name = {}",
+            schema.map_or_else(|| "DATABASE()".to_owned(), |s| quote::literal(dialect, s)),
+            quote::literal(dialect, name),
+            quote::literal(dialect, column)
         ),
     }
 }

@@ -19,6 +19,7 @@ mod ddl;
 mod error;
 pub mod mysql;
 pub mod postgres;
+mod sql_text;
 pub mod sqlite;
 
 use std::fmt;
@@ -27,6 +28,7 @@ pub use batch::{BatchStatements, render_batch};
 pub use error::DialectError;
 pub use mysql::MySql;
 pub use postgres::Postgres;
+pub use sql_text::{is_data_statement, split_statements};
 pub use sqlite::Sqlite;
 
 use crate::ops::{AlterColumn, Literal, Operation};
@@ -123,6 +125,13 @@ pub trait Dialect {
     /// runner outside the transaction), or dropping the old table would
     /// fire `ON DELETE` actions or fail.
     fn rebuild_needs_foreign_keys_off(&self) -> bool;
+
+    /// `batch_alter_table` may rebuild a table by move-and-copy (SQLite);
+    /// elsewhere batch operations always run as `ALTER TABLE`, and
+    /// `recreate = "always"` is refused.
+    fn supports_table_rebuild(&self) -> bool {
+        false
+    }
 
     /// The character that quotes identifiers.
     fn identifier_quote(&self) -> char {

@@ -73,6 +73,64 @@ pub enum RunError {
         /// The first one, as SQLite reports it.
         first: String,
     },
+    /// A revision id longer than the version table holds.
+    #[error(
+        "revision {revision} cannot be recorded: its id has {length} characters and the version table's version_num holds {max} (as Alembic's); give it a shorter id (rename the `revision` key and every reference to it)"
+    )]
+    RevisionIdTooLong {
+        /// The revision.
+        revision: RevisionId,
+        /// Its length in characters.
+        length: usize,
+        /// The most the table holds.
+        max: usize,
+    },
+    /// A `--tag` longer than the log table holds.
+    #[error("--tag has {length} characters; the log table holds at most {max}: give a shorter tag")]
+    TagTooLong {
+        /// Its length in characters.
+        length: usize,
+        /// The most the table holds.
+        max: usize,
+    },
+    /// Another run took over the migration lock (this run's lease ended
+    /// while it ran, or the lock was cleared by hand).
+    #[error(
+        "this run lost the migration lock on {url} (its lease was taken over, or `retort unlock` cleared it); it stopped before recording anything more: run `retort current` to see where the database is"
+    )]
+    LockLost {
+        /// The URL, password hidden.
+        url: String,
+    },
+    /// An earlier run was interrupted in the middle of a revision, and this
+    /// run cannot finish or undo it.
+    #[error(
+        "revision {revision} ({step}) was interrupted by an earlier run: {detail}
+{advice}"
+    )]
+    Interrupted {
+        /// The revision.
+        revision: RevisionId,
+        /// Its step, as in `upgrade a -> b`.
+        step: String,
+        /// What ran and why this run stops.
+        detail: String,
+        /// What to do.
+        advice: String,
+    },
+    /// Every statement of a revision ran, but recording it failed; the
+    /// journal keeps it, and the next run records it.
+    #[error(
+        "revision {revision} ({step}): every statement ran, but recording it in the version and log tables failed: {reason}\nthe progress is journaled: the next `retort upgrade` records it without running anything again"
+    )]
+    Unrecorded {
+        /// The revision.
+        revision: RevisionId,
+        /// Its step.
+        step: String,
+        /// Why recording failed.
+        reason: String,
+    },
     /// Writing an offline script failed.
     #[error("cannot write the SQL script: {0}")]
     Write(#[from] std::io::Error),

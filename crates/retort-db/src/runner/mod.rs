@@ -1,18 +1,27 @@
 //! The runner: upgrade, downgrade and stamp, online or offline.
 //!
-//! The order of an online run (as sqlx's migrator): take the database lock
-//! -> ensure the version and log tables -> read the version rows -> plan
-//! from them -> run each step -> unlock. Planning after the lock is what
+//! The order of an online run (as sqlx's migrator, with a check first):
+//! plan and render everything from the version rows as they are, without
+//! writing anything (a bad target or revision leaves the database
+//! untouched) -> take the migration lock (`lock`) -> ensure the version,
+//! log and journal tables -> settle a revision an interrupted run left
+//! (`journal`) -> read the version rows -> plan and render again from them
+//! -> run each step (`execute`) -> unlock. Planning after the lock is what
 //! makes a second concurrent run find the work already done.
 //!
-//! Every statement reaches the database through [`Connection::execute`];
-//! offline (`--sql`), the same statements are written to a script instead
-//! ([`offline`]).
+//! One executor (`execute`) runs every plan, over a sink (`sink`): a live
+//! connection, or an offline script (`--sql`, [`offline`]), so both send
+//! the same statements in the same transactions.
 
 mod error;
+mod execute;
+mod journal;
 mod load;
+mod lock;
 pub mod offline;
-mod online;
+mod prepare;
+mod recover;
+mod sink;
 
 use std::time::Duration;
 
@@ -22,11 +31,20 @@ use retort_core::{Dialect, RevisionId, ScriptDirectory};
 pub use error::{Failure, RunError, StepCause};
 
 use crate::connection::Connection;
+use crate::journal_table::{DEFAULT_JOURNAL_TABLE, JournalEntry, JournalTable};
+use crate::lock_table::{DEFAULT_LOCK_TABLE, LockHolder, LockTable};
 use crate::log_table::LogTable;
 use crate::version_table::VersionTable;
+use prepare::Mode;
 
-/// The name of the database lock every run takes.
+/// The name of the migration lock every run takes (a row of the lock
+/// table, or SQLite's file lock).
 pub const LOCK_NAME: &str = "retort_migrate";
+
+/// How long a run's hold on the lock lasts without being renewed: a run
+/// renews it every third of it while it runs, and a run that died without
+/// releasing it is taken over once it ends.
+pub const DEFAULT_LOCK_LEASE: Duration = Duration::from_secs(30);
 
 /// How a run behaves.
 #[derive(Clone, Debug)]
@@ -38,6 +56,9 @@ pub struct RunOptions {
     pub transaction_per_migration: bool,
     /// How long to wait for another run's lock.
     pub lock_timeout: Duration,
+    /// How long the lock is held without renewal (see
+    /// [`DEFAULT_LOCK_LEASE`]).
+    pub lock_lease: Duration,
     /// In a multi-database project, the database whose operations run.
     pub database: Option<String>,
 }
@@ -48,27 +69,46 @@ impl Default for RunOptions {
             tag: None,
             transaction_per_migration: true,
             lock_timeout: crate::connection::DEFAULT_LOCK_TIMEOUT,
+            lock_lease: DEFAULT_LOCK_LEASE,
             database: None,
         }
     }
 }
 
-/// The version and log tables of one database.
+/// The tables retort keeps in one database.
 #[derive(Clone, Debug)]
 pub struct Tables {
     /// The version table.
     pub version: VersionTable,
     /// The log table.
     pub log: LogTable,
+    /// The lock table (servers).
+    pub lock: LockTable,
+    /// The journal table (databases without transactional DDL).
+    pub journal: JournalTable,
 }
 
 impl Tables {
-    /// The tables a project's configuration names.
+    /// The tables a project's configuration names (all in the schema of
+    /// the version table).
     pub fn from_config(config: &retort_core::Config) -> Tables {
+        let schema = config.version_table_schema.clone();
         Tables {
             version: VersionTable::from_config(config),
             log: LogTable::from_config(config),
+            lock: LockTable::new(DEFAULT_LOCK_TABLE, schema.clone()),
+            journal: JournalTable::new(DEFAULT_JOURNAL_TABLE, schema),
         }
+    }
+
+    /// The names of the four tables (which autogenerate never reports).
+    pub fn names(&self) -> Vec<String> {
+        vec![
+            self.version.name.clone(),
+            self.log.name.clone(),
+            self.lock.name.clone(),
+            self.journal.name.clone(),
+        ]
     }
 }
 
@@ -78,6 +118,9 @@ pub trait Progress {
     fn step(&mut self, index: usize, total: usize, step: &Step, message: &str);
     /// The step finished after `elapsed`.
     fn done(&mut self, elapsed: Duration);
+    /// Something worth telling as it happens: waiting for another run's
+    /// lock, finishing a revision an earlier run left unfinished.
+    fn note(&mut self, _text: &str) {}
 }
 
 /// A [`Progress`] that shows nothing.
@@ -108,9 +151,15 @@ pub fn upgrade(
     opts: &RunOptions,
     progress: &mut dyn Progress,
 ) -> Result<RunReport, RunError> {
-    migrate(dir, conn, dialect, opts, progress, |rows| {
-        Ok(dir.graph.plan_upgrade(rows, target)?)
-    })
+    migrate(
+        dir,
+        conn,
+        dialect,
+        Direction::Upgrade,
+        opts,
+        progress,
+        |rows| Ok(dir.graph.plan_upgrade(rows, target)?),
+    )
 }
 
 /// Downgrades the database to `target` (`-1`, `base`, an id, ...).
@@ -122,44 +171,142 @@ pub fn downgrade(
     opts: &RunOptions,
     progress: &mut dyn Progress,
 ) -> Result<RunReport, RunError> {
-    migrate(dir, conn, dialect, opts, progress, |rows| {
-        Ok(dir.graph.plan_downgrade(rows, target)?)
-    })
+    migrate(
+        dir,
+        conn,
+        dialect,
+        Direction::Downgrade,
+        opts,
+        progress,
+        |rows| Ok(dir.graph.plan_downgrade(rows, target)?),
+    )
 }
 
-/// Lock, ensure the tables, plan from the rows, run, unlock.
+/// Checks the plan as the database is now (nothing is written if it
+/// fails: no table, no SQLite file), then locks, plans again from what the
+/// lock protects, runs, unlocks.
 fn migrate(
     dir: &ScriptDirectory,
     conn: &mut dyn Connection,
     dialect: &dyn Dialect,
+    direction: Direction,
     opts: &RunOptions,
     progress: &mut dyn Progress,
-    plan: impl FnOnce(&[RevisionId]) -> Result<Plan, RunError>,
+    plan: impl Fn(&[RevisionId]) -> Result<Plan, RunError>,
 ) -> Result<RunReport, RunError> {
     let tables = Tables::from_config(&dir.config);
-    with_lock(conn, opts, |conn| {
-        tables.version.ensure(conn)?;
-        tables.log.ensure(conn)?;
-        let before = tables.version.read(conn)?;
-        let plan = plan(&before)?;
-        let ctx = online::Context {
-            graph: &dir.graph,
-            conn,
-            dialect,
-            tables: &tables,
-            opts,
+    prepare::check_options(opts)?;
+    {
+        let rows = tables.version.read(conn)?;
+        let interrupted = if dialect.supports_transactional_ddl() {
+            None
+        } else {
+            tables.journal.read(conn)?.into_iter().next()
         };
-        let after = online::run_plan(ctx, &plan, before.clone(), progress)?;
-        Ok(RunReport {
-            before,
-            after,
-            steps: plan.steps.len(),
-        })
+        let rows = effective_rows(rows, interrupted.as_ref(), direction);
+        prepare::prepare(&dir.graph, &plan(&rows)?, dialect, opts, Mode::Online)?;
+    }
+    let guard = lock::acquire(conn, &tables, opts, progress)?;
+    let result = locked(
+        dir, conn, dialect, direction, &tables, &guard, opts, progress, &plan,
+    );
+    let released = guard.release(conn);
+    let report = result?;
+    released?;
+    Ok(report)
+}
+
+/// The run, holding the lock.
+#[allow(clippy::too_many_arguments)]
+fn locked(
+    dir: &ScriptDirectory,
+    conn: &mut dyn Connection,
+    dialect: &dyn Dialect,
+    direction: Direction,
+    tables: &Tables,
+    guard: &lock::LockGuard,
+    opts: &RunOptions,
+    progress: &mut dyn Progress,
+    plan: &dyn Fn(&[RevisionId]) -> Result<Plan, RunError>,
+) -> Result<RunReport, RunError> {
+    tables.version.ensure(conn)?;
+    tables.log.ensure(conn)?;
+    if !dialect.supports_transactional_ddl() {
+        tables.journal.ensure(conn)?;
+    }
+    let interrupted = journal::settle(conn, &dir.graph, dialect, tables, opts, progress)?;
+    let before = tables.version.read(conn)?;
+    let rows = effective_rows(before.clone(), interrupted.as_ref(), direction);
+    let plan = plan(&rows)?;
+    if let Some(entry) = &interrupted
+        && !plan.steps.is_empty()
+        && !plan.steps.iter().any(|s| s.revision == entry.revision)
+    {
+        return Err(left_behind(dir, entry));
+    }
+    let prepared = prepare::prepare(&dir.graph, &plan, dialect, opts, Mode::Online)?;
+    let ctx = execute::Context {
+        graph: &dir.graph,
+        dialect,
+        tables,
+        opts,
+        lock: Some(guard),
+        interrupted: interrupted.as_ref(),
+        create_tables: false,
+    };
+    let after = execute::run(&ctx, &prepared, &mut sink::Online { conn }, rows, progress)?;
+    Ok(RunReport {
+        before,
+        after,
+        steps: plan.steps.len(),
     })
 }
 
+/// The rows a plan starts from: the version rows, or, for a plan the other
+/// way round from an interrupted revision, the rows as if it were
+/// recorded (so that `downgrade -1` undoes an interrupted upgrade).
+fn effective_rows(
+    rows: Vec<RevisionId>,
+    interrupted: Option<&JournalEntry>,
+    direction: Direction,
+) -> Vec<RevisionId> {
+    match interrupted {
+        Some(entry) if entry.direction != direction => entry.rows_after.clone(),
+        _ => rows,
+    }
+}
+
+/// The refusal of a plan that would run other revisions and leave an
+/// interrupted one behind.
+fn left_behind(dir: &ScriptDirectory, entry: &JournalEntry) -> RunError {
+    let step = journal::step_for(&dir.graph, entry);
+    RunError::Interrupted {
+        revision: entry.revision.clone(),
+        step: step.to_string(),
+        detail: format!(
+            "{} of its {} statements ran, and this plan does not reach it",
+            entry.done, entry.statements
+        ),
+        advice: format!(
+            "finish it first with `retort {} {}`, or undo what ran with `retort {} {}`",
+            entry.direction,
+            entry.revision,
+            match entry.direction {
+                Direction::Upgrade => "downgrade",
+                Direction::Downgrade => "upgrade",
+            },
+            match entry.direction {
+                Direction::Upgrade => "-1",
+                Direction::Downgrade => "+1",
+            }
+        ),
+    }
+}
+
 /// Sets the version rows to `targets` without running any operation
-/// (`--purge` first empties the table, even of unknown revisions).
+/// (`--purge` first empties the table, even of unknown revisions). A
+/// revision an interrupted run left unfinished is forgotten: stamping
+/// says where the database is.
 pub fn stamp(
     dir: &ScriptDirectory,
     conn: &mut dyn Connection,
@@ -168,35 +315,48 @@ pub fn stamp(
     opts: &RunOptions,
 ) -> Result<RunReport, RunError> {
     let tables = Tables::from_config(&dir.config);
-    with_lock(conn, opts, |conn| {
+    // Checked before anything is written.
+    dir.graph
+        .plan_stamp(&tables.version.read(conn)?, targets, purge)?;
+    let guard = lock::acquire(conn, &tables, opts, &mut Silent)?;
+    let result = (|| {
         tables.version.ensure(conn)?;
         let before = tables.version.read(conn)?;
         let updates = dir.graph.plan_stamp(&before, targets, purge)?;
         let mut after = before.clone();
         let transactional = conn.supports_transactional_ddl();
-        if transactional {
-            conn.begin()?;
-        }
-        let applied = updates.iter().try_for_each(|u| {
-            tables.version.apply(conn, u)?;
-            u.apply(&mut after).map_err(RunError::from)
-        });
-        match applied {
-            Ok(()) if transactional => conn.commit()?,
-            Ok(()) => {}
-            Err(e) => {
-                if transactional {
-                    conn.rollback()?;
+        let clear_journal = tables.journal.exists(conn)?;
+        conn.begin()?;
+        let applied = updates
+            .iter()
+            .try_for_each(|u| {
+                tables.version.apply(conn, u)?;
+                u.apply(&mut after).map_err(RunError::from)
+            })
+            .and_then(|()| {
+                if clear_journal {
+                    conn.execute(&tables.journal.clear_sql(conn.dialect()))?;
                 }
+                Ok(())
+            });
+        match applied {
+            Ok(()) => conn.commit()?,
+            Err(e) => {
+                conn.rollback()?;
                 return Err(e);
             }
         }
+        let _ = transactional;
         Ok(RunReport {
             before,
             after,
             steps: 0,
         })
-    })
+    })();
+    let released = guard.release(conn);
+    let report = result?;
+    released?;
+    Ok(report)
 }
 
 /// The version rows: the revisions the database is at (one per head).
@@ -207,18 +367,36 @@ pub fn current(
     Ok(Tables::from_config(&dir.config).version.read(conn)?)
 }
 
-/// Runs `work` holding the database lock, releasing it whatever happens.
-fn with_lock<T>(
+/// The revisions an interrupted run left unfinished (MySQL/MariaDB).
+pub fn interrupted(
+    dir: &ScriptDirectory,
     conn: &mut dyn Connection,
-    opts: &RunOptions,
-    work: impl FnOnce(&mut dyn Connection) -> Result<T, RunError>,
-) -> Result<T, RunError> {
-    conn.lock(LOCK_NAME, opts.lock_timeout)?;
-    let result = work(conn);
-    let unlocked = conn.unlock(LOCK_NAME);
-    let value = result?;
-    unlocked?;
-    Ok(value)
+) -> Result<Vec<JournalEntry>, RunError> {
+    Ok(Tables::from_config(&dir.config).journal.read(conn)?)
+}
+
+/// Who holds the migration lock now (servers; SQLite's file lock cannot
+/// be read).
+pub fn lock_holder(
+    dir: &ScriptDirectory,
+    conn: &mut dyn Connection,
+) -> Result<Option<LockHolder>, RunError> {
+    Ok(lock::holder(conn, &Tables::from_config(&dir.config))?)
+}
+
+/// `retort unlock`: deletes the lock row, whoever holds it; returns who
+/// held it. SQLite's lock needs no clearing (the operating system releases
+/// it with the process).
+pub fn unlock(
+    dir: &ScriptDirectory,
+    conn: &mut dyn Connection,
+) -> Result<Option<LockHolder>, RunError> {
+    let tables = Tables::from_config(&dir.config);
+    let holder = lock::holder(conn, &tables)?;
+    if holder.is_some() {
+        conn.execute(&tables.lock.clear_sql(conn.dialect(), LOCK_NAME))?;
+    }
+    Ok(holder)
 }
 
 /// Version rows for messages: `a, b`, or `base` when there are none.

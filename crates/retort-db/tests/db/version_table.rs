@@ -141,7 +141,7 @@ fn statements_as_text_for_offline_scripts() {
     let table = VersionTable::new("retort_version", Some("ops".into()));
     assert_eq!(
         table.create_sql(DialectName::Postgresql),
-        "CREATE TABLE \"ops\".\"retort_version\" (\n    version_num VARCHAR(32) NOT NULL,\n    \
+        "CREATE TABLE IF NOT EXISTS \"ops\".\"retort_version\" (\n    version_num VARCHAR(32) NOT NULL,\n    \
          CONSTRAINT \"retort_version_pkc\" PRIMARY KEY (version_num)\n)"
     );
     let merge = VersionUpdate::Merge {

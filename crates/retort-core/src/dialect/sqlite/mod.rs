@@ -55,6 +55,10 @@ impl Dialect for Sqlite {
         true
     }
 
+    fn supports_table_rebuild(&self) -> bool {
+        true
+    }
+
     /// `1` and `0`: what SQLite stores for booleans (and older versions
     /// without `TRUE`/`FALSE` understand).
     fn render_bool(&self, value: bool) -> &'static str {

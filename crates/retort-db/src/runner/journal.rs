@@ -1,0 +1,374 @@
+//! Crash resume where DDL cannot roll back (MySQL/MariaDB): the progress
+//! of the revision being run is journaled before each statement
+//! ([`JournalTable`](crate::journal_table::JournalTable)), and a later run
+//! finishes an interrupted revision from the first statement that did not
+//! run, so that no statement runs twice.
+//!
+//! - A statement that changes rows commits in one transaction with its
+//!   count: it ran exactly when it is counted.
+//! - A schema statement commits on its own. Before it runs, a fingerprint
+//!   of the objects it changes is recorded; after a crash, a fingerprint
+//!   that differs from the record says it ran (these servers' DDL is
+//!   atomic: all of it ran, or none).
+//! - The version row, the log row and the end of the entry commit together.
+//!
+//! What a later run does with an interrupted revision (`settle`, then
+//! [`mode_for`] when its plan reaches the revision):
+//! - every statement ran (only the recording was lost): it records it;
+//! - an upgrade (or downgrade) plan that runs the revision the same way
+//!   finishes it from the first statement that did not run;
+//! - a plan the other way undoes exactly what ran (the inverses of those
+//!   operations, newest first); the plan is made as if the revision were
+//!   recorded, so `downgrade -1` undoes it;
+//! - a run that would leave it behind, or a revision file changed since,
+//!   is refused with what to do.
+
+use retort_core::graph::{Direction, Step, VersionUpdate};
+use retort_core::{RevisionGraph, RevisionId, Statement};
+
+use super::execute::Context;
+use super::prepare::{Mode, PreparedOp, PreparedStatement, PreparedStep, Rendered, prepare_step};
+use super::recover::StepFailure;
+use super::sink::Sink;
+use super::{Progress, RunError, RunOptions, Tables};
+use crate::connection::Connection;
+use crate::error::DbError;
+use crate::journal_table::{JournalEntry, JournalState};
+use crate::log_table::LogEntry;
+
+/// How a step runs.
+pub(crate) enum StepMode {
+    /// From its first statement.
+    Fresh,
+    /// From statement `done` (an earlier run ran the ones before).
+    Resume {
+        /// How many statements ran.
+        done: u64,
+    },
+    /// The step is the other way round from an interrupted run of the
+    /// same revision: undo exactly what that run ran.
+    Undo {
+        /// Each undo, newest operation first: its label and statements.
+        ran: Vec<(String, Vec<Statement>)>,
+    },
+}
+
+/// True when this run journals its progress: online, on a database whose
+/// DDL is not transactional.
+pub(crate) fn journaled(ctx: &Context<'_>, sink: &mut dyn Sink) -> bool {
+    !ctx.dialect.supports_transactional_ddl() && sink.connection().is_some()
+}
+
+/// The journal entry of the step being run.
+pub(crate) struct Journal {
+    revision: RevisionId,
+}
+
+impl Journal {
+    /// Starts (or, resuming, continues) the entry of `step`; `None` when
+    /// this run journals nothing.
+    pub fn open(
+        ctx: &Context<'_>,
+        sink: &mut dyn Sink,
+        step: &PreparedStep,
+        mode: &StepMode,
+        rows_after: &[RevisionId],
+    ) -> Result<Option<Journal>, StepFailure> {
+        if !journaled(ctx, sink) {
+            return Ok(None);
+        }
+        let Some(conn) = sink.connection() else {
+            return Ok(None);
+        };
+        let dialect = conn.dialect();
+        let table = &ctx.tables.journal;
+        let revision = step.step.revision.clone();
+        match mode {
+            StepMode::Fresh => {
+                let entry = JournalEntry {
+                    revision: revision.clone(),
+                    direction: step.step.direction,
+                    checksum: Some(step.checksum.clone()),
+                    statements: step.statement_count() as u64,
+                    done: 0,
+                    pending: None,
+                    state: JournalState::Running,
+                    report: None,
+                    rows_after: rows_after.to_vec(),
+                };
+                conn.execute(&table.insert_sql(dialect, &entry))?;
+            }
+            StepMode::Resume { .. } => {}
+            StepMode::Undo { .. } => {
+                conn.execute(&table.state_sql(dialect, &revision, JournalState::Undoing, None))?;
+            }
+        }
+        Ok(Some(Journal { revision }))
+    }
+
+    /// Runs statement `index` of the step and counts it.
+    pub fn statement(
+        &mut self,
+        sink: &mut dyn Sink,
+        index: u64,
+        statement: &PreparedStatement,
+        op: &PreparedOp,
+        table: &crate::journal_table::JournalTable,
+    ) -> Result<(), DbError> {
+        let Some(conn) = sink.connection() else {
+            return Ok(());
+        };
+        let dialect = conn.dialect();
+        let done = table.done_sql(dialect, &self.revision, index + 1);
+        if statement.data {
+            conn.begin()?;
+            let ran = conn
+                .execute(statement.statement.as_str())
+                .and_then(|_| conn.execute(&done));
+            return match ran {
+                Ok(_) => conn.commit(),
+                Err(e) => {
+                    let _ = conn.rollback();
+                    Err(e)
+                }
+            };
+        }
+        let tables = op.tables();
+        let fingerprint = conn.schema_fingerprint(tables.as_deref())?;
+        conn.execute(&table.pending_sql(dialect, &self.revision, &fingerprint))?;
+        conn.execute(statement.statement.as_str())?;
+        conn.execute(&done).map(drop)
+    }
+}
+
+/// The step an interrupted entry was running: its revision, its
+/// direction, and the revisions it leaves and reaches.
+pub(crate) fn step_for(graph: &RevisionGraph, entry: &JournalEntry) -> Step {
+    let parents = graph
+        .get(&entry.revision)
+        .map(|r| r.down_revisions.clone())
+        .unwrap_or_default();
+    let me = vec![entry.revision.clone()];
+    let (from, to) = match entry.direction {
+        Direction::Upgrade => (parents, me),
+        Direction::Downgrade => (me, parents),
+    };
+    Step {
+        revision: entry.revision.clone(),
+        direction: entry.direction,
+        version: VersionUpdate::Purge,
+        from,
+        to,
+    }
+}
+
+/// Reads the journal after the lock is taken: settles the outcome of a
+/// schema statement that was in flight, records a revision whose every
+/// statement ran, and returns the entry still unfinished, if any.
+pub(crate) fn settle(
+    conn: &mut dyn Connection,
+    graph: &RevisionGraph,
+    ctx_dialect: &dyn retort_core::Dialect,
+    tables: &Tables,
+    opts: &RunOptions,
+    progress: &mut dyn Progress,
+) -> Result<Option<JournalEntry>, RunError> {
+    if ctx_dialect.supports_transactional_ddl() {
+        return Ok(None);
+    }
+    let Some(mut entry) = tables.journal.read(conn)?.into_iter().next() else {
+        return Ok(None);
+    };
+    let step = step_for(graph, &entry);
+    if entry.state != JournalState::Running {
+        return Err(RunError::Interrupted {
+            revision: entry.revision.clone(),
+            step: step.to_string(),
+            detail: format!(
+                "a statement of it failed and what had run could not all be undone{}",
+                entry
+                    .report
+                    .as_deref()
+                    .map(|r| format!(":\n{r}"))
+                    .unwrap_or_default()
+            ),
+            advice: "repair the schema by hand, then record where the database is with `retort stamp <revision>` (which clears this record)".into(),
+        });
+    }
+    let Some(revision) = graph.get(&entry.revision) else {
+        return Err(RunError::Interrupted {
+            revision: entry.revision.clone(),
+            step: step.to_string(),
+            detail: format!("{} of its {} statements ran, and no revision file declares it any more", entry.done, entry.statements),
+            advice: "restore its file to finish or undo it, or repair the schema by hand and run `retort stamp <revision>`".into(),
+        });
+    };
+    if let (Some(then), Some(now)) = (&entry.checksum, &revision.checksum)
+        && then != now
+    {
+        return Err(RunError::Interrupted {
+            revision: entry.revision.clone(),
+            step: step.to_string(),
+            detail: format!(
+                "{} of its {} statements ran, and its file {} has changed since ({then} then, {now} now)",
+                entry.done,
+                entry.statements,
+                revision.path.display()
+            ),
+            advice: "restore the file as it was to finish or undo the revision, or repair the schema by hand and run `retort stamp <revision>`".into(),
+        });
+    }
+    let dialect = conn.dialect();
+    if let Some(pending) = entry.pending.clone() {
+        let prepared = prepare_step(graph, &step, ctx_dialect, opts, Mode::Online)?;
+        let tables_of = statement_op(&prepared, entry.done).and_then(PreparedOp::tables);
+        let now = conn.schema_fingerprint(tables_of.as_deref())?;
+        if now != pending {
+            entry.done += 1;
+        }
+        conn.execute(
+            &tables
+                .journal
+                .done_sql(dialect, &entry.revision, entry.done),
+        )?;
+        entry.pending = None;
+    }
+    if entry.done < entry.statements {
+        return Ok(Some(entry));
+    }
+    // Every statement ran; only the version and log rows are missing.
+    let before = tables.version.read(conn)?;
+    conn.begin()?;
+    let recorded = (|| -> Result<(), DbError> {
+        for gone in before.iter().filter(|r| !entry.rows_after.contains(r)) {
+            tables
+                .version
+                .apply(conn, &VersionUpdate::Delete(gone.clone()))?;
+        }
+        for new in entry.rows_after.iter().filter(|r| !before.contains(r)) {
+            tables
+                .version
+                .apply(conn, &VersionUpdate::Insert(new.clone()))?;
+        }
+        let log = LogEntry {
+            revision: entry.revision.clone(),
+            direction: entry.direction,
+            tag: opts.tag.clone(),
+            started_at: std::time::SystemTime::now(),
+            duration: std::time::Duration::ZERO,
+            checksum: entry.checksum.clone(),
+        };
+        tables.log.insert(conn, &log)?;
+        conn.execute(&tables.journal.delete_sql(dialect, &entry.revision))?;
+        Ok(())
+    })();
+    match recorded {
+        Ok(()) => conn.commit()?,
+        Err(e) => {
+            let _ = conn.rollback();
+            return Err(e.into());
+        }
+    }
+    progress.note(&format!(
+        "revision {} ({step}) had run all {} of its statements in a run that was interrupted before recording it; recorded it now",
+        entry.revision, entry.statements
+    ));
+    Ok(None)
+}
+
+/// The operation that statement `index` of a step belongs to.
+fn statement_op(step: &PreparedStep, index: u64) -> Option<&PreparedOp> {
+    let mut first = 0u64;
+    for op in &step.ops {
+        let count = match &op.render {
+            Rendered::Statements(s) => s.len() as u64,
+            Rendered::Rebuild => 0,
+        };
+        if index < first + count {
+            return Some(op);
+        }
+        first += count;
+    }
+    None
+}
+
+/// How `step` runs, given the revision an earlier run left unfinished.
+pub(crate) fn mode_for(
+    ctx: &Context<'_>,
+    step: &PreparedStep,
+    progress: &mut dyn Progress,
+) -> Result<StepMode, RunError> {
+    let Some(entry) = ctx.interrupted.filter(|e| e.revision == step.step.revision) else {
+        return Ok(StepMode::Fresh);
+    };
+    if entry.direction == step.step.direction {
+        progress.note(&format!(
+            "revision {} was interrupted after {} of its {} statements; finishing it from statement {}",
+            entry.revision,
+            entry.done,
+            entry.statements,
+            entry.done + 1
+        ));
+        return Ok(StepMode::Resume { done: entry.done });
+    }
+    // The other way: undo what the interrupted run ran, newest first.
+    let interrupted = prepare_step(
+        ctx.graph,
+        &step_for(ctx.graph, entry),
+        ctx.dialect,
+        ctx.opts,
+        Mode::Online,
+    )?;
+    let mut ran = Vec::new();
+    let mut first = 0u64;
+    for op in &interrupted.ops {
+        let count = match &op.render {
+            Rendered::Statements(s) => s.len() as u64,
+            Rendered::Rebuild => 0,
+        };
+        if first >= entry.done {
+            break;
+        }
+        let undo = op
+            .op
+            .reverse()
+            .map_err(|e| e.to_string())
+            .and_then(|inverse| ctx.dialect.render(&inverse).map_err(|e| e.to_string()))
+            .map_err(|why| RunError::Interrupted {
+                revision: entry.revision.clone(),
+                step: interrupted.step.to_string(),
+                detail: format!(
+                    "{} of its {} statements ran, and {} cannot be undone automatically: {why}",
+                    entry.done, entry.statements, op.label
+                ),
+                advice: "finish it instead with `retort upgrade` (or `downgrade`, the way it was running), or undo it by hand and run `retort stamp <revision>`".into(),
+            })?;
+        ran.push((format!("{} ({count} statement(s))", op.label), undo));
+        first += count;
+    }
+    ran.reverse();
+    progress.note(&format!(
+        "revision {} was interrupted after {} of its {} statements ({} {}); undoing them",
+        entry.revision, entry.done, entry.statements, entry.direction, interrupted.step
+    ));
+    Ok(StepMode::Undo { ran })
+}
+
+/// Runs the undo of an interrupted step.
+pub(crate) fn undo_interrupted(
+    sink: &mut dyn Sink,
+    ran: &[(String, Vec<Statement>)],
+) -> Result<(), StepFailure> {
+    for (label, statements) in ran {
+        for (index, s) in statements.iter().enumerate() {
+            if let Err(source) = sink.statement(s.as_str()) {
+                return Err(StepFailure::statement(
+                    format!("the undo of {label}"),
+                    source.into(),
+                    index as u64,
+                ));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,108 @@
+//! Where the executor's SQL goes: a live database, or an offline script.
+//! The executor (`execute`) decides what is sent and in which transactions;
+//! a sink only delivers it, so `--sql` prints exactly what an online run
+//! sends (Alembic's `DefaultImpl._exec`).
+
+use crate::connection::Connection;
+use crate::error::DbError;
+use crate::url::DialectName;
+
+/// The receiver of a run's SQL.
+pub(crate) trait Sink {
+    /// The dialect the SQL is written in.
+    fn dialect(&self) -> DialectName;
+
+    /// Starts a transaction.
+    fn begin(&mut self) -> Result<(), DbError>;
+
+    /// Commits it.
+    fn commit(&mut self) -> Result<(), DbError>;
+
+    /// A comment (`-- Running upgrade a -> b`): written to a script,
+    /// nothing online.
+    fn comment(&mut self, text: &str) -> Result<(), DbError>;
+
+    /// Runs (or writes) one statement; online, how many rows it changed.
+    fn statement(&mut self, sql: &str) -> Result<Option<u64>, DbError>;
+
+    /// The live connection, for what only an online run does: reading a
+    /// table to rebuild it, recording progress, undoing after a failure.
+    fn connection(&mut self) -> Option<&mut dyn Connection>;
+}
+
+/// A live database.
+pub(crate) struct Online<'a> {
+    /// The connection, locked by the caller.
+    pub conn: &'a mut dyn Connection,
+}
+
+impl Sink for Online<'_> {
+    fn dialect(&self) -> DialectName {
+        self.conn.dialect()
+    }
+
+    fn begin(&mut self) -> Result<(), DbError> {
+        self.conn.begin()
+    }
+
+    fn commit(&mut self) -> Result<(), DbError> {
+        self.conn.commit()
+    }
+
+    fn comment(&mut self, _text: &str) -> Result<(), DbError> {
+        Ok(())
+    }
+
+    fn statement(&mut self, sql: &str) -> Result<Option<u64>, DbError> {
+        self.conn.execute(sql).map(Some)
+    }
+
+    fn connection(&mut self) -> Option<&mut dyn Connection> {
+        Some(&mut *self.conn)
+    }
+}
+
+/// An offline script, kept in memory until all of it is rendered.
+pub(crate) struct Script<'a> {
+    /// The script so far.
+    pub out: &'a mut Vec<u8>,
+    /// Its dialect.
+    pub dialect: DialectName,
+}
+
+impl Script<'_> {
+    fn line(&mut self, text: &str) {
+        self.out.extend_from_slice(text.as_bytes());
+        self.out.extend_from_slice(b"\n\n");
+    }
+}
+
+impl Sink for Script<'_> {
+    fn dialect(&self) -> DialectName {
+        self.dialect
+    }
+
+    fn begin(&mut self) -> Result<(), DbError> {
+        self.line("BEGIN;");
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), DbError> {
+        self.line("COMMIT;");
+        Ok(())
+    }
+
+    fn comment(&mut self, text: &str) -> Result<(), DbError> {
+        self.line(&format!("-- {text}"));
+        Ok(())
+    }
+
+    fn statement(&mut self, sql: &str) -> Result<Option<u64>, DbError> {
+        self.line(&format!("{sql};"));
+        Ok(None)
+    }
+
+    fn connection(&mut self) -> Option<&mut dyn Connection> {
+        None
+    }
+}

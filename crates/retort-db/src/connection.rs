@@ -140,6 +140,20 @@ pub trait Connection: Send {
         })
     }
 
+    /// The server's id of this connection's session (MySQL's
+    /// `CONNECTION_ID()`), where a statement left running by a client that
+    /// died can be waited for; `None` elsewhere.
+    fn session_id(&mut self) -> Result<Option<String>, DbError> {
+        Ok(None)
+    }
+
+    /// Whether the session `id` (from [`session_id`](Connection::session_id))
+    /// still exists on the server this connection reaches.
+    fn session_running(&mut self, id: &str) -> Result<bool, DbError> {
+        let _ = id;
+        Ok(false)
+    }
+
     /// The first column of every row of a query, skipping `NULL`s.
     fn query_column(&mut self, sql: &str) -> Result<Vec<String>, DbError> {
         Ok(self

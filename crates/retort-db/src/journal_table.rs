@@ -69,6 +69,9 @@ pub struct JournalEntry {
     /// The fingerprint taken before statement `done` (a schema statement),
     /// while its outcome is unknown.
     pub pending: Option<String>,
+    /// The server session that ran that statement (MySQL's connection
+    /// id): a later run waits for it to end before it looks.
+    pub session: Option<String>,
     /// Where it stands.
     pub state: JournalState,
     /// What happened, for a failed revision.
@@ -97,7 +100,7 @@ impl JournalTable {
             "CREATE TABLE IF NOT EXISTS {} (\n    revision VARCHAR(32) NOT NULL,\n    \
              direction VARCHAR(16) NOT NULL,\n    checksum VARCHAR(128),\n    \
              statements BIGINT NOT NULL,\n    done BIGINT NOT NULL,\n    \
-             pending VARCHAR(255),\n    state VARCHAR(16) NOT NULL,\n    report TEXT,\n    \
+             pending VARCHAR(255),\n    session VARCHAR(64),\n    state VARCHAR(16) NOT NULL,\n    report TEXT,\n    \
              rows_after TEXT NOT NULL,\n    \
              CONSTRAINT {} PRIMARY KEY (revision)\n)",
             self.qualified(dialect),
@@ -127,7 +130,7 @@ impl JournalTable {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT revision, direction, checksum, statements, done, pending, state, report, rows_after FROM {}",
+            "SELECT revision, direction, checksum, statements, done, pending, session, state, report, rows_after FROM {}",
             self.qualified(conn.dialect())
         );
         let rows = conn.query_strings(&sql)?;
@@ -148,10 +151,11 @@ impl JournalTable {
             statements,
             done,
             pending,
+            session,
             state,
             report,
             rows_after,
-        ]: [Option<String>; 9] = row
+        ]: [Option<String>; 10] = row
             .try_into()
             .map_err(|_| bad("*", &Some("a row of another width".into())))?;
         let number = |column: &'static str, value: &Option<String>| {
@@ -171,6 +175,7 @@ impl JournalTable {
             statements: number("statements", &statements)?,
             done: number("done", &done)?,
             pending,
+            session,
             state: match state.as_deref() {
                 Some("running") => JournalState::Running,
                 Some("undoing") => JournalState::Undoing,
@@ -215,17 +220,20 @@ impl JournalTable {
         )
     }
 
-    /// Records the fingerprint taken before a schema statement runs.
+    /// Records the fingerprint taken before a schema statement runs, and
+    /// the session that runs it.
     pub fn pending_sql(
         &self,
         dialect: DialectName,
         revision: &RevisionId,
         fingerprint: &str,
+        session: Option<&str>,
     ) -> String {
         format!(
-            "UPDATE {} SET pending = {} WHERE revision = {}",
+            "UPDATE {} SET pending = {}, session = {} WHERE revision = {}",
             self.qualified(dialect),
             lit(dialect, fingerprint),
+            session.map_or_else(|| "NULL".to_owned(), |s| lit(dialect, s)),
             lit(dialect, revision.as_str())
         )
     }
@@ -233,7 +241,7 @@ impl JournalTable {
     /// Counts statement `done - 1` as run (and clears `pending`).
     pub fn done_sql(&self, dialect: DialectName, revision: &RevisionId, done: u64) -> String {
         format!(
-            "UPDATE {} SET done = {done}, pending = NULL WHERE revision = {}",
+            "UPDATE {} SET done = {done}, pending = NULL, session = NULL WHERE revision = {}",
             self.qualified(dialect),
             lit(dialect, revision.as_str())
         )

@@ -28,6 +28,8 @@ const MAX_LOCK_NAME: usize = 64;
 pub struct MysqlConnection {
     conn: Conn,
     url: DatabaseUrl,
+    /// `CONNECTION_ID()`, once asked.
+    session: Option<String>,
 }
 
 impl MysqlConnection {
@@ -45,6 +47,7 @@ impl MysqlConnection {
         let mut connection = MysqlConnection {
             conn,
             url: url.clone(),
+            session: None,
         };
         connection.on_cluster()?;
         Ok(connection)
@@ -261,6 +264,21 @@ impl Connection for MysqlConnection {
             crate::quote::literal(self.dialect(), &lock)
         );
         self.scalar(&sql).map(drop)
+    }
+
+    fn session_id(&mut self) -> Result<Option<String>, DbError> {
+        if self.session.is_none() {
+            self.session = self.scalar("SELECT CONNECTION_ID()")?;
+        }
+        Ok(self.session.clone())
+    }
+
+    fn session_running(&mut self, id: &str) -> Result<bool, DbError> {
+        let Ok(id) = id.parse::<u64>() else {
+            return Ok(false);
+        };
+        let sql = format!("SELECT 1 FROM information_schema.processlist WHERE id = {id}");
+        Ok(!self.query_strings(&sql)?.is_empty())
     }
 
     fn schema_fingerprint(&mut self, tables: Option<&[String]>) -> Result<String, DbError> {

@@ -25,7 +25,6 @@ use super::prepare::{Prepared, PreparedStep, Rendered};
 use super::recover::{self, StepFailure};
 use super::sink::Sink;
 use super::{Progress, RunError, RunOptions, Tables};
-use crate::journal_table::JournalEntry;
 use crate::log_table::LogEntry;
 
 /// What a run works with besides its sink.
@@ -42,7 +41,7 @@ pub(crate) struct Context<'a> {
     pub lock: Option<&'a LockGuard>,
     /// A revision an earlier run left unfinished, which this run finishes
     /// or undoes when its plan reaches it (online).
-    pub interrupted: Option<&'a JournalEntry>,
+    pub interrupted: Option<&'a journal::Interrupted>,
     /// Create the version and log tables first (an offline script from
     /// base).
     pub create_tables: bool,
@@ -84,7 +83,7 @@ pub(crate) fn run(
         progress.step(index, total, &step.step, &step.message);
         let started_at = SystemTime::now();
         let started = Instant::now();
-        let mode = journal::mode_for(ctx, step, progress)?;
+        let mode = journal::mode_for(ctx, step, progress);
         let fk_step = per_revision && step.rebuilds() && suspend_foreign_keys(sink)?;
         if per_revision {
             sink.begin()?;

@@ -92,6 +92,7 @@ impl Journal {
                     statements: step.statement_count() as u64,
                     done: 0,
                     pending: None,
+                    session: None,
                     state: JournalState::Running,
                     report: None,
                     rows_after: rows_after.to_vec(),
@@ -135,7 +136,13 @@ impl Journal {
         }
         let tables = op.tables();
         let fingerprint = conn.schema_fingerprint(tables.as_deref())?;
-        conn.execute(&table.pending_sql(dialect, &self.revision, &fingerprint))?;
+        let session = conn.session_id()?;
+        conn.execute(&table.pending_sql(
+            dialect,
+            &self.revision,
+            &fingerprint,
+            session.as_deref(),
+        ))?;
         conn.execute(statement.statement.as_str())?;
         conn.execute(&done).map(drop)
     }
@@ -220,6 +227,11 @@ pub(crate) fn settle(
     }
     let dialect = conn.dialect();
     if let Some(pending) = entry.pending.clone() {
+        // The server finishes a statement whose client died: wait for it,
+        // or its outcome would be judged before it is known.
+        if let Some(session) = entry.session.as_deref() {
+            wait_for_session(conn, &entry, session, opts.lock_timeout, progress)?;
+        }
         let prepared = prepare_step(graph, &step, ctx_dialect, opts, Mode::Online)?;
         let tables_of = statement_op(&prepared, entry.done).and_then(PreparedOp::tables);
         let now = conn.schema_fingerprint(tables_of.as_deref())?;
@@ -276,6 +288,40 @@ pub(crate) fn settle(
     Ok(None)
 }
 
+/// Waits while the server still runs the session `session` (the
+/// connection of a run that died in a schema statement of `entry`).
+fn wait_for_session(
+    conn: &mut dyn Connection,
+    entry: &JournalEntry,
+    session: &str,
+    timeout: std::time::Duration,
+    progress: &mut dyn Progress,
+) -> Result<(), RunError> {
+    let started = std::time::Instant::now();
+    let mut told = false;
+    while conn.session_running(session)? {
+        if !told {
+            progress.note(&format!(
+                "waiting for the statement an interrupted run left running on the server (connection {session}) to finish"
+            ));
+            told = true;
+        }
+        if started.elapsed() >= timeout {
+            return Err(RunError::Interrupted {
+                revision: entry.revision.clone(),
+                step: entry.direction.to_string(),
+                detail: format!(
+                    "the server still runs a statement of it on connection {session} after {} s",
+                    timeout.as_secs()
+                ),
+                advice: format!("wait for it to end (or `KILL {session}`), then run again"),
+            });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    Ok(())
+}
+
 /// The operation that statement `index` of a step belongs to.
 fn statement_op(step: &PreparedStep, index: u64) -> Option<&PreparedOp> {
     let mut first = 0u64;
@@ -292,15 +338,69 @@ fn statement_op(step: &PreparedStep, index: u64) -> Option<&PreparedOp> {
     None
 }
 
+/// A revision an earlier run left unfinished, as this run handles it.
+pub(crate) struct Interrupted {
+    /// Its journal entry.
+    pub entry: JournalEntry,
+    /// For a plan the other way round: the undo of what ran, newest
+    /// operation first (each with its label).
+    pub undo: Vec<(String, Vec<Statement>)>,
+}
+
+/// The undo of what an interrupted run of `entry` ran: the inverse of each
+/// operation it started, newest first. An error says which operation has
+/// no inverse (an `execute`, a drop without its definition).
+pub(crate) fn undo_of(
+    graph: &RevisionGraph,
+    dialect: &dyn retort_core::Dialect,
+    opts: &RunOptions,
+    entry: &JournalEntry,
+) -> Result<Vec<(String, Vec<Statement>)>, RunError> {
+    let interrupted = prepare_step(graph, &step_for(graph, entry), dialect, opts, Mode::Online)?;
+    let mut ran = Vec::new();
+    let mut first = 0u64;
+    for op in &interrupted.ops {
+        if first >= entry.done {
+            break;
+        }
+        let count = match &op.render {
+            Rendered::Statements(s) => s.len() as u64,
+            Rendered::Rebuild => 0,
+        };
+        let undo = op
+            .op
+            .reverse()
+            .map_err(|e| e.to_string())
+            .and_then(|inverse| dialect.render(&inverse).map_err(|e| e.to_string()))
+            .map_err(|why| RunError::Interrupted {
+                revision: entry.revision.clone(),
+                step: interrupted.step.to_string(),
+                detail: format!(
+                    "{} of its {} statements ran, and {} cannot be undone automatically: {why}",
+                    entry.done, entry.statements, op.label
+                ),
+                advice: "retort finishes it instead".into(),
+            })?;
+        ran.push((op.label.clone(), undo));
+        first += count;
+    }
+    ran.reverse();
+    Ok(ran)
+}
+
 /// How `step` runs, given the revision an earlier run left unfinished.
 pub(crate) fn mode_for(
     ctx: &Context<'_>,
     step: &PreparedStep,
     progress: &mut dyn Progress,
-) -> Result<StepMode, RunError> {
-    let Some(entry) = ctx.interrupted.filter(|e| e.revision == step.step.revision) else {
-        return Ok(StepMode::Fresh);
+) -> StepMode {
+    let Some(interrupted) = ctx
+        .interrupted
+        .filter(|i| i.entry.revision == step.step.revision)
+    else {
+        return StepMode::Fresh;
     };
+    let entry = &interrupted.entry;
     if entry.direction == step.step.direction {
         progress.note(&format!(
             "revision {} was interrupted after {} of its {} statements; finishing it from statement {}",
@@ -309,49 +409,15 @@ pub(crate) fn mode_for(
             entry.statements,
             entry.done + 1
         ));
-        return Ok(StepMode::Resume { done: entry.done });
+        return StepMode::Resume { done: entry.done };
     }
-    // The other way: undo what the interrupted run ran, newest first.
-    let interrupted = prepare_step(
-        ctx.graph,
-        &step_for(ctx.graph, entry),
-        ctx.dialect,
-        ctx.opts,
-        Mode::Online,
-    )?;
-    let mut ran = Vec::new();
-    let mut first = 0u64;
-    for op in &interrupted.ops {
-        let count = match &op.render {
-            Rendered::Statements(s) => s.len() as u64,
-            Rendered::Rebuild => 0,
-        };
-        if first >= entry.done {
-            break;
-        }
-        let undo = op
-            .op
-            .reverse()
-            .map_err(|e| e.to_string())
-            .and_then(|inverse| ctx.dialect.render(&inverse).map_err(|e| e.to_string()))
-            .map_err(|why| RunError::Interrupted {
-                revision: entry.revision.clone(),
-                step: interrupted.step.to_string(),
-                detail: format!(
-                    "{} of its {} statements ran, and {} cannot be undone automatically: {why}",
-                    entry.done, entry.statements, op.label
-                ),
-                advice: "finish it instead with `retort upgrade` (or `downgrade`, the way it was running), or undo it by hand and run `retort stamp <revision>`".into(),
-            })?;
-        ran.push((format!("{} ({count} statement(s))", op.label), undo));
-        first += count;
-    }
-    ran.reverse();
     progress.note(&format!(
-        "revision {} was interrupted after {} of its {} statements ({} {}); undoing them",
-        entry.revision, entry.done, entry.statements, entry.direction, interrupted.step
+        "revision {} was interrupted ({}) after {} of its {} statements; undoing them",
+        entry.revision, entry.direction, entry.done, entry.statements
     ));
-    Ok(StepMode::Undo { ran })
+    StepMode::Undo {
+        ran: interrupted.undo.clone(),
+    }
 }
 
 /// Runs the undo of an interrupted step.

@@ -25,7 +25,7 @@ mod sink;
 
 use std::time::Duration;
 
-use retort_core::graph::{Direction, Plan, Step};
+use retort_core::graph::{Direction, Plan, Step, VersionUpdate};
 use retort_core::{Dialect, RevisionId, ScriptDirectory};
 
 pub use error::{Failure, RunError, StepCause};
@@ -234,11 +234,37 @@ fn locked(
     if !dialect.supports_transactional_ddl() {
         tables.journal.ensure(conn)?;
     }
-    let interrupted = journal::settle(conn, &dir.graph, dialect, tables, opts, progress)?;
-    let before = tables.version.read(conn)?;
-    let rows = effective_rows(before.clone(), interrupted.as_ref(), direction);
+    let settled = journal::settle(conn, &dir.graph, dialect, tables, opts, progress)?;
+    let mut before = tables.version.read(conn)?;
+    let mut finished = 0;
+    let mut interrupted = None;
+    if let Some(entry) = settled {
+        if entry.direction == direction {
+            interrupted = Some(journal::Interrupted {
+                entry,
+                undo: Vec::new(),
+            });
+        } else {
+            match journal::undo_of(&dir.graph, dialect, opts, &entry) {
+                Ok(undo) => interrupted = Some(journal::Interrupted { entry, undo }),
+                Err(why) => {
+                    // What ran cannot be undone by inverses: finish the
+                    // revision the way it was running, then plan as usual
+                    // (its own operations then take it back).
+                    progress.note(&format!("{why}; finishing it first"));
+                    finish_interrupted(
+                        dir, conn, dialect, tables, guard, opts, progress, entry, &before,
+                    )?;
+                    before = tables.version.read(conn)?;
+                    finished = 1;
+                }
+            }
+        }
+    }
+    let entry = interrupted.as_ref().map(|i| &i.entry);
+    let rows = effective_rows(before.clone(), entry, direction);
     let plan = plan(&rows)?;
-    if let Some(entry) = &interrupted
+    if let Some(entry) = entry
         && !plan.steps.is_empty()
         && !plan.steps.iter().any(|s| s.revision == entry.revision)
     {
@@ -258,7 +284,100 @@ fn locked(
     Ok(RunReport {
         before,
         after,
-        steps: plan.steps.len(),
+        steps: plan.steps.len() + finished,
+    })
+}
+
+/// Runs the rest of an interrupted revision, the way it was running, and
+/// records it.
+#[allow(clippy::too_many_arguments)]
+fn finish_interrupted(
+    dir: &ScriptDirectory,
+    conn: &mut dyn Connection,
+    dialect: &dyn Dialect,
+    tables: &Tables,
+    guard: &lock::LockGuard,
+    opts: &RunOptions,
+    progress: &mut dyn Progress,
+    entry: JournalEntry,
+    before: &[RevisionId],
+) -> Result<(), RunError> {
+    let mut step = journal::step_for(&dir.graph, &entry);
+    step.version =
+        version_change(before, &entry.rows_after).ok_or_else(|| RunError::Interrupted {
+            revision: entry.revision.clone(),
+            step: step.to_string(),
+            detail: format!(
+                "the version rows it would leave ({}) do not follow from the rows now ({})",
+                rows_text(&entry.rows_after),
+                rows_text(before)
+            ),
+            advice: "repair the schema by hand, then run `retort stamp <revision>`".into(),
+        })?;
+    let prepared = prepare::Prepared {
+        steps: vec![prepare::prepare_step(
+            &dir.graph,
+            &step,
+            dialect,
+            opts,
+            Mode::Online,
+        )?],
+    };
+    let interrupted = journal::Interrupted {
+        entry,
+        undo: Vec::new(),
+    };
+    let ctx = execute::Context {
+        graph: &dir.graph,
+        dialect,
+        tables,
+        opts,
+        lock: Some(guard),
+        interrupted: Some(&interrupted),
+        create_tables: false,
+    };
+    execute::run(
+        &ctx,
+        &prepared,
+        &mut sink::Online { conn },
+        before.to_vec(),
+        progress,
+    )?;
+    Ok(())
+}
+
+/// The version-table change from the rows `before` to `after` (one
+/// revision's step: an update, an insert or delete, a merge or unmerge);
+/// `None` for anything else.
+fn version_change(before: &[RevisionId], after: &[RevisionId]) -> Option<VersionUpdate> {
+    let gone: Vec<RevisionId> = before
+        .iter()
+        .filter(|r| !after.contains(r))
+        .cloned()
+        .collect();
+    let new: Vec<RevisionId> = after
+        .iter()
+        .filter(|r| !before.contains(r))
+        .cloned()
+        .collect();
+    Some(match (gone.as_slice(), new.as_slice()) {
+        ([], [to]) => VersionUpdate::Insert(to.clone()),
+        ([from], []) => VersionUpdate::Delete(from.clone()),
+        ([from], [to]) => VersionUpdate::Update {
+            from: from.clone(),
+            to: to.clone(),
+        },
+        ([from, rest @ ..], [to]) => VersionUpdate::Merge {
+            delete: rest.to_vec(),
+            from: from.clone(),
+            to: to.clone(),
+        },
+        ([from], [to, rest @ ..]) => VersionUpdate::Unmerge {
+            from: from.clone(),
+            to: to.clone(),
+            insert: rest.to_vec(),
+        },
+        _ => return None,
     })
 }
 

@@ -16,8 +16,8 @@
 
 use std::time::{Instant, SystemTime};
 
+use retort_core::RevisionId;
 use retort_core::dialect::Dialect;
-use retort_core::{RevisionGraph, RevisionId};
 
 use super::journal::{self, Journal, StepMode};
 use super::lock::LockGuard;
@@ -29,8 +29,6 @@ use crate::log_table::LogEntry;
 
 /// What a run works with besides its sink.
 pub(crate) struct Context<'a> {
-    /// The revision graph.
-    pub graph: &'a RevisionGraph,
     /// The dialect the statements are rendered for.
     pub dialect: &'a dyn Dialect,
     /// The version, log, lock and journal tables.

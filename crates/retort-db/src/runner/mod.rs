@@ -272,7 +272,6 @@ fn locked(
     }
     let prepared = prepare::prepare(&dir.graph, &plan, dialect, opts, Mode::Online)?;
     let ctx = execute::Context {
-        graph: &dir.graph,
         dialect,
         tables,
         opts,
@@ -328,7 +327,6 @@ fn finish_interrupted(
         undo: Vec::new(),
     };
     let ctx = execute::Context {
-        graph: &dir.graph,
         dialect,
         tables,
         opts,

@@ -45,7 +45,6 @@ pub fn write_plan(
     let prepared = prepare(&dir.graph, plan, dialect, opts, Mode::Offline)?;
     let tables = Tables::from_config(&dir.config);
     let ctx = Context {
-        graph: &dir.graph,
         dialect,
         tables: &tables,
         opts,

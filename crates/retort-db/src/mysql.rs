@@ -7,6 +7,9 @@
 //! database name is part of the lock's name, so that runs on different
 //! databases of one server do not wait for each other. The server releases it
 //! if the connection drops.
+//!
+//! Right after connecting, the dialect's session statements run (they clear
+//! `NO_BACKSLASH_ESCAPES`, so string literals read as retort writes them).
 
 use std::time::Duration;
 
@@ -42,10 +45,16 @@ impl MysqlConnection {
             dialect: url.dialect(),
             reason: reason(&e),
         })?;
-        Ok(MysqlConnection {
+        let mut connection = MysqlConnection {
             conn,
             url: url.clone(),
-        })
+        };
+        // The session must read literals as the dialect writes them,
+        // whatever the server's default sql_mode.
+        for statement in url.dialect().dialect().session_statements() {
+            connection.execute(statement.as_str())?;
+        }
+        Ok(connection)
     }
 
     /// The server-wide lock name for `name` on this database.

@@ -124,6 +124,15 @@ pub trait Dialect {
     /// fire `ON DELETE` actions or fail.
     fn rebuild_needs_foreign_keys_off(&self) -> bool;
 
+    /// Statements that make a new session read SQL the way this dialect
+    /// writes it, whatever the server's or user's defaults (MySQL: the
+    /// backslash escapes [`quote_string`](Dialect::quote_string) relies on).
+    /// A driver runs them right after connecting; an offline script starts
+    /// with them. None by default.
+    fn session_statements(&self) -> Vec<Statement> {
+        vec![]
+    }
+
     /// The character that quotes identifiers.
     fn identifier_quote(&self) -> char {
         '"'

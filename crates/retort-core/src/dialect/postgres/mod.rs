@@ -49,6 +49,21 @@ impl Dialect for Postgres {
         false
     }
 
+    /// `'...'` with quotes doubled; a string holding a backslash is an
+    /// escape string, `E'...'`, with backslashes doubled too. A plain
+    /// `'a\b'` means two different things depending on the session's
+    /// `standard_conforming_strings` (off, `\'` escapes the quote and the
+    /// literal ends later than it seems); an escape string reads the same
+    /// under any setting.
+    fn quote_string(&self, text: &str) -> String {
+        let quoted = text.replace('\'', "''");
+        if text.contains('\\') {
+            format!("E'{}'", quoted.replace('\\', "\\\\"))
+        } else {
+            format!("'{quoted}'")
+        }
+    }
+
     fn render_type(&self, ty: &ColumnType) -> Result<String, DialectError> {
         render::render_type(self, ty)
     }

@@ -30,6 +30,7 @@ mod migrate_ops;
 mod migrate_options;
 mod multidb;
 mod safety_quoting;
+mod safety_urls;
 
 // The autogenerate corpus (SPEC section 7).
 mod autogen;

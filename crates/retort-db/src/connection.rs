@@ -134,6 +134,6 @@ pub(crate) fn statement_error(url: &DatabaseUrl, sql: &str, reason: String) -> D
         url: url.masked().to_owned(),
         dialect: url.dialect(),
         sql: sql.to_owned(),
-        reason,
+        reason: url.redact(&reason),
     }
 }

@@ -43,7 +43,7 @@ impl MysqlConnection {
         let conn = Conn::new(opts).map_err(|e| DbError::Connect {
             url: url.masked().to_owned(),
             dialect: url.dialect(),
-            reason: reason(&e),
+            reason: url.redact(&reason(&e)),
         })?;
         let mut connection = MysqlConnection {
             conn,
@@ -100,7 +100,7 @@ fn opts(url: &DatabaseUrl, options: &ConnectOptions) -> Result<OptsBuilder, DbEr
                     .map_err(|_| unsupported(format!("connect_timeout={secs}")))?;
                 opts = opts.tcp_connect_timeout(Some(Duration::from_secs(secs)));
             }
-            _ => return Err(unsupported(format!("{key}={value}"))),
+            _ => return Err(unsupported(crate::url::param_for_message(key, value))),
         }
     }
     Ok(opts)

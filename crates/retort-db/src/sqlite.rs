@@ -45,10 +45,20 @@ impl SqliteConnection {
             None => rusqlite::Connection::open_in_memory(),
             Some(path) => rusqlite::Connection::open(path),
         };
+        // A mistyped server URL (`sqlite:///user:password@host/db`) puts a
+        // password in the path: show it redacted.
+        let shown = url
+            .redact(
+                &url.sqlite_path()
+                    .unwrap_or(":memory:".as_ref())
+                    .display()
+                    .to_string(),
+            )
+            .into();
         let open_error = |e: rusqlite::Error| DbError::OpenSqlite {
             url: url.masked().to_owned(),
-            path: url.sqlite_path().unwrap_or(":memory:".as_ref()).to_owned(),
-            reason: e.to_string(),
+            path: PathBuf::clone(&shown),
+            reason: url.redact(&e.to_string()),
         };
         let conn = conn.map_err(open_error)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;

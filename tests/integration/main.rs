@@ -29,6 +29,7 @@ mod migrate_offline;
 mod migrate_ops;
 mod migrate_options;
 mod multidb;
+mod safety_depth;
 mod safety_files;
 mod safety_quoting;
 mod safety_urls;

@@ -32,6 +32,7 @@ mod multidb;
 mod safety_depth;
 mod safety_files;
 mod safety_quoting;
+mod safety_types;
 mod safety_urls;
 
 // The autogenerate corpus (SPEC section 7).

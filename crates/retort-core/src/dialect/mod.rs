@@ -31,7 +31,7 @@ pub use sqlite::Sqlite;
 
 use crate::ops::{AlterColumn, Literal, Operation};
 use crate::schema::{Column, ConstraintKind, TableName};
-use crate::types::ColumnType;
+use crate::types::{ColumnType, names};
 
 /// One SQL statement, rendered for one dialect, without a trailing `;`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -158,6 +158,15 @@ pub trait Dialect {
 
     /// The dialect's natural type for a portable type.
     fn render_type(&self, ty: &ColumnType) -> Result<String, DialectError>;
+
+    /// Whether the database accepts a type whose leading name (lower case,
+    /// `varchar` in `varchar(20)`: [`names::leading_name`]) is `name`. By
+    /// default any name a supported database knows ([`names::known_anywhere`]),
+    /// as SQLite accepts any name; a server dialect answers from its own list.
+    /// Rendering refuses a known type of another database (`jsonb` on MySQL).
+    fn knows_type_name(&self, name: &str) -> bool {
+        names::known_anywhere(name)
+    }
 
     /// The type and trailing clause of a lone integer primary key column
     /// that auto-increments (SQLAlchemy's "auto" rule).

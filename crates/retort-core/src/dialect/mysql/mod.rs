@@ -10,7 +10,7 @@ mod render;
 use crate::dialect::{CommentStyle, Dialect, DialectError, Statement};
 use crate::ops::{AlterColumn, Operation};
 use crate::schema::{Column, ConstraintKind, TableName};
-use crate::types::ColumnType;
+use crate::types::{ColumnType, names};
 
 /// The MySQL/MariaDB dialect.
 #[derive(Clone, Copy, Debug, Default)]
@@ -81,6 +81,10 @@ impl Dialect for MySql {
 
     fn render_type(&self, ty: &ColumnType) -> Result<String, DialectError> {
         render::render_type(self, ty)
+    }
+
+    fn knows_type_name(&self, name: &str) -> bool {
+        names::MYSQL.contains(&name)
     }
 
     fn render_autoincrement(

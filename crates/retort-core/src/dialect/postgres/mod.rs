@@ -6,7 +6,7 @@ mod render;
 
 use crate::dialect::{CommentStyle, Dialect, DialectError};
 use crate::schema::Column;
-use crate::types::ColumnType;
+use crate::types::{ColumnType, names};
 
 /// The PostgreSQL dialect.
 #[derive(Clone, Copy, Debug, Default)]
@@ -66,6 +66,10 @@ impl Dialect for Postgres {
 
     fn render_type(&self, ty: &ColumnType) -> Result<String, DialectError> {
         render::render_type(self, ty)
+    }
+
+    fn knows_type_name(&self, name: &str) -> bool {
+        names::POSTGRESQL.contains(&name)
     }
 
     fn render_autoincrement(

@@ -31,6 +31,11 @@ mod migrate_offline;
 mod migrate_ops;
 mod migrate_options;
 mod multidb;
+mod safety_depth;
+mod safety_files;
+mod safety_quoting;
+mod safety_types;
+mod safety_urls;
 
 // The autogenerate corpus (SPEC section 7).
 mod autogen;

@@ -124,7 +124,26 @@ fn quoting_doubles_the_quote_character() {
     assert_eq!(Postgres.quote_identifier("UserName"), "\"UserName\"");
     assert_eq!(MySql.quote_identifier("a`b"), "`a``b`");
     assert_eq!(MySql.quote_string("it's a \\ test"), "'it''s a \\\\ test'");
-    assert_eq!(Postgres.quote_string("it's a \\ test"), "'it''s a \\ test'");
+    // A backslash makes an escape string, read alike whatever the
+    // session's standard_conforming_strings.
+    assert_eq!(
+        Postgres.quote_string("it's a \\ test"),
+        "E'it''s a \\\\ test'"
+    );
+    assert_eq!(Postgres.quote_string("it's"), "'it''s'");
+    assert_eq!(Sqlite.quote_string("a \\ b"), "'a \\ b'");
+}
+
+#[test]
+fn session_statements_make_mysql_read_backslash_escapes() {
+    assert!(Sqlite.session_statements().is_empty());
+    assert!(Postgres.session_statements().is_empty());
+    let mysql = MySql.session_statements();
+    assert_eq!(mysql.len(), 1);
+    assert!(
+        mysql[0].as_str().contains("NO_BACKSLASH_ESCAPES"),
+        "{mysql:?}"
+    );
 }
 
 #[test]

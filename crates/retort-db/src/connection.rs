@@ -203,7 +203,7 @@ pub(crate) fn transient_error(
         url: url.masked().to_owned(),
         dialect: url.dialect(),
         sql: sql.to_owned(),
-        reason,
+        reason: url.redact(&reason),
         transient,
     }
 }

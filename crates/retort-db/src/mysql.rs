@@ -7,6 +7,9 @@
 //! database name is part of the lock's name, so that runs on different
 //! databases of one server do not wait for each other. The server releases it
 //! if the connection drops.
+//!
+//! Right after connecting, the dialect's session statements run (they clear
+//! `NO_BACKSLASH_ESCAPES`, so string literals read as retort writes them).
 
 use std::time::Duration;
 
@@ -42,13 +45,18 @@ impl MysqlConnection {
         let conn = Conn::new(opts).map_err(|e| DbError::Connect {
             url: url.masked().to_owned(),
             dialect: url.dialect(),
-            reason: reason(&e),
+            reason: url.redact(&reason(&e)),
         })?;
         let mut connection = MysqlConnection {
             conn,
             url: url.clone(),
             session: None,
         };
+        // The session must read literals as the dialect writes them,
+        // whatever the server's default sql_mode.
+        for statement in url.dialect().dialect().session_statements() {
+            connection.execute(statement.as_str())?;
+        }
         connection.on_cluster()?;
         Ok(connection)
     }
@@ -117,7 +125,7 @@ fn opts(url: &DatabaseUrl, options: &ConnectOptions) -> Result<OptsBuilder, DbEr
                     .map_err(|_| unsupported(format!("connect_timeout={secs}")))?;
                 opts = opts.tcp_connect_timeout(Some(Duration::from_secs(secs)));
             }
-            _ => return Err(unsupported(format!("{key}={value}"))),
+            _ => return Err(unsupported(crate::url::param_for_message(key, value))),
         }
     }
     Ok(opts)

@@ -72,10 +72,10 @@ impl PostgresConnection {
         options: &ConnectOptions,
     ) -> Result<PostgresConnection, DbError> {
         let config = config(url, options)?;
-        let failed = |reason| DbError::Connect {
+        let failed = |reason: String| DbError::Connect {
             url: url.masked().to_owned(),
             dialect: url.dialect(),
-            reason,
+            reason: url.redact(&reason),
         };
         let client = off_runtime(|| config.connect(NoTls))
             .map_err(|e| failed(no_thread(&e)))?

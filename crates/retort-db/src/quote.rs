@@ -21,8 +21,10 @@ pub fn qualified(dialect: DialectName, schema: Option<&str>, name: &str) -> Stri
     }
 }
 
-/// `value` as a string literal: single quotes doubled; on MySQL backslashes
-/// doubled too (its default `sql_mode` reads them as escapes).
+/// `value` as a string literal, the core dialect's way: single quotes
+/// doubled; on MySQL backslashes doubled too (the session reads them as
+/// escapes); on PostgreSQL a string with a backslash is an `E'...'` escape
+/// string, so that it reads the same whatever `standard_conforming_strings`.
 pub fn literal(dialect: DialectName, value: &str) -> String {
     dialect.dialect().quote_string(value)
 }
@@ -50,7 +52,7 @@ mod tests {
     #[test]
     fn literals_escape_quotes_and_mysql_backslashes() {
         assert_eq!(literal(DialectName::Sqlite, "it's"), "'it''s'");
-        assert_eq!(literal(DialectName::Postgresql, "a\\b"), "'a\\b'");
+        assert_eq!(literal(DialectName::Postgresql, "a\\b"), "E'a\\\\b'");
         assert_eq!(literal(DialectName::Mysql, "a\\b'"), "'a\\\\b'''");
     }
 }

@@ -63,8 +63,11 @@ impl SqliteConnection {
             if !folder.is_dir() {
                 return Err(DbError::OpenSqlite {
                     url: url.masked().to_owned(),
-                    path: path.clone(),
-                    reason: format!("the folder {} does not exist", folder.display()),
+                    path: shown_path(url),
+                    reason: url.redact(&format!(
+                        "the folder {} does not exist",
+                        folder.display()
+                    )),
                 });
             }
         }
@@ -248,12 +251,26 @@ impl Connection for SqliteConnection {
     }
 }
 
+/// The error of opening the file `url` names. A mistyped server URL
+/// (`sqlite:///user:password@host/db`) puts a password in the path: it is
+/// shown redacted.
 fn open_error(url: &DatabaseUrl, e: rusqlite::Error) -> DbError {
     DbError::OpenSqlite {
         url: url.masked().to_owned(),
-        path: url.sqlite_path().unwrap_or(":memory:".as_ref()).to_owned(),
-        reason: e.to_string(),
+        path: shown_path(url),
+        reason: url.redact(&e.to_string()),
     }
+}
+
+/// The file `url` names, with any secret of the URL redacted.
+fn shown_path(url: &DatabaseUrl) -> PathBuf {
+    url.redact(
+        &url.sqlite_path()
+            .unwrap_or(":memory:".as_ref())
+            .display()
+            .to_string(),
+    )
+    .into()
 }
 
 /// A SQLite value as text, as the other drivers return values.

@@ -102,7 +102,8 @@ pub(crate) fn add_enum_value<D: Dialect + ?Sized>(d: &D, op: &Operation) -> Resu
 }
 
 /// `drop_enum_value` where enum types exist: PostgreSQL cannot remove an
-/// enum value in place, so one `DO` block renames the type away, creates
+/// enum value in place, so one `DO` block (dollar-quoted with a tag its
+/// text does not hold, see [`dollar_tag`]) renames the type away, creates
 /// it again with the other values (read from the catalog, in order),
 /// converts every column of the old type (its default dropped and put
 /// back), and drops the old type. A row that holds the value makes the
@@ -130,8 +131,8 @@ pub(crate) fn drop_enum_value<D: Dialect + ?Sized>(
     );
     // SQL text inside the block's string literals.
     let lit = |s: &str| d.quote_string(s);
-    let sql = format!(
-        "DO $retort$
+    let body = format!(
+        "
 DECLARE
     enum_oid oid := {type_lit}::regtype::oid;
     labels text;
@@ -164,7 +165,7 @@ BEGIN
     END LOOP;
     EXECUTE {drop};
 END
-$retort$",
+",
         type_lit = lit(&new_type),
         value = lit(value),
         rename = lit(&format!(
@@ -175,5 +176,29 @@ $retort$",
         new_lit = lit(&new_type),
         drop = lit(&format!("DROP TYPE {old_type}")),
     );
-    Ok(vec![Statement::new(sql)])
+    let tag = dollar_tag(&body);
+    Ok(vec![Statement::new(format!("DO {tag}{body}{tag}"))])
+}
+
+/// A dollar-quote tag that does not occur in `body`: `$retort$`, else
+/// `$retort_1$`, `$retort_2$`, ... The body holds the enum's name and the
+/// dropped value, which may hold any text; the first occurrence of the tag
+/// would end the block there.
+fn dollar_tag(body: &str) -> String {
+    std::iter::once("$retort$".to_owned())
+        .chain((1usize..).map(|n| format!("$retort_{n}$")))
+        .find(|tag| !body.contains(tag.as_str()))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dollar_tag_is_one_the_body_does_not_hold() {
+        assert_eq!(dollar_tag("SELECT 1"), "$retort$");
+        assert_eq!(dollar_tag("'a$retort$b'"), "$retort_1$");
+        assert_eq!(dollar_tag("'$retort$ $retort_1$'"), "$retort_2$");
+    }
 }

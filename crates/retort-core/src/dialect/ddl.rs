@@ -5,6 +5,7 @@
 use crate::dialect::{CommentStyle, Dialect, DialectError, Statement, batch, data};
 use crate::ops::{AlterColumn, Operation, Setting};
 use crate::schema::{CheckConstraint, Column, ConstraintKind, ForeignKey, Index, Table, TableName};
+use crate::types::{ColumnType, names};
 
 type Result<T> = std::result::Result<T, DialectError>;
 
@@ -194,6 +195,35 @@ pub(crate) fn is_autoincrement(primary_key: &[String], column: &Column) -> bool 
         && primary_key[0] == column.name
 }
 
+/// Refuses a type written for another database (`jsonb` on MySQL,
+/// `mediumtext` on PostgreSQL), which the database would refuse later or,
+/// worse, read as something else. A name no supported database knows passes:
+/// a revision file cannot hold one (it is refused when loaded, unless marked
+/// `verbatim(...)`), so it was read from a live database or a models file,
+/// which had the type.
+pub(crate) fn check_type<D: Dialect + ?Sized>(d: &D, ty: &ColumnType) -> Result<()> {
+    let ColumnType::Other(text) = ty else {
+        return Ok(());
+    };
+    let name = names::leading_name(text);
+    if d.knows_type_name(&name) || !names::known_anywhere(&name) {
+        return Ok(());
+    }
+    let owners = match names::known_by(&name) {
+        owners if owners.is_empty() => "another database's type".to_owned(),
+        owners => format!("a {} type", owners.join(" and ")),
+    };
+    Err(DialectError::Type {
+        dialect: d.name(),
+        ty: text.clone(),
+        reason: format!(
+            "`{name}` is {owners}, which this database does not have; write one of its own types \
+             or a portable one (integer, varchar(n), text, json, blob, timestamptz, ...), or \
+             \"verbatim({text})\" to pass it through unchecked"
+        ),
+    })
+}
+
 /// `"name" TYPE [NOT NULL] [DEFAULT x] [AUTO_INCREMENT] [UNIQUE] [COMMENT '...']`.
 pub(crate) fn column_definition<D: Dialect + ?Sized>(
     d: &D,
@@ -211,6 +241,7 @@ pub(crate) fn column_definition_with<D: Dialect + ?Sized>(
     autoincrement: bool,
     explicit_null: bool,
 ) -> Result<String> {
+    check_type(d, &column.ty)?;
     let (ty, suffix) = if autoincrement {
         d.render_autoincrement(column)?
     } else {
@@ -513,6 +544,7 @@ pub(crate) fn alter_column<D: Dialect + ?Sized>(d: &D, a: &AlterColumn) -> Resul
     };
     let mut out = vec![];
     if let Some(ty) = &a.ty {
+        check_type(d, ty)?;
         out.push(alter(format!("TYPE {}", d.render_type(ty)?)));
     }
     match a.nullable {

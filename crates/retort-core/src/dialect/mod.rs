@@ -33,7 +33,7 @@ pub use sqlite::Sqlite;
 
 use crate::ops::{AlterColumn, Literal, Operation};
 use crate::schema::{Column, ConstraintKind, TableName};
-use crate::types::ColumnType;
+use crate::types::{ColumnType, names};
 
 /// One SQL statement, rendered for one dialect, without a trailing `;`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -133,6 +133,15 @@ pub trait Dialect {
         false
     }
 
+    /// Statements that make a new session read SQL the way this dialect
+    /// writes it, whatever the server's or user's defaults (MySQL: the
+    /// backslash escapes [`quote_string`](Dialect::quote_string) relies on).
+    /// A driver runs them right after connecting; an offline script starts
+    /// with them. None by default.
+    fn session_statements(&self) -> Vec<Statement> {
+        vec![]
+    }
+
     /// The character that quotes identifiers.
     fn identifier_quote(&self) -> char {
         '"'
@@ -158,6 +167,15 @@ pub trait Dialect {
 
     /// The dialect's natural type for a portable type.
     fn render_type(&self, ty: &ColumnType) -> Result<String, DialectError>;
+
+    /// Whether the database accepts a type whose leading name (lower case,
+    /// `varchar` in `varchar(20)`: [`names::leading_name`]) is `name`. By
+    /// default any name a supported database knows ([`names::known_anywhere`]),
+    /// as SQLite accepts any name; a server dialect answers from its own list.
+    /// Rendering refuses a known type of another database (`jsonb` on MySQL).
+    fn knows_type_name(&self, name: &str) -> bool {
+        names::known_anywhere(name)
+    }
 
     /// The type and trailing clause of a lone integer primary key column
     /// that auto-increments (SQLAlchemy's "auto" rule).

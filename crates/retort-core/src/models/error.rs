@@ -36,6 +36,16 @@ pub enum ModelError {
         /// The folder it is relative to.
         base: PathBuf,
     },
+    /// The thread the models are read on (with a stack big enough for
+    /// deep expressions) could not be started.
+    #[error(
+        "cannot start a thread to read the models: {source}; the system is short of threads \
+         or memory: try again, or raise its limits"
+    )]
+    Thread {
+        /// Why.
+        source: std::io::Error,
+    },
     /// The SQL does not parse (sqlparser's message).
     #[error("{}:{line}:{column}: syntax error: {message}", path.display())]
     Syntax {

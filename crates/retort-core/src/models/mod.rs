@@ -24,6 +24,7 @@
 //! primary-key column is marked `primary_key` and NOT NULL, and the
 //! table-level `primary_key` is kept only for a named or composite key.
 
+mod depth;
 mod error;
 mod glob;
 mod other;
@@ -35,7 +36,7 @@ use std::path::{Path, PathBuf};
 use sqlparser::ast::{Ident, ObjectName, Statement};
 use sqlparser::dialect::{Dialect as SqlDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::{Span, Token};
+use sqlparser::tokenizer::{Span, Token, Tokenizer};
 
 pub use error::ModelError;
 pub use glob::expand_models;
@@ -60,6 +61,10 @@ pub fn read_models(paths: &[PathBuf], dialect: &str) -> Result<Schema, ModelErro
 /// Parses the DDL `text` of the file `path` for `dialect`, adding its
 /// tables, indexes, comments and enum types to `into` (which may hold the
 /// earlier files' objects: an index or comment may refer to their tables).
+///
+/// An expression nested deeper than the stack allows (`1+1+...` with
+/// thousands of terms) is a [`ModelError::Syntax`] naming its line, never a
+/// stack overflow: see `depth.rs`.
 pub fn parse_models(
     path: &Path,
     text: &str,
@@ -67,22 +72,78 @@ pub fn parse_models(
     into: &mut Schema,
 ) -> Result<(), ModelError> {
     let rules = Rules::named(dialect).ok_or_else(|| ModelError::UnknownDialect(dialect.into()))?;
+    read_on_big_stack(|| parse_statements(path, text, rules, into))
+}
+
+/// The stack the models are read on: enough for the deepest tree
+/// [`depth::MAX_DEPTH`] lets through, printed, cloned and dropped by a
+/// debug build (some 10 KiB a level), with room to spare. Only the pages
+/// used are ever committed.
+const MODELS_STACK: usize = 64 << 20;
+
+/// Runs `read` on a thread of its own with [`MODELS_STACK`], so that the
+/// bound holds whatever stack the caller has (a test thread has 2 MiB).
+fn read_on_big_stack(
+    read: impl FnOnce() -> Result<(), ModelError> + Send,
+) -> Result<(), ModelError> {
+    std::thread::scope(|scope| {
+        let reader = std::thread::Builder::new()
+            .name("retort-models".into())
+            .stack_size(MODELS_STACK)
+            .spawn_scoped(scope, read)
+            .map_err(|source| ModelError::Thread { source })?;
+        match reader.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+fn parse_statements(
+    path: &Path,
+    text: &str,
+    rules: Rules,
+    into: &mut Schema,
+) -> Result<(), ModelError> {
     let sql_dialect: Box<dyn SqlDialect> = match rules.kind {
         Kind::Sqlite => Box::new(SQLiteDialect {}),
         Kind::Postgres => Box::new(PostgreSqlDialect {}),
         Kind::MySql => Box::new(MySqlDialect {}),
     };
     let syntax = |e: ParserError| syntax_error(path, e);
-    let mut parser = Parser::new(sql_dialect.as_ref())
-        .try_with_sql(text)
-        .map_err(syntax)?;
+    let tokens = Tokenizer::new(sql_dialect.as_ref(), text)
+        .with_unescape(true)
+        .tokenize_with_location()
+        .map_err(|e| syntax(e.into()))?;
+    depth::check(&tokens).map_err(|(line, column)| ModelError::Syntax {
+        path: path.to_owned(),
+        line,
+        column,
+        message: format!(
+            "the expression is nested too deeply (more than {} operators and parentheses \
+             along one path); split it, e.g. into several CHECK constraints or a function",
+            depth::MAX_DEPTH
+        ),
+    })?;
+    let mut parser = Parser::new(sql_dialect.as_ref()).with_tokens_with_locations(tokens);
     loop {
         while parser.consume_token(&Token::SemiColon) {}
         let start = parser.peek_token();
         if start.token == Token::EOF {
             break;
         }
-        let statement = parser.parse_statement().map_err(syntax)?;
+        let statement = parser.parse_statement().map_err(|e| match e {
+            // sqlparser's own limit on its nesting has no position.
+            ParserError::RecursionLimitExceeded => ModelError::Syntax {
+                path: path.to_owned(),
+                line: start.span.start.line,
+                column: start.span.start.column,
+                message: "the statement is nested too deeply for the SQL parser; \
+                          use fewer nested parentheses"
+                    .into(),
+            },
+            e => syntax(e),
+        })?;
         let next = parser.peek_token();
         if next.token != Token::EOF && next.token != Token::SemiColon {
             let at = next.span.start;

@@ -4,7 +4,7 @@
 use toml::{Table, Value};
 
 use crate::ops::OperationProblem;
-use crate::types::ColumnType;
+use crate::types::{ColumnType, names};
 
 type Result<T> = std::result::Result<T, OperationProblem>;
 
@@ -128,12 +128,16 @@ impl<'a> Fields<'a> {
         Ok(list)
     }
 
+    /// A column type, which must parse and, unless marked `verbatim(...)`,
+    /// have a name some supported database knows ([`names::check_known`]).
     pub(crate) fn opt_type(&mut self, key: &'static str) -> Result<Option<ColumnType>> {
         match self.opt_str(key)? {
             None => Ok(None),
-            Some(text) => ColumnType::parse(&text)
-                .map(Some)
-                .map_err(|e| self.invalid(key, e.to_string())),
+            Some(text) => {
+                let ty = ColumnType::parse(&text).map_err(|e| self.invalid(key, e.to_string()))?;
+                names::check_known(&ty).map_err(|m| self.invalid(key, m))?;
+                Ok(Some(ty))
+            }
         }
     }
 

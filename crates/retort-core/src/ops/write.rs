@@ -1,5 +1,6 @@
 //! Writing operations back to the TOML shapes they are read from, so that
-//! `parse_operations(to_toml(ops)) == ops`.
+//! `parse_operations(to_toml(ops)) == ops` (except that a type no database's
+//! list knows comes back as the `verbatim(...)` it is written as).
 
 use toml::{Table, Value};
 
@@ -8,6 +9,7 @@ use crate::schema::{
     CheckConstraint, Column, Constraint, ForeignKey, Index, PrimaryKey, Table as SchemaTable,
     TableName, UniqueConstraint,
 };
+use crate::types::{ColumnType, names};
 
 /// Writes each operation as its TOML table.
 pub fn operations_to_toml(ops: &[Operation]) -> Vec<Table> {
@@ -65,7 +67,7 @@ fn strings(names: &[String]) -> Value {
 fn column(c: &Column) -> Value {
     let mut out = Out(Table::new());
     out.set("name", c.name.as_str());
-    out.set("type", c.ty.to_string());
+    out.set("type", type_text(&c.ty));
     if !c.nullable && !c.primary_key {
         out.set("nullable", false);
     }
@@ -160,7 +162,7 @@ fn alter_column(out: &mut Out, a: &AlterColumn) {
     out.set("column", a.column.as_str());
     out.opt("new_name", &a.new_name);
     if let Some(ty) = &a.ty {
-        out.set("type", ty.to_string());
+        out.set("type", type_text(ty));
     }
     if let Some(n) = a.nullable {
         out.set("nullable", n);
@@ -168,7 +170,7 @@ fn alter_column(out: &mut Out, a: &AlterColumn) {
     out.setting("server_default", &a.server_default);
     out.setting("comment", &a.comment);
     if let Some(ty) = &a.existing_type {
-        out.set("existing_type", ty.to_string());
+        out.set("existing_type", type_text(ty));
     }
     if let Some(n) = a.existing_nullable {
         out.set("existing_nullable", n);
@@ -177,6 +179,17 @@ fn alter_column(out: &mut Out, a: &AlterColumn) {
     out.setting("existing_comment", &a.existing_comment);
     if let Some(n) = a.existing_autoincrement {
         out.set("existing_autoincrement", n);
+    }
+}
+
+/// A type as a revision file holds it: a database's own type that no
+/// supported database's list knows (`citext`, a domain, read from a live
+/// database by autogenerate) is marked `verbatim(...)`, so that the file
+/// loads back ([`names::check_known`]) and passes it through unchanged.
+fn type_text(ty: &ColumnType) -> String {
+    match ty {
+        ColumnType::Other(text) if names::check_known(ty).is_err() => format!("verbatim({text})"),
+        _ => ty.to_string(),
     }
 }
 

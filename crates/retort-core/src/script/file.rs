@@ -8,6 +8,7 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::column_types;
 use crate::location::{Location, locate};
 use crate::revision::{OPERATION_NAMES, Operations, Revision, RevisionId};
 
@@ -310,6 +311,9 @@ impl Parser<'_> {
                 ));
             }
         }
+        column_types::check_operation(table).map_err(|(at, message)| {
+            self.error(at, format!("{label} operation {position}: {message}"))
+        })?;
         let de = toml::de::ValueDeserializer::from(item.clone());
         serde::Deserialize::deserialize(de).map_err(|e: toml::de::Error| {
             self.error(

@@ -105,9 +105,7 @@ impl ScriptDirectory {
         now: &Zoned,
     ) -> Result<NewRevision, ScriptError> {
         let id = match &opts.rev_id {
-            Some(id) => {
-                RevisionId::parse(id).map_err(|m| ScriptError::Refused(format!("--rev-id: {m}")))?
-            }
+            Some(id) => check_rev_id(id)?,
             None => RevisionId::generate(),
         };
         if let Some(existing) = self.graph.get(&id) {
@@ -252,12 +250,44 @@ impl ScriptDirectory {
             opts.message.as_deref().unwrap_or_default(),
             self.config.truncate_slug_length,
         );
-        Ok(folder.join(naming::file_name(
-            &self.config.file_template,
-            &new.id,
-            &slug,
-            now,
-        )))
+        let name = naming::file_name(&self.config.file_template, &new.id, &slug, now);
+        self.check_findable(&folder, &name)?;
+        Ok(folder.join(&name))
+    }
+
+    /// The new file `name` (from `file_template`) in the version location
+    /// `folder` must be one the loader reads back: inside the folder, in a
+    /// sub-folder only when sub-folders are searched, not hidden.
+    /// `retort.toml` is checked when read; this catches what the tokens and
+    /// the id add.
+    fn check_findable(&self, folder: &Path, name: &str) -> Result<(), ScriptError> {
+        let template = &self.config.file_template;
+        let parts: Vec<&str> = name.split(['/', '\\']).collect();
+        let refused = |why: String| {
+            ScriptError::Refused(format!(
+                "file_template {template:?} in {} gives the file name {name:?}, {why}",
+                self.config.path.display()
+            ))
+        };
+        if Path::new(name).is_absolute() || parts.contains(&"..") {
+            return Err(refused(format!(
+                "which is outside the version location {}; write a name relative to it",
+                folder.display()
+            )));
+        }
+        if parts.len() > 1 && !self.config.recursive_version_locations {
+            return Err(refused(
+                "in a sub-folder, where retort does not look for revisions; \
+                 set recursive_version_locations = true or drop the '/'"
+                    .into(),
+            ));
+        }
+        if !super::load::is_revision_file_name(parts.last().copied().unwrap_or_default()) {
+            return Err(refused(
+                "which retort skips as a hidden file (it starts with '.'); start the name with a token or a letter".into(),
+            ));
+        }
+        Ok(())
     }
 
     /// The error for a file that a post-write hook left unusable.
@@ -308,6 +338,32 @@ impl ScriptDirectory {
     }
 }
 
+/// The longest revision id: the version table's `version_num` is
+/// `VARCHAR(32)`, as Alembic's.
+pub const MAX_REVISION_ID_LEN: usize = 32;
+
+/// A `--rev-id` the new revision can have: a valid id, that fits the
+/// version table, and that gives a file the loader reads (not hidden).
+fn check_rev_id(id: &str) -> Result<RevisionId, ScriptError> {
+    let refused = |m: String| ScriptError::Refused(format!("--rev-id {id:?}: {m}"));
+    let parsed = RevisionId::parse(id).map_err(refused)?;
+    let len = id.chars().count();
+    if len > MAX_REVISION_ID_LEN {
+        return Err(refused(format!(
+            "{len} characters is too long; the version table's version_num column holds {MAX_REVISION_ID_LEN} \
+             (VARCHAR({MAX_REVISION_ID_LEN}), as Alembic's): choose a shorter id"
+        )));
+    }
+    if id.starts_with('.') {
+        return Err(refused(
+            "an id starting with '.' makes a hidden file, which retort does not read as a revision; \
+             start it with a letter or digit"
+                .into(),
+        ));
+    }
+    Ok(parsed)
+}
+
 /// The rendered file must say what was asked: a template that drops the
 /// parents or labels would silently change the graph.
 fn check_rendered(
@@ -343,6 +399,10 @@ fn write_new_file(path: &Path, text: &str) -> Result<(), ScriptError> {
         path: path.to_owned(),
         source,
     };
+    // A `file_template` with a sub-folder (`{year}/{rev}`).
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io)?;
+    }
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)

@@ -10,6 +10,7 @@ pub mod read;
 pub mod render;
 pub mod templates;
 
+mod column_types;
 mod generate;
 
 use std::path::{Path, PathBuf};

@@ -7,8 +7,11 @@ pub const FILE_TEMPLATE_TOKENS: &[&str] = &[
     "rev", "slug", "epoch", "year", "month", "day", "hour", "minute", "second",
 ];
 
-/// Checks that a `file_template` uses only known `{token}`s and names the revision.
+/// Checks that a `file_template` uses only known `{token}`s, names the
+/// revision, and keeps new files inside the version location under names
+/// the loader reads: no absolute path, no `..`, no hidden (`.`) file name.
 pub fn check_file_template(template: &str) -> Result<(), String> {
+    check_template_path(template)?;
     let mut has_rev = false;
     for token in tokens(template)? {
         if !FILE_TEMPLATE_TOKENS.contains(&token) {
@@ -25,6 +28,34 @@ pub fn check_file_template(template: &str) -> Result<(), String> {
     }
     if !has_rev {
         return Err("file_template must contain {rev}, so that file names stay unique".into());
+    }
+    Ok(())
+}
+
+/// The path rules of [`check_file_template`]: a file outside the version
+/// location, or a hidden one, would never be read back as a revision.
+fn check_template_path(template: &str) -> Result<(), String> {
+    let parts: Vec<&str> = template.split(['/', '\\']).collect();
+    let drive = template.len() >= 2
+        && template.as_bytes()[1] == b':'
+        && template.as_bytes()[0].is_ascii_alphabetic();
+    if template.starts_with(['/', '\\']) || drive {
+        return Err(format!(
+            "file_template {template:?} is an absolute path; new revision files go in a version location: \
+             write a name relative to it, e.g. \"{{rev}}_{{slug}}\""
+        ));
+    }
+    if parts.contains(&"..") {
+        return Err(format!(
+            "file_template {template:?} climbs out of the version location with '..', where retort would \
+             never find the new revision; write a name inside it, e.g. \"{{rev}}_{{slug}}\""
+        ));
+    }
+    if parts.last().is_some_and(|name| name.starts_with('.')) {
+        return Err(format!(
+            "file_template {template:?} makes file names starting with '.', which retort skips as hidden \
+             files; start the name with a token or a letter, e.g. \"{{rev}}_{{slug}}\""
+        ));
     }
     Ok(())
 }
@@ -124,5 +155,22 @@ mod tests {
                 .unwrap_err()
                 .contains("{bad}")
         );
+    }
+
+    #[test]
+    fn file_templates_stay_inside_the_version_location() {
+        assert!(check_file_template("{year}/{rev}_{slug}").is_ok());
+        for (template, says) in [
+            ("../../{rev}", "'..'"),
+            ("{year}/../../{rev}", "'..'"),
+            ("..\\{rev}", "'..'"),
+            ("/tmp/{rev}", "absolute"),
+            ("C:/x/{rev}", "absolute"),
+            (".{rev}", "'.'"),
+            ("{year}/.{rev}", "'.'"),
+        ] {
+            let err = check_file_template(template).unwrap_err();
+            assert!(err.contains(says), "{template}: {err}");
+        }
     }
 }

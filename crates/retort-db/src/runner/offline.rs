@@ -57,6 +57,7 @@ pub fn write_plan(
         out: &mut script,
         dialect: name,
     };
+    session(dialect, &mut sink)?;
     execute::run(&ctx, &prepared, &mut sink, Vec::new(), &mut Silent)?;
     out.write_all(&script)?;
     Ok(())
@@ -77,6 +78,7 @@ pub fn write_stamp(
         out: &mut script,
         dialect: name,
     };
+    session(dialect, &mut sink)?;
     let transactional = dialect.supports_transactional_ddl();
     if transactional {
         sink.begin()?;
@@ -93,5 +95,15 @@ pub fn write_stamp(
         sink.commit()?;
     }
     out.write_all(&script)?;
+    Ok(())
+}
+
+/// The statements that make the client's session read the script as
+/// retort wrote it (what a driver runs when it connects; MySQL: the
+/// backslash escapes of its string literals).
+fn session(dialect: &dyn Dialect, sink: &mut Script<'_>) -> Result<(), RunError> {
+    for statement in dialect.session_statements() {
+        sink.statement(statement.as_str())?;
+    }
     Ok(())
 }

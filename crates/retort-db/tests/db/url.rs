@@ -107,7 +107,7 @@ fn bad_urls_say_what_to_write_and_hide_the_password() {
     assert!(!err.to_string().contains("hunter2"), "{err}");
 
     let err = DatabaseUrl::parse("just-a-file.db").unwrap_err();
-    assert!(err.reason.contains("no scheme"), "{err}");
+    assert!(err.reason.contains("scheme"), "{err}");
     assert!(DatabaseUrl::parse("mysql://u:p@h/d%zz").is_err());
 }
 
@@ -122,7 +122,8 @@ fn display_and_debug_hide_the_password() {
     );
     assert_eq!(parse("mysql://root@h/d").masked(), "mysql://root@h/d");
     assert_eq!(parse("sqlite:///a.db").masked(), "sqlite:///a.db");
-    assert_eq!(mask("not a url:secret@x"), "not a url:secret@x");
+    // Anything shaped like `x:y@`, URL or not, has its `y` hidden.
+    assert_eq!(mask("not a url:secret@x"), "not a url:***@x");
     assert_eq!(mask("weird://u:pw@"), "weird://u:***@");
 }
 

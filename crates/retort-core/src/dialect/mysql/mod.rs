@@ -1,5 +1,5 @@
 //! MySQL and MariaDB: no transactional DDL, backquoted identifiers,
-//! backslash escapes in strings, inline comments, column changes through
+//! backslash escapes in strings (made sure of for each session), inline comments, column changes through
 //! `MODIFY` / `CHANGE COLUMN` (which restate the whole column, so they need
 //! the `existing_*` facts), no partial indexes, enums inline in the column
 //! type.
@@ -10,7 +10,7 @@ mod render;
 use crate::dialect::{CommentStyle, Dialect, DialectError, Statement};
 use crate::ops::{AlterColumn, Operation};
 use crate::schema::{Column, ConstraintKind, TableName};
-use crate::types::ColumnType;
+use crate::types::{ColumnType, names};
 
 /// The MySQL/MariaDB dialect.
 #[derive(Clone, Copy, Debug, Default)]
@@ -58,14 +58,33 @@ impl Dialect for MySql {
     }
 
     /// Single quotes and backslashes doubled, for MySQL's default SQL mode
-    /// in which `\` starts an escape (retort assumes `NO_BACKSLASH_ESCAPES`
-    /// is off).
+    /// in which `\` starts an escape; [`session_statements`] makes sure the
+    /// session has that mode.
+    ///
+    /// [`session_statements`]: Dialect::session_statements
     fn quote_string(&self, text: &str) -> String {
         format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
     }
 
+    /// Clears `NO_BACKSLASH_ESCAPES` from the session's `sql_mode` (a
+    /// server's default may set it; then `\` would be an ordinary character
+    /// and the doubled backslashes of [`quote_string`] would be stored
+    /// twice), keeping every other mode. mysqldump sets its own `sql_mode`
+    /// the same way.
+    ///
+    /// [`quote_string`]: Dialect::quote_string
+    fn session_statements(&self) -> Vec<Statement> {
+        vec![Statement::new(
+            "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','))",
+        )]
+    }
+
     fn render_type(&self, ty: &ColumnType) -> Result<String, DialectError> {
         render::render_type(self, ty)
+    }
+
+    fn knows_type_name(&self, name: &str) -> bool {
+        names::MYSQL.contains(&name)
     }
 
     fn render_autoincrement(

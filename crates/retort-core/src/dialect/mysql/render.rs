@@ -47,7 +47,7 @@ pub(crate) fn render_type<D: Dialect + ?Sized>(
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        ColumnType::Other(text) => text.clone(),
+        ColumnType::Other(text) | ColumnType::Verbatim(text) => text.clone(),
     })
 }
 

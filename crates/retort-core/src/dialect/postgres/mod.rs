@@ -6,7 +6,7 @@ mod render;
 
 use crate::dialect::{CommentStyle, Dialect, DialectError};
 use crate::schema::Column;
-use crate::types::ColumnType;
+use crate::types::{ColumnType, names};
 
 /// The PostgreSQL dialect.
 #[derive(Clone, Copy, Debug, Default)]
@@ -49,8 +49,27 @@ impl Dialect for Postgres {
         false
     }
 
+    /// `'...'` with quotes doubled; a string holding a backslash is an
+    /// escape string, `E'...'`, with backslashes doubled too. A plain
+    /// `'a\b'` means two different things depending on the session's
+    /// `standard_conforming_strings` (off, `\'` escapes the quote and the
+    /// literal ends later than it seems); an escape string reads the same
+    /// under any setting.
+    fn quote_string(&self, text: &str) -> String {
+        let quoted = text.replace('\'', "''");
+        if text.contains('\\') {
+            format!("E'{}'", quoted.replace('\\', "\\\\"))
+        } else {
+            format!("'{quoted}'")
+        }
+    }
+
     fn render_type(&self, ty: &ColumnType) -> Result<String, DialectError> {
         render::render_type(self, ty)
+    }
+
+    fn knows_type_name(&self, name: &str) -> bool {
+        names::POSTGRESQL.contains(&name)
     }
 
     fn render_autoincrement(

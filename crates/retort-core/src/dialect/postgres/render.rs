@@ -46,7 +46,7 @@ pub(crate) fn render_type<D: Dialect + ?Sized>(
                 reason: "PostgreSQL enums are named types: write enum(mood, 'a', 'b') and create the type first with create_enum".into(),
             });
         }
-        ColumnType::Other(text) => text.clone(),
+        ColumnType::Other(text) | ColumnType::Verbatim(text) => text.clone(),
     })
 }
 

@@ -33,6 +33,6 @@ pub(crate) fn render_type(ty: &ColumnType) -> String {
             "VARCHAR({})",
             values.iter().map(|v| v.chars().count()).max().unwrap_or(1)
         ),
-        ColumnType::Other(text) => text.clone(),
+        ColumnType::Other(text) | ColumnType::Verbatim(text) => text.clone(),
     }
 }

@@ -2,12 +2,24 @@
 //!
 //! [`ColumnType::parse`] reads the portable names (`integer`, `varchar(255)`,
 //! `numeric(10,2)`, `enum('a','b')`, ...) case-insensitively; any other text
-//! is kept verbatim as [`ColumnType::Other`] and passed to the database as
-//! written. Each dialect maps the portable types to its natural type
-//! (`Dialect::render_type`). [`fmt::Display`] writes the canonical text, which
-//! parses back to the same value.
+//! is kept as [`ColumnType::Other`] and passed to the database as written,
+//! and `verbatim(...)` is [`ColumnType::Verbatim`]. Each dialect maps the
+//! portable types to its natural type (`Dialect::render_type`).
+//! [`fmt::Display`] writes the canonical text, which parses back to the same
+//! value.
+//!
+//! Which names are database types at all is [`names`]: a revision file's
+//! type whose name no supported database knows (a typo such as `integr`)
+//! is refused when the file is loaded ([`names::check_known`]), unless it is
+//! marked `verbatim(...)`; and a type of one database rendered for another
+//! (`jsonb` on MySQL) is refused when rendered.
+
+pub mod names;
+mod parse;
 
 use std::fmt;
+
+use parse::{closing_paren, number, parse_enum};
 
 /// A column type, dialect-neutral.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -59,8 +71,16 @@ pub enum ColumnType {
         /// The allowed values, in order.
         values: Vec<String>,
     },
-    /// Any other type, passed through verbatim.
+    /// Any other type, written as the database spells it (`jsonb`,
+    /// `character varying(20)`, `int unsigned`, `timestamp(6)`): passed
+    /// through as written. From a revision file, its leading name must be
+    /// one a supported database knows ([`names`]); read from a database or a
+    /// models file, it may be any type that database has.
     Other(String),
+    /// `verbatim(text)`: `text` passed through untouched to every database,
+    /// unchecked: for a type no list knows (an extension's `citext`, a
+    /// domain, a type of a newer server).
+    Verbatim(String),
 }
 
 /// A type that looks like a portable type but is written wrongly.
@@ -86,19 +106,35 @@ impl ColumnType {
             return Err(err("a type cannot be empty"));
         }
         let (name, args) = match trimmed.find('(') {
-            Some(open) if trimmed.ends_with(')') => (
-                trimmed[..open].trim(),
-                Some(&trimmed[open + 1..trimmed.len() - 1]),
-            ),
-            Some(open)
-                if matches!(
-                    trimmed[..open].trim().to_ascii_lowercase().as_str(),
-                    "varchar" | "numeric" | "enum"
-                ) =>
-            {
-                return Err(err("the parenthesis is not closed"));
+            Some(open) => {
+                let name = trimmed[..open].trim();
+                let portable = matches!(
+                    name.to_ascii_lowercase().as_str(),
+                    "varchar" | "numeric" | "enum" | "verbatim"
+                );
+                match closing_paren(trimmed, open) {
+                    Some(close) if close + 1 == trimmed.len() => {
+                        (name, Some(&trimmed[open + 1..close]))
+                    }
+                    // `varchar(20) character set utf8mb4`, `numeric(10,2)
+                    // unsigned`: a database's spelling with clauses the
+                    // portable type has no room for, kept as written.
+                    Some(_) if name.eq_ignore_ascii_case("verbatim") => {
+                        return Err(err(
+                            "verbatim(...) must be the whole type; put everything inside, e.g. verbatim(citext COLLATE \"C\")",
+                        ));
+                    }
+                    Some(_) => return Ok(ColumnType::Other(trimmed.to_owned())),
+                    // An unclosed quote swallowed the `)`: the arguments'
+                    // reader says which.
+                    None if trimmed.ends_with(')') => {
+                        (name, Some(&trimmed[open + 1..trimmed.len() - 1]))
+                    }
+                    None if portable => return Err(err("the parenthesis is not closed")),
+                    None => (trimmed, None),
+                }
             }
-            _ => (trimmed, None),
+            None => (trimmed, None),
         };
         let lower = name.to_ascii_lowercase();
         let simple = match lower.as_str() {
@@ -159,6 +195,12 @@ impl ColumnType {
             }
             ("enum", Some(a)) => parse_enum(a).map_err(|reason| err(&reason)),
             ("enum", None) => Err(err("list the values, e.g. enum('draft', 'published')")),
+            ("verbatim", Some(inner)) if !inner.trim().is_empty() => {
+                Ok(ColumnType::Verbatim(inner.trim().to_owned()))
+            }
+            ("verbatim", _) => Err(err(
+                "write the type inside the parentheses, e.g. verbatim(citext)",
+            )),
             _ => Ok(ColumnType::Other(trimmed.to_owned())),
         }
     }
@@ -170,71 +212,6 @@ impl ColumnType {
             ColumnType::Integer | ColumnType::BigInt | ColumnType::SmallInt
         )
     }
-}
-
-fn number(text: &str) -> Option<u32> {
-    let t = text.trim();
-    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    t.parse().ok()
-}
-
-/// `'a', 'b'` or `name, 'a', 'b'`, with `''` for a quote inside a value.
-fn parse_enum(args: &str) -> Result<ColumnType, String> {
-    let mut name = None;
-    let mut values = Vec::new();
-    let mut rest = args.trim_start();
-    let mut first = true;
-    while !rest.is_empty() {
-        if let Some(body) = rest.strip_prefix('\'') {
-            let mut value = String::new();
-            let mut chars = body.char_indices().peekable();
-            let mut end = None;
-            while let Some((i, c)) = chars.next() {
-                if c == '\'' {
-                    if matches!(chars.peek(), Some((_, '\''))) {
-                        chars.next();
-                        value.push('\'');
-                    } else {
-                        end = Some(i + 1);
-                        break;
-                    }
-                } else {
-                    value.push(c);
-                }
-            }
-            let end = end.ok_or("a value's quote is not closed")?;
-            values.push(value);
-            rest = body[end..].trim_start();
-        } else if first {
-            let end = rest.find(',').unwrap_or(rest.len());
-            let ident = rest[..end].trim();
-            if ident.is_empty()
-                || !ident
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-            {
-                return Err(format!(
-                    "the first argument {ident:?} must be a type name (letters, digits, '_') or a quoted value"
-                ));
-            }
-            name = Some(ident.to_owned());
-            rest = rest[end..].trim_start();
-        } else {
-            return Err("values must be quoted with single quotes, e.g. enum('a', 'b')".into());
-        }
-        first = false;
-        match rest.strip_prefix(',') {
-            Some(after) => rest = after.trim_start(),
-            None if rest.is_empty() => {}
-            None => return Err(format!("expected ',' before {rest:?}")),
-        }
-    }
-    if values.is_empty() {
-        return Err("an enum needs at least one value, e.g. enum('draft', 'published')".into());
-    }
-    Ok(ColumnType::Enum { name, values })
 }
 
 impl fmt::Display for ColumnType {
@@ -278,6 +255,7 @@ impl fmt::Display for ColumnType {
                 write!(f, "{})", parts.join(", "))
             }
             ColumnType::Other(text) => f.write_str(text),
+            ColumnType::Verbatim(text) => write!(f, "verbatim({text})"),
         }
     }
 }
@@ -313,6 +291,8 @@ mod tests {
             "double precision",
             "character varying(20)",
             "int[]",
+            "verbatim(citext)",
+            "verbatim(geometry(Point, 4326))",
         ] {
             let ty = ColumnType::parse(text).unwrap();
             assert_eq!(ty.to_string(), text);
@@ -345,7 +325,14 @@ mod tests {
 
     #[test]
     fn precisions_pass_through_verbatim() {
-        for text in ["integer(4)", "timestamp(6)", "time(3)"] {
+        for text in [
+            "integer(4)",
+            "timestamp(6)",
+            "time(3)",
+            "varchar(20) character set utf8mb4",
+            "numeric(10,2) unsigned",
+            "timestamp(6) with time zone",
+        ] {
             assert_eq!(
                 ColumnType::parse(text).unwrap(),
                 ColumnType::Other(text.into())
@@ -363,6 +350,10 @@ mod tests {
             ("enum('a", "parenthesis is not closed"),
             ("enum('a)", "quote is not closed"),
             ("enum('a', b)", "quoted"),
+            ("verbatim()", "inside the parentheses"),
+            ("verbatim", "inside the parentheses"),
+            ("verbatim(citext", "parenthesis is not closed"),
+            ("verbatim(citext) x", "the whole type"),
             ("", "empty"),
         ] {
             let e = ColumnType::parse(text).unwrap_err();

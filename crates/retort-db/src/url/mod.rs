@@ -9,9 +9,17 @@
 //! A driver suffix as SQLAlchemy writes it (`postgresql+psycopg2://`,
 //! `mysql+pymysql://`) is accepted and ignored: the part before `+` names the
 //! dialect. User, password and database may be percent-encoded.
+//!
+//! Nothing that could be a password is ever printed: [`mask`] hides the
+//! userinfo and secret parameters of any text that looks like a URL, and
+//! the messages about a URL never quote its parts.
+
+mod mask;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+pub use mask::{is_secret_param, mask, param_for_message};
 
 /// The database system a URL names; it decides the driver and the SQL dialect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -136,7 +144,7 @@ impl fmt::Debug for Server {
 fn masked_params(params: &[(String, String)]) -> Vec<(&str, &str)> {
     params
         .iter()
-        .map(|(key, value)| match key.eq_ignore_ascii_case("password") {
+        .map(|(key, value)| match is_secret_param(key) {
             true => (key.as_str(), "***"),
             false => (key.as_str(), value.as_str()),
         })
@@ -149,6 +157,8 @@ pub struct DatabaseUrl {
     dialect: DialectName,
     target: Target,
     masked: String,
+    /// What `masked` hides, for [`DatabaseUrl::redact`].
+    secrets: Vec<String>,
 }
 
 /// The URL forms, for error messages.
@@ -158,23 +168,34 @@ postgresql://user:password@host:port/database or mysql://user:password@host:port
 impl DatabaseUrl {
     /// Parses a URL in one of the forms of the module documentation.
     pub fn parse(raw: &str) -> Result<DatabaseUrl, UrlError> {
-        let masked = mask(raw);
+        let mask::Masked {
+            text: masked,
+            secrets,
+        } = mask::masked(raw);
+        // The reasons quote no part of the URL; scrub them anyway.
         let bad = |reason: String| UrlError {
             url: masked.clone(),
-            reason,
+            reason: mask::redact(&reason, &secrets),
         };
         let raw = raw.trim();
         let Some((scheme, rest)) = raw.split_once("://") else {
-            return Err(bad(format!("it has no scheme; {FORMS}")));
+            return Err(bad(format!(
+                "it does not start with a scheme and `://`; {FORMS}"
+            )));
         };
         let base = scheme.split('+').next().unwrap_or_default();
         let dialect = match base.to_ascii_lowercase().as_str() {
             "sqlite" => DialectName::Sqlite,
             "postgresql" | "postgres" => DialectName::Postgresql,
             "mysql" | "mariadb" => DialectName::Mysql,
-            _ => {
+            _ if !base.is_empty() && base.chars().all(|c| c.is_ascii_alphanumeric()) => {
                 return Err(bad(format!(
                     "unknown database {base:?}; retort supports sqlite, postgresql and mysql/mariadb: {FORMS}"
+                )));
+            }
+            _ => {
+                return Err(bad(format!(
+                    "the scheme before `://` is not a database name; {FORMS}"
                 )));
             }
         };
@@ -186,6 +207,7 @@ impl DatabaseUrl {
             dialect,
             target,
             masked,
+            secrets,
         })
     }
 
@@ -220,6 +242,14 @@ impl DatabaseUrl {
     pub fn masked(&self) -> &str {
         &self.masked
     }
+
+    /// `text` (a driver's or a server's message about this URL's database)
+    /// with every secret that [`masked`](DatabaseUrl::masked) hides replaced
+    /// by `***`: a mistyped URL can put a password where a database name
+    /// goes, and the server then quotes it back.
+    pub fn redact(&self, text: &str) -> String {
+        mask::redact(text, &self.secrets)
+    }
 }
 
 impl fmt::Display for DatabaseUrl {
@@ -250,10 +280,11 @@ fn parse_sqlite(rest: &str) -> Result<Option<PathBuf>, String> {
         return Ok(None);
     }
     let Some(path) = rest.strip_prefix('/') else {
-        return Err(format!(
-            "a SQLite URL has no host ({rest:?} before the path); \
+        return Err(
+            "a SQLite URL has no host (nothing between `sqlite://` and the path); \
              write sqlite:///relative.db, sqlite:////absolute.db or sqlite://"
-        ));
+                .into(),
+        );
     };
     let path = percent_decode(path)?;
     if path.is_empty() || path == ":memory:" {
@@ -282,7 +313,18 @@ fn parse_server(rest: &str) -> Result<Server, String> {
             None => (Some(info), None),
         },
     };
-    let (host, port) = split_host_port(hostport)?;
+    if database.is_some_and(|d| d.contains('@')) {
+        // `scheme:///user:password@host/db`: the user part became the path.
+        return Err(
+            "the database name holds '@': write scheme://user:password@host/database \
+             with two slashes, and percent-encode '@' (%40), '/' (%2F), '?' (%3F) and ':' (%3A) \
+             in the user name and password"
+                .into(),
+        );
+    }
+    // Without a user part, what reads as a port may be part of a password
+    // (`user:pass/word@host`): then the message does not quote it.
+    let (host, port) = split_host_port(hostport, userinfo.is_some())?;
     let decode_opt = |s: Option<&str>| -> Result<Option<String>, String> {
         s.filter(|s| !s.is_empty()).map(percent_decode).transpose()
     };
@@ -309,7 +351,7 @@ fn parse_server(rest: &str) -> Result<Server, String> {
     })
 }
 
-fn split_host_port(hostport: &str) -> Result<(&str, Option<u16>), String> {
+fn split_host_port(hostport: &str, quote_port: bool) -> Result<(&str, Option<u16>), String> {
     let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
         let (host, after) = v6
             .split_once(']')
@@ -318,7 +360,9 @@ fn split_host_port(hostport: &str) -> Result<(&str, Option<u16>), String> {
             "" => (host, None),
             _ => match after.strip_prefix(':') {
                 Some(port) => (host, Some(port)),
-                None => return Err(format!("unexpected {after:?} after the IPv6 address")),
+                None => {
+                    return Err("only `:port` may follow an IPv6 address in brackets".to_owned());
+                }
             },
         }
     } else {
@@ -329,10 +373,15 @@ fn split_host_port(hostport: &str) -> Result<(&str, Option<u16>), String> {
     };
     let port = match port {
         None | Some("") => None,
-        Some(p) => Some(
-            p.parse::<u16>()
-                .map_err(|_| format!("the port {p:?} is not a number from 1 to 65535"))?,
-        ),
+        Some(p) => Some(p.parse::<u16>().map_err(|_| {
+            match quote_port {
+                true => format!("the port {p:?} is not a number from 1 to 65535"),
+                false => "the text after ':' is not a port number from 1 to 65535; \
+                 if it is part of a password, percent-encode the password's \
+                 '/', '?', '#' and '@' (%2F, %3F, %23, %40)"
+                    .to_owned(),
+            }
+        })?),
     };
     Ok((host, port))
 }
@@ -357,49 +406,4 @@ fn percent_decode(s: &str) -> Result<String, String> {
         }
     }
     String::from_utf8(out).map_err(|_| "a percent-encoded part is not valid UTF-8".to_owned())
-}
-
-/// Hides the password of any string that looks like a URL, valid or not:
-/// the part after `user:` in the authority, and `password=` parameters.
-pub fn mask(raw: &str) -> String {
-    let raw = raw.trim();
-    let Some(start) = raw.find("://").map(|i| i + 3) else {
-        return raw.to_owned();
-    };
-    let end = raw[start..]
-        .find(['/', '?'])
-        .map_or(raw.len(), |i| start + i);
-    let mut out = String::with_capacity(raw.len());
-    match raw[start..end].rfind('@') {
-        Some(at) => {
-            let userinfo = &raw[start..start + at];
-            out.push_str(&raw[..start]);
-            match userinfo.split_once(':') {
-                Some((user, _)) => {
-                    out.push_str(user);
-                    out.push_str(":***");
-                }
-                None => out.push_str(userinfo),
-            }
-            out.push_str(&raw[start + at..end]);
-        }
-        None => out.push_str(&raw[..end]),
-    }
-    let rest = &raw[end..];
-    match rest.split_once('?') {
-        Some((path, query)) => {
-            out.push_str(path);
-            out.push('?');
-            let pairs: Vec<String> = query
-                .split('&')
-                .map(|pair| match pair.split_once('=') {
-                    Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
-                    _ => pair.to_owned(),
-                })
-                .collect();
-            out.push_str(&pairs.join("&"));
-        }
-        None => out.push_str(rest),
-    }
-    out
 }

@@ -64,10 +64,7 @@ impl SqliteConnection {
                 return Err(DbError::OpenSqlite {
                     url: url.masked().to_owned(),
                     path: shown_path(url),
-                    reason: url.redact(&format!(
-                        "the folder {} does not exist",
-                        folder.display()
-                    )),
+                    reason: url.redact(&format!("the folder {} does not exist", folder.display())),
                 });
             }
         }

@@ -9,6 +9,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::column_types;
+use super::op_check;
 use crate::location::{Location, locate};
 use crate::revision::{OPERATION_NAMES, Operations, Revision, RevisionId};
 
@@ -315,12 +316,23 @@ impl Parser<'_> {
             self.error(at, format!("{label} operation {position}: {message}"))
         })?;
         let de = toml::de::ValueDeserializer::from(item.clone());
-        serde::Deserialize::deserialize(de).map_err(|e: toml::de::Error| {
-            self.error(
-                e.span().map_or(item.span().start, |s| s.start),
-                format!("{label} operation {position}: {}", e.message().trim()),
-            )
-        })
+        let raw: toml::Table =
+            serde::Deserialize::deserialize(de).map_err(|e: toml::de::Error| {
+                self.error(
+                    e.span().map_or(item.span().start, |s| s.start),
+                    format!("{label} operation {position}: {}", e.message().trim()),
+                )
+            })?;
+        // Typed now, so that any revision's mistake stops a run before its
+        // first statement, with the field's place in the file.
+        crate::ops::parse_operation(self.path, &format!("{label} operation {position}"), &raw)
+            .map_err(|e| {
+                self.error(
+                    op_check::locate(table, &e, item.span().start),
+                    format!("{}: {}", e.operation, e.problem),
+                )
+            })?;
+        Ok(raw)
     }
 }
 
@@ -391,10 +403,10 @@ column = "email"
     #[test]
     fn operations_are_checked_by_name() {
         let e = err(
-            "revision = \"a\"\n[[upgrade]]\nop = \"add_column\"\n[[upgrade]]\nop = \"frobnicate\"\n",
+            "revision = \"a\"\n[[upgrade]]\nop = \"execute\"\nsql = \"x\"\n[[upgrade]]\nop = \"frobnicate\"\n",
         );
         assert!(
-            e.starts_with("v/a.toml:5:6: upgrade operation 2: unknown op `frobnicate`"),
+            e.starts_with("v/a.toml:6:6: upgrade operation 2: unknown op `frobnicate`"),
             "{e}"
         );
         let e = err("revision = \"a\"\n[[downgrade]]\ntable = \"t\"\n");

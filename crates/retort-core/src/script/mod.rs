@@ -12,6 +12,7 @@ pub mod templates;
 
 mod column_types;
 mod generate;
+mod op_check;
 
 use std::path::{Path, PathBuf};
 

@@ -29,6 +29,7 @@ mod migrate_offline;
 mod migrate_ops;
 mod migrate_options;
 mod multidb;
+mod sqlite_rebuild;
 
 // The autogenerate corpus (SPEC section 7).
 mod autogen;

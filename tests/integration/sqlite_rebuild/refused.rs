@@ -23,7 +23,7 @@ fn project(setup: &str, table: &str, ops: &str) -> (Project, Db) {
 
 /// The whole schema, to compare before and after.
 fn schema(db: &Db) -> Vec<String> {
-    db.rows("SELECT type || ' ' || name || ': ' || ifnull(sql, '') FROM sqlite_master WHERE name NOT LIKE 'retort%' ORDER BY rowid")
+    db.rows("SELECT type || ' ' || name || ': ' || ifnull(sql, '') FROM sqlite_master WHERE tbl_name NOT LIKE 'retort%' ORDER BY rowid")
 }
 
 /// Runs `upgrade head`, expecting a failure that mentions each of

@@ -76,6 +76,36 @@ pub enum DialectError {
         /// The nested operation's error.
         reason: String,
     },
+    /// A rebuild would lose something the table has that the model cannot
+    /// hold (a virtual table, the `DESC` of a unique key's column, ...).
+    #[error(
+        "batch_alter_table on {table} must rebuild the table, and a rebuild cannot keep what it has: {what}"
+    )]
+    CannotKeep {
+        /// The table.
+        table: String,
+        /// What would be lost.
+        what: String,
+    },
+    /// A rebuild would create a view or trigger again naming a column the
+    /// batch drops or renames.
+    #[error(
+        "batch_alter_table on {table} {change}, which {kind} {name:?} uses: the rebuild creates the {kind} again from its SQL, where that column would no longer exist. {hint}"
+    )]
+    DependentUsesColumn {
+        /// The table.
+        table: String,
+        /// What the batch does to the column, e.g. `drops the column "a"`.
+        change: String,
+        /// The column, as the table has it now.
+        column: String,
+        /// `view` or `trigger`.
+        kind: &'static str,
+        /// The view's or trigger's name.
+        name: String,
+        /// What to do instead.
+        hint: String,
+    },
     /// The rebuilt table could not keep the rows.
     #[error("batch_alter_table on {table}: {reason}")]
     Copy {

@@ -241,15 +241,16 @@ fn render_online(
     }
 }
 
-/// The live definition of a table that a batch must rebuild. Only SQLite
-/// rebuilds tables; elsewhere batch operations run as `ALTER TABLE`.
+/// The live definition of a table that a batch must rebuild, with the
+/// views and triggers that depend on it. Only SQLite rebuilds tables;
+/// elsewhere batch operations run as `ALTER TABLE`.
 fn current_table(
     conn: &mut dyn Connection,
     table: &retort_core::schema::TableName,
-) -> Result<Option<retort_core::schema::Table>, String> {
+) -> Result<Option<retort_core::dialect::RebuildSource>, String> {
     match conn.dialect() {
         crate::url::DialectName::Sqlite => {
-            crate::inspect::inspect_sqlite_table(conn, table).map_err(|e| e.to_string())
+            crate::inspect::inspect_sqlite_rebuild(conn, table).map_err(|e| e.to_string())
         }
         other => Err(format!(
             "{} runs batch operations as ALTER TABLE and never rebuilds a table; use recreate = \"auto\"",

@@ -124,7 +124,10 @@ fn views_that_read_the_table_are_recreated() {
     let before = dependents(&db);
     assert_eq!(before.len(), 4);
     let recreated = |list: &[String]| -> Vec<String> {
-        list.iter().filter(|d| !d.contains("unrelated")).cloned().collect()
+        list.iter()
+            .filter(|d| !d.contains("unrelated"))
+            .cloned()
+            .collect()
     };
     let sorted = |list: &[String]| -> Vec<String> {
         let mut list = list.to_vec();
@@ -296,7 +299,9 @@ fn generated_columns_are_kept() {
     );
     up_and_down(&p, &db, |db, phase| {
         assert_eq!(
-            db.rows("SELECT name || ' ' || hidden FROM pragma_table_xinfo('line') WHERE hidden > 0"),
+            db.rows(
+                "SELECT name || ' ' || hidden FROM pragma_table_xinfo('line') WHERE hidden > 0"
+            ),
             ["total 3", "label 2"]
         );
         let id = phase + 1;
@@ -348,7 +353,10 @@ fn conflict_clauses_deferred_keys_checks_and_defaults_are_kept() {
              UPDATE child SET code = 'a';",
         );
         assert_piped(&out, "the constraints at work");
-        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1b11 4d24 5e-3");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "1b11 4d24 5e-3"
+        );
         refused(
             db,
             "INSERT INTO child (id, code) VALUES (9, 'too long');",

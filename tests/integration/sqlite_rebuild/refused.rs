@@ -49,7 +49,10 @@ fn virtual_tables_are_refused() {
         r#"{ op = "add_column", column = { name = "extra", type = "text" } }"#,
     );
     refused(&p, &db, &["batch_alter_table on doc", "virtual table"]);
-    assert_eq!(db.rows("SELECT body FROM doc WHERE doc MATCH 'hello'"), ["hello world"]);
+    assert_eq!(
+        db.rows("SELECT body FROM doc WHERE doc MATCH 'hello'"),
+        ["hello world"]
+    );
 }
 
 #[test]
@@ -64,7 +67,11 @@ fn dropping_a_column_a_view_uses_is_refused() {
     refused(
         &p,
         &db,
-        &["batch_alter_table on item", "view \"names\"", "column \"name\""],
+        &[
+            "batch_alter_table on item",
+            "view \"names\"",
+            "column \"name\"",
+        ],
     );
     assert_eq!(db.rows("SELECT n FROM names"), ["PEN"]);
 }
@@ -81,7 +88,11 @@ fn renaming_a_column_a_trigger_uses_in_a_rebuild_is_refused() {
     refused(
         &p,
         &db,
-        &["batch_alter_table on item", "trigger \"named\"", "column \"name\""],
+        &[
+            "batch_alter_table on item",
+            "trigger \"named\"",
+            "column \"name\"",
+        ],
     );
 }
 

@@ -208,7 +208,10 @@ fn match_kind(f: &mut Fields<'_>) -> Result<Option<String>> {
     if let Some(k) = &kind
         && !["FULL", "PARTIAL", "SIMPLE"].contains(&k.to_ascii_uppercase().as_str())
     {
-        return Err(f.invalid("match", format!("{k:?} is not one of FULL, PARTIAL, SIMPLE")));
+        return Err(f.invalid(
+            "match",
+            format!("{k:?} is not one of FULL, PARTIAL, SIMPLE"),
+        ));
     }
     Ok(kind)
 }

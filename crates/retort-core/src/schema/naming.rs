@@ -200,6 +200,7 @@ mod tests {
             referent_columns: vec!["id".into()],
             on_delete: None,
             on_update: None,
+            ..Default::default()
         });
         let mut schema = Schema {
             tables: vec![post],

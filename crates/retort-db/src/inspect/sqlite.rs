@@ -159,7 +159,10 @@ impl Inspected {
     }
 }
 
-fn inspect_table(catalog: &mut Catalog<'_>, table: &TableName) -> Result<Option<Inspected>, DbError> {
+fn inspect_table(
+    catalog: &mut Catalog<'_>,
+    table: &TableName,
+) -> Result<Option<Inspected>, DbError> {
     let found = match catalog.master {
         Some(master) => Answer {
             sql: MASTER.to_owned(),

@@ -53,8 +53,7 @@ impl Master {
         }
         let mut prefetched = Vec::with_capacity(BULK.len());
         for (per_object, bulk) in BULK {
-            let mut by_name: HashMap<String, Vec<Row>> =
-                HashMap::new();
+            let mut by_name: HashMap<String, Vec<Row>> = HashMap::new();
             for mut row in conn.query_strings(bulk)? {
                 if row.is_empty() {
                     continue;
@@ -117,7 +116,12 @@ pub(super) struct Catalog<'c> {
 impl Catalog<'_> {
     /// The rows of a per-table (`arg` = `table`) or per-index query for
     /// `name`: prefetched for a whole-schema inspection, else queried.
-    pub(super) fn of(&mut self, template: &'static str, arg: &str, name: &str) -> Result<Answer, DbError> {
+    pub(super) fn of(
+        &mut self,
+        template: &'static str,
+        arg: &str,
+        name: &str,
+    ) -> Result<Answer, DbError> {
         if let Some((sql, rows)) = self.master.and_then(|m| m.rows(template, name)) {
             return Ok(Answer {
                 sql: sql.to_owned(),
@@ -129,7 +133,11 @@ impl Catalog<'_> {
 
     /// Runs `template` with `{schema}` (the database as an identifier),
     /// `{schema_name}` (as a string) and `args` filled in.
-    pub(super) fn query(&mut self, template: &str, args: &[(&str, String)]) -> Result<Answer, DbError> {
+    pub(super) fn query(
+        &mut self,
+        template: &str,
+        args: &[(&str, String)],
+    ) -> Result<Answer, DbError> {
         let mut all = vec![
             ("schema", ident(DialectName::Sqlite, &self.schema)),
             ("schema_name", lit(&self.schema)),

@@ -124,7 +124,9 @@ pub(crate) fn parse_create_table(sql: &str) -> Result<ParsedTable, TokenError> {
     }
     for option in split_commas(tokens.get(close + 1..).unwrap_or_default()) {
         match option {
-            [w, r] if w.is_keyword("WITHOUT") && r.is_keyword("ROWID") => table.without_rowid = true,
+            [w, r] if w.is_keyword("WITHOUT") && r.is_keyword("ROWID") => {
+                table.without_rowid = true
+            }
             [s] if s.is_keyword("STRICT") => table.strict = true,
             _ => {}
         }
@@ -248,7 +250,11 @@ fn references(tokens: &[Token<'_>], mut i: usize) -> (ParsedForeignKey, usize) {
         if is(i, "ON") {
             // ON DELETE|UPDATE, then SET NULL, SET DEFAULT, NO ACTION (two
             // words) or CASCADE, RESTRICT (one).
-            i += if is(i + 2, "SET") || is(i + 2, "NO") { 4 } else { 3 };
+            i += if is(i + 2, "SET") || is(i + 2, "NO") {
+                4
+            } else {
+                3
+            };
         } else if is(i, "MATCH") {
             fk.match_kind = tokens.get(i + 1).map(|t| t.text.to_owned());
             i += 2;
@@ -321,7 +327,12 @@ fn table_constraint(sql: &str, item: &[Token<'_>], table: &mut ParsedTable) {
 /// The column names of the key's parenthesised list at `open`: the first
 /// token of each element. A `COLLATE` or `DESC` on an element is noted as
 /// unkept: the model's keys are plain column lists.
-fn key_columns(sql: &str, tokens: &[Token<'_>], open: usize, table: &mut ParsedTable) -> Vec<String> {
+fn key_columns(
+    sql: &str,
+    tokens: &[Token<'_>],
+    open: usize,
+    table: &mut ParsedTable,
+) -> Vec<String> {
     let close = group_end(tokens, open);
     let mut names = vec![];
     for element in split_commas(&tokens[open + 1..close.min(tokens.len())]) {

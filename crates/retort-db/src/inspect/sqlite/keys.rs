@@ -214,4 +214,3 @@ pub(super) fn read_foreign_keys(
 fn same_names(a: &[String], b: &[String]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
 }
-

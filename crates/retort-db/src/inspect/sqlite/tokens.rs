@@ -203,7 +203,9 @@ pub(crate) fn group_end(tokens: &[Token<'_>], open: usize) -> usize {
 }
 
 /// `tokens` split at the commas outside parentheses.
-pub(crate) fn split_commas<'t, 'a>(tokens: &'t [Token<'a>]) -> impl Iterator<Item = &'t [Token<'a>]> {
+pub(crate) fn split_commas<'t, 'a>(
+    tokens: &'t [Token<'a>],
+) -> impl Iterator<Item = &'t [Token<'a>]> {
     let mut depth = 0usize;
     tokens.split(move |t| {
         if t.is_punct('(') {

@@ -75,7 +75,11 @@ fn collations_generated_columns_and_conflict_clauses() {
         .collect();
     assert_eq!(
         fks,
-        [(Some("FULL"), false, false), (None, true, true), (None, false, false)]
+        [
+            (Some("FULL"), false, false),
+            (None, true, true),
+            (None, false, false)
+        ]
     );
     assert_eq!(t.foreign_keys[1].name.as_deref(), Some("fk"));
     assert!(t.unkept.is_empty(), "{:?}", t.unkept);
@@ -89,6 +93,7 @@ fn what_the_model_cannot_hold() {
     .unwrap();
     assert_eq!(t.unkept.len(), 3, "{:?}", t.unkept);
     assert!(t.unkept[1].contains("UNIQUE (a COLLATE NOCASE)"));
-    let v = parse_create_table("CREATE VIRTUAL TABLE doc USING fts5(body, tokenize = 'porter')").unwrap();
+    let v = parse_create_table("CREATE VIRTUAL TABLE doc USING fts5(body, tokenize = 'porter')")
+        .unwrap();
     assert_eq!(v.virtual_module.as_deref(), Some("fts5"));
 }

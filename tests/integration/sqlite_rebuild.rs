@@ -184,9 +184,9 @@ fn autoincrement_and_its_sequence_are_kept() {
         assert!(sql.contains("AUTOINCREMENT"), "{sql}");
         // The highest id ever used was 4 (then 5 after the upgrade): the
         // next one is never one of the deleted rows'.
-        let new = db.sql(&format!(
-            "INSERT INTO ticket (what) VALUES ('new'); SELECT max(id) FROM ticket; DELETE FROM ticket WHERE id > 2"
-        ));
+        let new = db.sql(
+            "INSERT INTO ticket (what) VALUES ('new'); SELECT max(id) FROM ticket; DELETE FROM ticket WHERE id > 2",
+        );
         assert_eq!(new.trim(), (phase + 4).to_string(), "phase {phase}");
         assert_eq!(db.rows("SELECT id FROM ticket ORDER BY id"), ["1", "2"]);
     });

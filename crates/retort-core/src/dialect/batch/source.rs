@@ -124,28 +124,12 @@ pub(crate) fn check_rebuild(
         let Some(d) = source.dependents.iter().find(|d| d.mentions(&old.name)) else {
             continue;
         };
-        let kind = d.kind.as_str();
-        let (change, hint) = match renamed {
-            Some(new_name) => (
-                format!("renames the column {:?} to {new_name:?}", old.name),
-                format!(
-                    "Rename the column in a batch_alter_table of its own, which SQLite does in place, renaming it in the {kind} too; or drop the {kind} before the batch and create it again after it (op = \"execute\")"
-                ),
-            ),
-            None => (
-                format!("drops the column {:?}", old.name),
-                format!(
-                    "Drop the {kind} before the batch_alter_table and create it again without the column after it (op = \"execute\")"
-                ),
-            ),
-        };
         return Err(DialectError::DependentUsesColumn {
             table,
-            change,
             column: old.name.clone(),
-            kind,
+            renamed_to: renamed.cloned(),
+            kind: d.kind.as_str(),
             name: d.name.clone(),
-            hint,
         });
     }
     Ok(())

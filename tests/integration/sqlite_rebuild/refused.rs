@@ -106,3 +106,17 @@ fn collations_and_order_in_a_unique_key_are_refused() {
     );
     refused(&p, &db, &["batch_alter_table on tag", "COLLATE"]);
 }
+
+#[test]
+fn a_view_the_rebuilt_table_breaks_rolls_the_revision_back() {
+    // The view names no column, so the batch is not refused up front; the
+    // rebuild uses the view once it is created again, which fails, and the
+    // revision's transaction rolls back.
+    let (p, db) = project(
+        "CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT, price INTEGER);
+         CREATE VIEW everything (a, b, c) AS SELECT * FROM item;",
+        "item",
+        r#"{ op = "drop_column", column = "price" }"#,
+    );
+    refused(&p, &db, &["expected 3 columns for 'everything' but got 2"]);
+}

@@ -85,7 +85,33 @@ pub(super) fn move_and_copy<D: Dialect + ?Sized>(
             .iter()
             .map(|dep| Statement::new(dep.sql.clone())),
     );
+    // SQLite checks a view only when it is used: use each one, so that a
+    // view the new table breaks (`v(a, b) AS SELECT *` over a dropped
+    // column) fails the revision here rather than later.
+    out.extend(
+        source
+            .dependents
+            .iter()
+            .filter(|dep| dep.kind == DependentKind::View)
+            .map(|dep| {
+                Statement::new(format!(
+                    "SELECT * FROM {} LIMIT 0",
+                    named(d, &current.name, &dep.name)
+                ))
+            }),
+    );
     Ok(out)
+}
+
+/// `name` in the database of `table`, quoted.
+fn named<D: Dialect + ?Sized>(d: &D, table: &TableName, name: &str) -> String {
+    qualified(
+        d,
+        &TableName {
+            schema: table.schema.clone(),
+            name: name.to_owned(),
+        },
+    )
 }
 
 /// True when the table's key keeps its high-water mark apart from the
@@ -100,15 +126,6 @@ fn keeps_sequence<D: Dialect + ?Sized>(d: &D, table: &Table) -> bool {
 /// go with the table), then `DROP VIEW` for the views, newest first.
 fn drop_dependents<D: Dialect + ?Sized>(d: &D, source: &RebuildSource) -> Vec<Statement> {
     let table = &source.table.name;
-    let named = |name: &str| {
-        qualified(
-            d,
-            &TableName {
-                schema: table.schema.clone(),
-                name: name.to_owned(),
-            },
-        )
-    };
     let mut out = vec![];
     for kind in [DependentKind::Trigger, DependentKind::View] {
         for dep in source.dependents.iter().rev() {
@@ -116,7 +133,7 @@ fn drop_dependents<D: Dialect + ?Sized>(d: &D, source: &RebuildSource) -> Vec<St
                 out.push(Statement::new(format!(
                     "DROP {} {}",
                     kind.as_str().to_ascii_uppercase(),
-                    named(&dep.name)
+                    named(d, table, &dep.name)
                 )));
             }
         }

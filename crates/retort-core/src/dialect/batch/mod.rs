@@ -14,7 +14,9 @@
 //! 6. `ALTER TABLE "_retort_tmp_<t>" RENAME TO "<t>"`;
 //! 7. the indexes (and separate comments) again;
 //! 8. the table's triggers, and the views and triggers of step 1, again
-//!    from their SQL, in the order they were first created.
+//!    from their SQL, in the order they were first created; then each view
+//!    is used once (`SELECT * ... LIMIT 0`), since SQLite checks a view
+//!    only when it is used.
 //!
 //! The rows, indexes, keys, foreign keys, checks, defaults, collations,
 //! generated columns, conflict clauses and table options are kept, and so

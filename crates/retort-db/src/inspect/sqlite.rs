@@ -4,7 +4,7 @@
 //!
 //! The pragmas are the authority on columns (declared type, `NOT NULL`,
 //! primary key positions, generated columns), indexes and foreign keys
-//! ([`columns`], [`keys`]). What they leave out comes from the `CREATE
+//! (`columns`, `keys`). What they leave out comes from the `CREATE
 //! TABLE` / `CREATE INDEX` text SQLite keeps in `sqlite_master.sql`, read
 //! with a small tokenizer (`ddl`, `index_sql`, `tokens`): `CHECK`
 //! conditions, constraint names, defaults exactly as written, a partial

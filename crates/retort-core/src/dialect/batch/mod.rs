@@ -1,6 +1,6 @@
 //! `batch_alter_table`: nested operations on one table, done with plain
 //! `ALTER TABLE` where the dialect can, else by Alembic's move-and-copy
-//! (`alembic/operations/batch.py`), in [`copy`]:
+//! (`alembic/operations/batch.py`), in `copy`:
 //!
 //! 1. the views that read the table and the triggers of other tables that
 //!    name it are dropped (SQLite's `RENAME` would refuse to run while
@@ -21,7 +21,7 @@
 //! The rows, indexes, keys, foreign keys, checks, defaults, collations,
 //! generated columns, conflict clauses and table options are kept, and so
 //! is everything of [`RebuildSource::dependents`]. What cannot be kept is
-//! refused before any statement is rendered ([`source`]). The copy is
+//! refused before any statement is rendered (`source`). The copy is
 //! pure: it needs the table's current definition and dependents, which the
 //! runner reads from the database.
 

@@ -69,7 +69,10 @@ pub(super) fn read_indexes(
                 descending: k.descending,
             })
             .collect();
-        if orders.len() != columns.len() || orders.iter().all(KeyOrder::is_default) {
+        if !orders.is_empty() && orders.len() != columns.len() {
+            return Err(catalog.bad(&q, "sql", sql));
+        }
+        if orders.iter().all(KeyOrder::is_default) {
             orders.clear();
         }
         match cell(row, 2) {

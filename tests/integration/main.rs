@@ -36,6 +36,7 @@ mod safety_files;
 mod safety_quoting;
 mod safety_types;
 mod safety_urls;
+mod sqlite_rebuild;
 
 // The autogenerate corpus (SPEC section 7).
 mod autogen;

@@ -84,6 +84,7 @@ fn sqlite_schema() {
             columns: vec!["Email".into()],
             unique: true,
             where_clause: Some("Email IS NOT NULL".into()),
+            ..Default::default()
         }]
     );
 
@@ -108,6 +109,7 @@ fn sqlite_schema() {
                 referent_columns: vec!["id".into()],
                 on_delete: Some("CASCADE".into()),
                 on_update: None,
+                ..Default::default()
             },
             ForeignKey {
                 name: Some("fk_user".into()),
@@ -116,6 +118,7 @@ fn sqlite_schema() {
                 referent_columns: vec!["id".into()],
                 on_delete: None,
                 on_update: Some("SET NULL".into()),
+                ..Default::default()
             },
         ]
     );

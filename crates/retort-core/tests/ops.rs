@@ -120,9 +120,43 @@ ops = [
 ]
 "#;
 
+/// Definitions with the parts only some databases have (what a SQLite
+/// rebuild keeps), as a dropped table and column carry them.
+const SQLITE_PARTS: &str = r#"
+[[upgrade]]
+op = "drop_table"
+table = "ticket"
+columns = [
+    { name = "id", type = "integer", primary_key = true, autoincrement = true, sqlite_autoincrement = true },
+    { name = "code", type = "text", nullable = false, collation = "NOCASE", not_null_on_conflict = "ignore" },
+    { name = "twice", type = "integer", generated = { expression = "id * 2", stored = true } },
+    { name = "label", type = "text", generated = { expression = "'#' || id" } },
+    { name = "owner_id", type = "integer" },
+]
+primary_key = { columns = ["id"], on_conflict = "REPLACE" }
+unique = [{ name = "uq_code", columns = ["code"], on_conflict = "fail" }]
+foreign_keys = [{ columns = ["owner_id"], referent_table = "owner", referent_columns = ["id"], match = "FULL", deferrable = true, initially_deferred = true }]
+indexes = [{ name = "ix", columns = ["code", "(id + 1)"], orders = [{ collation = "RTRIM" }, { descending = true }] }]
+without_rowid = false
+strict = true
+
+[[upgrade]]
+op = "drop_column"
+table = "ticket"
+column = { name = "total", type = "integer", generated = { expression = "id * 3", stored = false } }
+
+[[upgrade]]
+op = "drop_constraint"
+table = "ticket"
+name = "uq_code"
+kind = "unique"
+columns = ["code"]
+on_conflict = "replace"
+"#;
+
 #[test]
 fn parse_write_parse_round_trips() {
-    for text in [EVERY_OP, REVERSIBLE] {
+    for text in [EVERY_OP, REVERSIBLE, SQLITE_PARTS] {
         let ops = parse(text);
         let written = operations_to_toml(&ops);
         let again = parse_operations(Path::new("a.toml"), "upgrade", &written).expect("re-parses");
@@ -157,7 +191,7 @@ fn reverse_of_every_operation() {
 
 #[test]
 fn reversible_drops_reverse_to_what_they_dropped() {
-    for op in parse(REVERSIBLE) {
+    for op in parse(REVERSIBLE).into_iter().chain(parse(SQLITE_PARTS)) {
         let rev = op.reverse().expect("reversible");
         assert_eq!(rev.reverse().expect("reversible"), op, "{op}");
     }
@@ -197,6 +231,13 @@ const INVALID: &[&str] = &[
     r#"{ op = "create_enum", name = "mood", values = [] }"#,
     r#"{ op = "create_foreign_key", table = "post", name = "fk", columns = ["a"], referent_table = "user", referent_columns = ["id"], on_delete = "CASCADE; DROP TABLE x" }"#,
     r#"{ op = "create_index", table = "user", name = "ix", colums = ["a"] }"#,
+    r#"{ op = "create_index", table = "user", name = "ix", columns = ["a", "b"], orders = [{ descending = true }] }"#,
+    r#"{ op = "add_column", table = "user", column = { name = "a", type = "text", not_null_on_conflict = "replace" } }"#,
+    r#"{ op = "add_column", table = "user", column = { name = "a", type = "text", nullable = false, not_null_on_conflict = "skip" } }"#,
+    r#"{ op = "add_column", table = "user", column = { name = "a", type = "text", server_default = "''", generated = { expression = "b" } } }"#,
+    r#"{ op = "add_column", table = "user", column = { name = "a", type = "text", generated = { expr = "b" } } }"#,
+    r#"{ op = "create_foreign_key", table = "post", name = "fk", columns = ["a"], referent_table = "user", referent_columns = ["id"], initially_deferred = true }"#,
+    r#"{ op = "create_foreign_key", table = "post", name = "fk", columns = ["a"], referent_table = "user", referent_columns = ["id"], match = "FULL ON DELETE CASCADE" }"#,
 ];
 
 #[test]

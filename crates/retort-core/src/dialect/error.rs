@@ -76,6 +76,36 @@ pub enum DialectError {
         /// The nested operation's error.
         reason: String,
     },
+    /// A rebuild would lose something the table has that the model cannot
+    /// hold (a virtual table, the `DESC` of a unique key's column, ...).
+    #[error(
+        "batch_alter_table on {table} must rebuild the table, and a rebuild cannot keep what it has: {what}"
+    )]
+    CannotKeep {
+        /// The table.
+        table: String,
+        /// What would be lost.
+        what: String,
+    },
+    /// A rebuild would create a view or trigger again naming a column the
+    /// batch drops or renames.
+    #[error(
+        "batch_alter_table on {table} {}, which {kind} {name:?} uses: the rebuild creates the {kind} again from its SQL, where that column would no longer exist. {}",
+        column_change(.column, .renamed_to),
+        column_change_hint(.kind, .renamed_to)
+    )]
+    DependentUsesColumn {
+        /// The table.
+        table: String,
+        /// The column, as the table has it now.
+        column: String,
+        /// Its new name when the batch renames it; `None` when it drops it.
+        renamed_to: Option<String>,
+        /// `view` or `trigger`.
+        kind: &'static str,
+        /// The view's or trigger's name.
+        name: String,
+    },
     /// The rebuilt table could not keep the rows.
     #[error("batch_alter_table on {table}: {reason}")]
     Copy {
@@ -87,4 +117,24 @@ pub enum DialectError {
     /// A nested operation does not fit the table's current definition.
     #[error(transparent)]
     Apply(#[from] ApplyError),
+}
+
+/// `drops the column "a"` / `renames the column "a" to "b"`.
+fn column_change(column: &str, renamed_to: &Option<String>) -> String {
+    match renamed_to {
+        Some(new) => format!("renames the column {column:?} to {new:?}"),
+        None => format!("drops the column {column:?}"),
+    }
+}
+
+/// What to do instead of a rebuild that would break a view or trigger.
+fn column_change_hint(kind: &str, renamed_to: &Option<String>) -> String {
+    match renamed_to {
+        Some(_) => format!(
+            "Rename the column in a batch_alter_table of its own, which SQLite does in place, renaming it in the {kind} too; or drop the {kind} before the batch and create it again after it (op = \"execute\")"
+        ),
+        None => format!(
+            "Drop the {kind} before the batch_alter_table and create it again without the column after it (op = \"execute\")"
+        ),
+    }
 }

@@ -24,7 +24,7 @@ pub mod sqlite;
 
 use std::fmt;
 
-pub use batch::{BatchStatements, render_batch};
+pub use batch::{BatchStatements, Dependent, DependentKind, RebuildSource, render_batch};
 pub use error::DialectError;
 pub use mysql::MySql;
 pub use postgres::Postgres;
@@ -103,6 +103,53 @@ pub trait Dialect {
     /// Indexes may have a `WHERE` condition (not MySQL).
     fn supports_partial_indexes(&self) -> bool;
 
+    /// An index key part may have its own collation (`a COLLATE "C"`;
+    /// not MySQL).
+    fn supports_index_collation(&self) -> bool {
+        true
+    }
+
+    /// Generated columns may be `VIRTUAL`, computed when read (not
+    /// PostgreSQL before 18, whose generated columns are all `STORED`).
+    fn supports_virtual_generated_columns(&self) -> bool {
+        true
+    }
+
+    /// A foreign key may say `MATCH FULL`/`PARTIAL`/`SIMPLE` (MySQL parses
+    /// it but then ignores the key's `ON DELETE`/`ON UPDATE`: not there).
+    fn supports_foreign_key_match(&self) -> bool {
+        true
+    }
+
+    /// A foreign key may be `DEFERRABLE [INITIALLY DEFERRED]` (not MySQL).
+    fn supports_deferrable_constraints(&self) -> bool {
+        true
+    }
+
+    /// Keys and NOT NULL may say what a conflicting row does instead of
+    /// failing (`ON CONFLICT REPLACE`; SQLite only).
+    fn supports_conflict_clauses(&self) -> bool {
+        false
+    }
+
+    /// The keyword that keeps an auto-incrementing key from reusing the ids
+    /// of deleted rows exists and must be written (SQLite's
+    /// `AUTOINCREMENT`, see [`Column::sqlite_autoincrement`]); elsewhere
+    /// auto-increment never reuses ids and the column's flag is ignored.
+    fn supports_autoincrement_keyword(&self) -> bool {
+        false
+    }
+
+    /// Tables may be `WITHOUT ROWID` (SQLite only).
+    fn supports_without_rowid(&self) -> bool {
+        false
+    }
+
+    /// Tables may be `STRICT` about their columns' types (SQLite only).
+    fn supports_strict_tables(&self) -> bool {
+        false
+    }
+
     /// `CREATE INDEX` qualifies the index's name with the schema, not the
     /// table's (SQLite: `CREATE INDEX "main"."ix" ON "t"`).
     fn qualifies_index_name(&self) -> bool {
@@ -139,6 +186,16 @@ pub trait Dialect {
     /// A driver runs them right after connecting; an offline script starts
     /// with them. None by default.
     fn session_statements(&self) -> Vec<Statement> {
+        vec![]
+    }
+
+    /// The statements that give the table `to` the auto-increment
+    /// high-water mark of the table `from` (a rebuild copies the rows into
+    /// a new table, which would otherwise start again after the highest id
+    /// copied, reusing those of deleted rows). Nothing where the mark lives
+    /// with the table itself.
+    fn copy_sequence(&self, from: &TableName, to: &TableName) -> Vec<Statement> {
+        let _ = (from, to);
         vec![]
     }
 

@@ -34,6 +34,7 @@ fn flatten(table: &Table, options: &DiffOptions) -> Flat {
     let pk = (!columns.is_empty()).then(|| PrimaryKey {
         name: table.primary_key.as_ref().and_then(|p| p.name.clone()),
         columns,
+        on_conflict: table.primary_key.as_ref().and_then(|p| p.on_conflict),
     });
     let mut uniques = table.uniques.clone();
     for c in table.columns.iter().filter(|c| c.unique) {
@@ -41,6 +42,7 @@ fn flatten(table: &Table, options: &DiffOptions) -> Flat {
             uniques.push(UniqueConstraint {
                 name: None,
                 columns: vec![c.name.clone()],
+                on_conflict: None,
             });
         }
     }
@@ -327,6 +329,7 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
                     columns: fk.columns.clone(),
                     unique: false,
                     where_clause: None,
+                    orders: vec![],
                 },
             });
         }

@@ -78,6 +78,7 @@ pub(crate) fn create_index(
         columns,
         unique: create.unique,
         where_clause: create.predicate.as_ref().map(ToString::to_string),
+        orders: vec![],
     });
     Ok(())
 }

@@ -154,6 +154,7 @@ fn column(
                     Some(n) => table.uniques.push(UniqueConstraint {
                         name: Some(n),
                         columns: vec![column.name.clone()],
+                        on_conflict: None,
                     }),
                     None => column.unique = true,
                 }
@@ -229,6 +230,7 @@ fn constraint(
             table.uniques.push(UniqueConstraint {
                 name: ident(&u.name).or(ident(&u.index_name)),
                 columns,
+                on_conflict: None,
             });
             Ok(())
         }
@@ -260,6 +262,7 @@ fn constraint(
                 columns,
                 unique: false,
                 where_clause: None,
+                orders: vec![],
             });
             Ok(())
         }
@@ -406,6 +409,7 @@ fn foreign_key(
         referent_columns,
         on_delete: fk.on_delete.map(|a| a.to_string()),
         on_update: fk.on_update.map(|a| a.to_string()),
+        ..ForeignKey::default()
     })
 }
 
@@ -431,7 +435,11 @@ fn finish_keys(rules: &Rules, table: &mut Table, keys: Keys, at: (u64, u64)) -> 
         };
     }
     if name.is_some() || pk.len() > 1 {
-        table.primary_key = Some(PrimaryKey { name, columns: pk });
+        table.primary_key = Some(PrimaryKey {
+            name,
+            columns: pk,
+            on_conflict: None,
+        });
     }
     Ok(())
 }

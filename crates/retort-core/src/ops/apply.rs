@@ -140,6 +140,9 @@ fn apply_one(
             }
             if let Some(n) = a.nullable {
                 c.nullable = n;
+                if n {
+                    c.not_null_on_conflict = None;
+                }
             }
             if let Some(d) = &a.server_default {
                 c.server_default = d.value().map(str::to_owned);

@@ -6,14 +6,15 @@ use toml::{Table, Value};
 use crate::ops::fields::Fields;
 use crate::ops::{Literal, OperationProblem, Row};
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Index, PrimaryKey, Table as SchemaTable, TableName,
-    UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, Generated, Index, KeyOrder, OnConflict, PrimaryKey,
+    Table as SchemaTable, TableName, UniqueConstraint,
 };
 
 type Result<T> = std::result::Result<T, OperationProblem>;
 
 /// A column's inline table: `{ name, type, nullable, primary_key,
-/// server_default, unique, comment, autoincrement }`.
+/// server_default, unique, comment, autoincrement, sqlite_autoincrement,
+/// collation, generated = { expression, stored }, not_null_on_conflict }`.
 pub(crate) fn column(table: &Table, prefix: &str) -> Result<Column> {
     let mut f = Fields::new(table, prefix);
     let name = f.name("name", "name the column, e.g. name = \"email\"")?;
@@ -37,9 +38,71 @@ pub(crate) fn column(table: &Table, prefix: &str) -> Result<Column> {
         unique: f.bool_or("unique", false)?,
         comment: f.opt_str("comment")?,
         autoincrement: f.opt_bool("autoincrement")?,
+        sqlite_autoincrement: f.bool_or("sqlite_autoincrement", false)?,
+        collation: f.opt_str("collation")?,
+        generated: generated(&mut f)?,
+        not_null_on_conflict: on_conflict(&mut f, "not_null_on_conflict")?,
     };
+    if column.generated.is_some() && column.server_default.is_some() {
+        return Err(f.invalid(
+            "generated",
+            "a generated column has no server_default; leave one of them out",
+        ));
+    }
+    if column.sqlite_autoincrement && column.autoincrement == Some(false) {
+        return Err(f.invalid(
+            "sqlite_autoincrement",
+            "the column also says autoincrement = false; leave one of them out",
+        ));
+    }
+    if column.not_null_on_conflict.is_some() && column.nullable {
+        return Err(f.invalid(
+            "not_null_on_conflict",
+            "the column is nullable; add nullable = false",
+        ));
+    }
     f.finish("a column")?;
     Ok(column)
+}
+
+/// `generated = { expression = "qty * price", stored = true }`.
+fn generated(f: &mut Fields<'_>) -> Result<Option<Generated>> {
+    let t = match f.get("generated") {
+        None => return Ok(None),
+        Some(Value::Table(t)) => t,
+        Some(other) => {
+            return Err(f.wrong(
+                "generated",
+                "an inline table { expression = \"...\", stored = true }",
+                other,
+            ));
+        }
+    };
+    let mut inner = Fields::new(t, &f.field("generated."));
+    let generated = Generated {
+        expression: inner.str(
+            "expression",
+            "give the SQL expression, e.g. expression = \"qty * price\"",
+        )?,
+        stored: inner.bool_or("stored", false)?,
+    };
+    inner.finish("a generated column")?;
+    Ok(Some(generated))
+}
+
+/// An `ON CONFLICT` resolution: `rollback`, `abort`, `fail`, `ignore` or
+/// `replace`, in any case.
+fn on_conflict(f: &mut Fields<'_>, key: &'static str) -> Result<Option<OnConflict>> {
+    match f.opt_str(key)? {
+        None => Ok(None),
+        Some(text) => OnConflict::parse(&text).map(Some).ok_or_else(|| {
+            let all: Vec<String> = OnConflict::ALL
+                .iter()
+                .map(|c| format!("\"{}\"", c.as_str().to_ascii_lowercase()))
+                .collect();
+            f.invalid(key, format!("{text:?} is not one of {}", all.join(", ")))
+        }),
+    }
 }
 
 fn constraint_name(f: &mut Fields<'_>, required: bool) -> Result<Option<String>> {
@@ -52,20 +115,28 @@ fn constraint_name(f: &mut Fields<'_>, required: bool) -> Result<Option<String>>
 }
 
 /// `name` (required for the `create_*` operations, which must be droppable
-/// by name) and `columns`.
+/// by name), `columns` and `on_conflict`.
 pub(crate) fn unique(f: &mut Fields<'_>, name_required: bool) -> Result<UniqueConstraint> {
     Ok(UniqueConstraint {
         name: constraint_name(f, name_required)?,
         columns: f.names("columns", "list the columns, e.g. columns = [\"email\"]")?,
+        on_conflict: on_conflict(f, "on_conflict")?,
     })
 }
 
-/// `name` and `columns`.
+/// `name`, `columns` and `on_conflict`.
 pub(crate) fn primary_key(f: &mut Fields<'_>, name_required: bool) -> Result<PrimaryKey> {
     Ok(PrimaryKey {
         name: constraint_name(f, name_required)?,
         columns: f.names("columns", "list the key's columns, e.g. columns = [\"id\"]")?,
+        on_conflict: on_conflict(f, "on_conflict")?,
     })
+}
+
+/// The `on_conflict` of a definition whose other fields were read apart
+/// (`drop_constraint`).
+pub(crate) fn definition_on_conflict(f: &mut Fields<'_>) -> Result<Option<OnConflict>> {
+    on_conflict(f, "on_conflict")
 }
 
 /// `name` and `condition`.
@@ -80,7 +151,8 @@ pub(crate) fn check(f: &mut Fields<'_>, name_required: bool) -> Result<CheckCons
 }
 
 /// `name`, `columns`, `referent_table`, `referent_schema`,
-/// `referent_columns`, `on_delete`, `on_update`.
+/// `referent_columns`, `on_delete`, `on_update`, `match`, `deferrable`,
+/// `initially_deferred`.
 pub(crate) fn foreign_key(f: &mut Fields<'_>, name_required: bool) -> Result<ForeignKey> {
     let name = constraint_name(f, name_required)?;
     let columns = f.names(
@@ -106,7 +178,7 @@ pub(crate) fn foreign_key(f: &mut Fields<'_>, name_required: bool) -> Result<For
             ),
         ));
     }
-    Ok(ForeignKey {
+    let fk = ForeignKey {
         name,
         columns,
         referent_table: TableName {
@@ -116,7 +188,32 @@ pub(crate) fn foreign_key(f: &mut Fields<'_>, name_required: bool) -> Result<For
         referent_columns,
         on_delete: referential_action(f, "on_delete")?,
         on_update: referential_action(f, "on_update")?,
-    })
+        match_kind: match_kind(f)?,
+        deferrable: f.bool_or("deferrable", false)?,
+        initially_deferred: f.bool_or("initially_deferred", false)?,
+    };
+    if fk.initially_deferred && !fk.deferrable {
+        return Err(f.invalid(
+            "initially_deferred",
+            "only a deferrable key can be initially deferred; add deferrable = true",
+        ));
+    }
+    Ok(fk)
+}
+
+/// `match`: `FULL`, `PARTIAL`, `SIMPLE` (any case), kept as written; it
+/// is rendered verbatim, so it must be one word.
+fn match_kind(f: &mut Fields<'_>) -> Result<Option<String>> {
+    let kind = f.opt_str("match")?;
+    if let Some(k) = &kind
+        && !["FULL", "PARTIAL", "SIMPLE"].contains(&k.to_ascii_uppercase().as_str())
+    {
+        return Err(f.invalid(
+            "match",
+            format!("{k:?} is not one of FULL, PARTIAL, SIMPLE"),
+        ));
+    }
+    Ok(kind)
 }
 
 /// The actions SQL allows after `ON DELETE` / `ON UPDATE`.
@@ -148,8 +245,9 @@ fn referential_action(f: &mut Fields<'_>, key: &'static str) -> Result<Option<St
     Ok(action)
 }
 
-/// `name`, `columns`, `unique`, `where`. For `drop_index` the columns are
-/// optional (they make it reversible); an absent list reads as empty.
+/// `name`, `columns`, `unique`, `where`, `orders`. For `drop_index` the
+/// columns are optional (they make it reversible); an absent list reads as
+/// empty.
 pub(crate) fn index(f: &mut Fields<'_>, columns_required: bool) -> Result<Index> {
     let name = f.name("name", "name the index, e.g. name = \"ix_user_email\"")?;
     let hint = "list the indexed columns, e.g. columns = [\"email\"]";
@@ -161,11 +259,28 @@ pub(crate) fn index(f: &mut Fields<'_>, columns_required: bool) -> Result<Index>
             list => list.unwrap_or_default(),
         }
     };
+    let orders = each(f, "orders", "a key part's order", |f| {
+        Ok(KeyOrder {
+            collation: f.opt_str("collation")?,
+            descending: f.bool_or("descending", false)?,
+        })
+    })?;
+    if !orders.is_empty() && orders.len() != columns.len() {
+        return Err(f.invalid(
+            "orders",
+            format!(
+                "{} key part(s) but {} order(s); give one order per entry of `columns` ({{}} for the default)",
+                columns.len(),
+                orders.len()
+            ),
+        ));
+    }
     Ok(Index {
         name,
         columns,
         unique: f.bool_or("unique", false)?,
         where_clause: f.opt_str("where")?,
+        orders,
     })
 }
 
@@ -187,7 +302,7 @@ fn each<T>(
 
 /// The fields of a table definition (`create_table`, and `drop_table` when
 /// it carries one): `columns`, `primary_key`, `unique`, `foreign_keys`,
-/// `checks`, `indexes`, `comment`. Without `columns_required`, an absent
+/// `checks`, `indexes`, `comment`, `without_rowid`, `strict`. Without `columns_required`, an absent
 /// `columns` gives a table with no columns (and no other part may be given).
 pub(crate) fn read_table_definition(
     f: &mut Fields<'_>,
@@ -218,6 +333,7 @@ pub(crate) fn read_table_definition(
                 "primary_key",
                 "list the key's columns, e.g. primary_key = [\"a\", \"b\"]",
             )?,
+            on_conflict: None,
         }),
         Some(Value::Table(t)) => {
             let mut inner = Fields::new(t, "primary_key.");
@@ -244,6 +360,8 @@ pub(crate) fn read_table_definition(
         checks: each(f, "checks", "a check constraint", |f| check(f, false))?,
         indexes: each(f, "indexes", "an index", |f| index(f, true))?,
         comment: f.opt_str("comment")?,
+        without_rowid: f.bool_or("without_rowid", false)?,
+        strict: f.bool_or("strict", false)?,
     };
     if table.columns.is_empty() && table != SchemaTable::new(table.name.clone()) {
         return Err(f.missing("columns", "a table definition needs its columns"));

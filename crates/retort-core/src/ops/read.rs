@@ -6,7 +6,8 @@ use toml::{Table, Value};
 
 use crate::ops::fields::Fields;
 use crate::ops::parts::{
-    check, column, foreign_key, index, primary_key, read_table_definition, rows, unique,
+    check, column, definition_on_conflict, foreign_key, index, primary_key, read_table_definition,
+    rows, unique,
 };
 use crate::ops::{
     AlterColumn, Execute, Operation, OperationError, OperationProblem, Recreate, Setting,
@@ -395,18 +396,26 @@ fn read_drop_constraint(f: &mut Fields<'_>, batch: Option<&TableName>) -> Result
     // The definition, when given, makes the drop reversible. `name` was
     // read above, so the readers below take only the other fields.
     let definition = match kind {
-        ConstraintKind::Unique => f.opt_str_list("columns")?.map(|columns| {
-            Constraint::Unique(crate::schema::UniqueConstraint {
-                name: Some(name.clone()),
-                columns,
+        ConstraintKind::Unique => {
+            let on_conflict = definition_on_conflict(f)?;
+            f.opt_str_list("columns")?.map(|columns| {
+                Constraint::Unique(crate::schema::UniqueConstraint {
+                    name: Some(name.clone()),
+                    columns,
+                    on_conflict,
+                })
             })
-        }),
-        ConstraintKind::Primary => f.opt_str_list("columns")?.map(|columns| {
-            Constraint::PrimaryKey(crate::schema::PrimaryKey {
-                name: Some(name.clone()),
-                columns,
+        }
+        ConstraintKind::Primary => {
+            let on_conflict = definition_on_conflict(f)?;
+            f.opt_str_list("columns")?.map(|columns| {
+                Constraint::PrimaryKey(crate::schema::PrimaryKey {
+                    name: Some(name.clone()),
+                    columns,
+                    on_conflict,
+                })
             })
-        }),
+        }
         ConstraintKind::Check => f.opt_str("condition")?.map(|condition| {
             Constraint::Check(crate::schema::CheckConstraint {
                 name: Some(name.clone()),
@@ -441,6 +450,9 @@ fn foreign_key_fields_unread(f: &mut Fields<'_>) -> Result<()> {
         "referent_columns",
         "on_delete",
         "on_update",
+        "match",
+        "deferrable",
+        "initially_deferred",
     ] {
         if f.get(key).is_some() {
             return Err(f.missing(

@@ -6,8 +6,8 @@ use toml::{Table, Value};
 
 use crate::ops::{AlterColumn, Literal, Operation, Setting};
 use crate::schema::{
-    CheckConstraint, Column, Constraint, ForeignKey, Index, PrimaryKey, Table as SchemaTable,
-    TableName, UniqueConstraint,
+    CheckConstraint, Column, Constraint, ForeignKey, Index, OnConflict, PrimaryKey,
+    Table as SchemaTable, TableName, UniqueConstraint,
 };
 use crate::types::{ColumnType, names};
 
@@ -39,6 +39,12 @@ impl Out {
     fn flag(&mut self, key: &str, value: bool) {
         if value {
             self.set(key, true);
+        }
+    }
+
+    fn on_conflict(&mut self, key: &str, value: Option<OnConflict>) {
+        if let Some(c) = value {
+            self.set(key, c.as_str().to_ascii_lowercase());
         }
     }
 
@@ -78,23 +84,28 @@ fn column(c: &Column) -> Value {
     if let Some(a) = c.autoincrement {
         out.set("autoincrement", a);
     }
+    out.flag("sqlite_autoincrement", c.sqlite_autoincrement);
+    out.opt("collation", &c.collation);
+    if let Some(g) = &c.generated {
+        let mut inner = Out(Table::new());
+        inner.set("expression", g.expression.as_str());
+        inner.flag("stored", g.stored);
+        out.set("generated", Value::Table(inner.0));
+    }
+    out.on_conflict("not_null_on_conflict", c.not_null_on_conflict);
     Value::Table(out.0)
-}
-
-fn named(name: &Option<String>) -> Out {
-    let mut out = Out(Table::new());
-    out.opt("name", name);
-    out
 }
 
 fn unique(out: &mut Out, u: &UniqueConstraint) {
     out.opt("name", &u.name);
     out.names("columns", &u.columns);
+    out.on_conflict("on_conflict", u.on_conflict);
 }
 
 fn primary_key(out: &mut Out, pk: &PrimaryKey) {
     out.opt("name", &pk.name);
     out.names("columns", &pk.columns);
+    out.on_conflict("on_conflict", pk.on_conflict);
 }
 
 fn check(out: &mut Out, c: &CheckConstraint) {
@@ -110,6 +121,9 @@ fn foreign_key(out: &mut Out, fk: &ForeignKey) {
     out.names("referent_columns", &fk.referent_columns);
     out.opt("on_delete", &fk.on_delete);
     out.opt("on_update", &fk.on_update);
+    out.opt("match", &fk.match_kind);
+    out.flag("deferrable", fk.deferrable);
+    out.flag("initially_deferred", fk.initially_deferred);
 }
 
 fn index(out: &mut Out, ix: &Index) {
@@ -119,6 +133,10 @@ fn index(out: &mut Out, ix: &Index) {
     }
     out.flag("unique", ix.unique);
     out.opt("where", &ix.where_clause);
+    list(out, "orders", &ix.orders, |out, o| {
+        out.opt("collation", &o.collation);
+        out.flag("descending", o.descending);
+    });
 }
 
 fn list<T>(out: &mut Out, key: &str, items: &[T], write: impl Fn(&mut Out, &T)) {
@@ -142,10 +160,12 @@ fn table_definition(out: &mut Out, t: &SchemaTable) {
         Value::Array(t.columns.iter().map(column).collect()),
     );
     match &t.primary_key {
-        Some(pk) if pk.name.is_none() => out.names("primary_key", &pk.columns),
+        Some(pk) if pk.name.is_none() && pk.on_conflict.is_none() => {
+            out.names("primary_key", &pk.columns)
+        }
         Some(pk) => {
-            let mut inner = named(&pk.name);
-            inner.names("columns", &pk.columns);
+            let mut inner = Out(Table::new());
+            primary_key(&mut inner, pk);
             out.set("primary_key", Value::Table(inner.0));
         }
         None => {}
@@ -155,6 +175,8 @@ fn table_definition(out: &mut Out, t: &SchemaTable) {
     list(out, "checks", &t.checks, check);
     list(out, "indexes", &t.indexes, index);
     out.opt("comment", &t.comment);
+    out.flag("without_rowid", t.without_rowid);
+    out.flag("strict", t.strict);
 }
 
 fn alter_column(out: &mut Out, a: &AlterColumn) {

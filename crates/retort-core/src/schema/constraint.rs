@@ -11,6 +11,9 @@ pub struct PrimaryKey {
     pub name: Option<String>,
     /// Its columns, in key order.
     pub columns: Vec<String>,
+    /// SQLite's `ON CONFLICT ...`: what a duplicate key does instead of
+    /// failing the statement.
+    pub on_conflict: Option<OnConflict>,
 }
 
 /// A unique constraint.
@@ -20,6 +23,62 @@ pub struct UniqueConstraint {
     pub name: Option<String>,
     /// Its columns.
     pub columns: Vec<String>,
+    /// SQLite's `ON CONFLICT ...`: what a duplicate does instead of failing
+    /// the statement.
+    pub on_conflict: Option<OnConflict>,
+}
+
+/// SQLite's conflict resolution (`ON CONFLICT ...` on a primary key, a
+/// unique constraint or NOT NULL): what a statement that breaks the
+/// constraint does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OnConflict {
+    /// `ROLLBACK`: the statement fails and the transaction rolls back.
+    Rollback,
+    /// `ABORT` (the default): the statement fails and is undone.
+    Abort,
+    /// `FAIL`: the statement fails, keeping the changes it made before.
+    Fail,
+    /// `IGNORE`: the offending row is skipped.
+    Ignore,
+    /// `REPLACE`: the rows in the way are deleted (a NULL becomes the
+    /// column's default).
+    Replace,
+}
+
+impl OnConflict {
+    /// Every resolution, in the order SQLite's documentation lists them.
+    pub const ALL: [OnConflict; 5] = [
+        OnConflict::Rollback,
+        OnConflict::Abort,
+        OnConflict::Fail,
+        OnConflict::Ignore,
+        OnConflict::Replace,
+    ];
+
+    /// The SQL keyword.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OnConflict::Rollback => "ROLLBACK",
+            OnConflict::Abort => "ABORT",
+            OnConflict::Fail => "FAIL",
+            OnConflict::Ignore => "IGNORE",
+            OnConflict::Replace => "REPLACE",
+        }
+    }
+
+    /// The resolution named `text`, in any case.
+    pub fn parse(text: &str) -> Option<OnConflict> {
+        OnConflict::ALL
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(text))
+    }
+}
+
+impl fmt::Display for OnConflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A foreign key.
@@ -37,6 +96,12 @@ pub struct ForeignKey {
     pub on_delete: Option<String>,
     /// `ON UPDATE` action as SQL.
     pub on_update: Option<String>,
+    /// `MATCH` and its kind (`FULL`, `PARTIAL`, `SIMPLE`), as written.
+    pub match_kind: Option<String>,
+    /// `DEFERRABLE`: the check may wait until the transaction commits.
+    pub deferrable: bool,
+    /// `INITIALLY DEFERRED` (with `deferrable`): it waits unless told not to.
+    pub initially_deferred: bool,
 }
 
 /// A check constraint.
@@ -60,6 +125,33 @@ pub struct Index {
     pub unique: bool,
     /// A partial index's condition (`WHERE ...`), as SQL text.
     pub where_clause: Option<String>,
+    /// How each key part sorts, one per entry of `columns`; empty when
+    /// every part sorts ascending with its column's own collation (see
+    /// [`Index::order`]).
+    pub orders: Vec<KeyOrder>,
+}
+
+impl Index {
+    /// How the key part `i` sorts (the default order when `orders` is empty).
+    pub fn order(&self, i: usize) -> KeyOrder {
+        self.orders.get(i).cloned().unwrap_or_default()
+    }
+}
+
+/// How one key part of an index sorts: `COLLATE` and `DESC`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct KeyOrder {
+    /// The collation, when not the column's own (`NOCASE`).
+    pub collation: Option<String>,
+    /// Descending (`DESC`) rather than ascending.
+    pub descending: bool,
+}
+
+impl KeyOrder {
+    /// True for the default: ascending, the column's own collation.
+    pub fn is_default(&self) -> bool {
+        self.collation.is_none() && !self.descending
+    }
 }
 
 /// The SQL of an index key part that is an expression: the text inside

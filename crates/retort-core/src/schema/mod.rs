@@ -18,9 +18,9 @@ pub use builder::{
     SchemaBuilder, TableBuilder,
 };
 pub use constraint::{
-    CheckConstraint, Constraint, ConstraintKind, ForeignKey, Index, PrimaryKey, UniqueConstraint,
-    index_expression,
+    CheckConstraint, Constraint, ConstraintKind, ForeignKey, Index, KeyOrder, OnConflict,
+    PrimaryKey, UniqueConstraint, index_expression,
 };
 pub use database::{EnumType, Schema};
 pub use naming::{apply_naming_convention, check_naming_convention};
-pub use table::{Column, Table, TableName};
+pub use table::{Column, Generated, Table, TableName};

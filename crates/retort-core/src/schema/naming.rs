@@ -109,9 +109,11 @@ pub fn apply_naming_convention(schema: &mut Schema, conventions: &BTreeMap<Strin
                     .is_none_or(|pk| pk.name.is_none())
             {
                 let pk_name = render(template, &tokens(&name, &columns, 1));
+                let on_conflict = table.primary_key.as_ref().and_then(|pk| pk.on_conflict);
                 table.primary_key = Some(super::PrimaryKey {
                     name: Some(pk_name),
                     columns,
+                    on_conflict,
                 });
             }
         }
@@ -129,6 +131,7 @@ pub fn apply_naming_convention(schema: &mut Schema, conventions: &BTreeMap<Strin
                 table.uniques.push(UniqueConstraint {
                     name: None,
                     columns: vec![column],
+                    on_conflict: None,
                 });
             }
             for (i, uq) in table.uniques.iter_mut().enumerate() {
@@ -197,6 +200,7 @@ mod tests {
             referent_columns: vec!["id".into()],
             on_delete: None,
             on_update: None,
+            ..Default::default()
         });
         let mut schema = Schema {
             tables: vec![post],

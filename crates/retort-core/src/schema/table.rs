@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::schema::{CheckConstraint, ForeignKey, Index, PrimaryKey, UniqueConstraint};
+use crate::schema::{CheckConstraint, ForeignKey, Index, OnConflict, PrimaryKey, UniqueConstraint};
 use crate::types::ColumnType;
 
 /// A table's name, optionally qualified by a schema (PostgreSQL schema,
@@ -63,6 +63,33 @@ pub struct Column {
     /// Auto-increment: `None` means SQLAlchemy's "auto" (a lone integer
     /// primary key auto-increments), `Some(false)` turns it off.
     pub autoincrement: Option<bool>,
+    /// SQLite's `AUTOINCREMENT` keyword on the table's lone `INTEGER`
+    /// primary key (SQLAlchemy's `sqlite_autoincrement`): the id of a
+    /// deleted row is never given again, because SQLite keeps the highest
+    /// id ever used in `sqlite_sequence`. Other databases ignore it: their
+    /// auto-increment never reuses ids anyway.
+    pub sqlite_autoincrement: bool,
+    /// The collation its values compare and sort with (`NOCASE`, `C`,
+    /// `utf8mb4_bin`), when not the database's default.
+    pub collation: Option<String>,
+    /// A generated (computed) column: its value always comes from an
+    /// expression over the row's other columns, and is never written.
+    pub generated: Option<Generated>,
+    /// SQLite's `NOT NULL ON CONFLICT ...`: what a NULL written to this
+    /// NOT NULL column does instead of failing the statement.
+    pub not_null_on_conflict: Option<OnConflict>,
+}
+
+/// The definition of a generated column (`GENERATED ALWAYS AS (expression)
+/// VIRTUAL | STORED`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Generated {
+    /// The expression, as SQL text rendered verbatim (without the
+    /// parentheses around it).
+    pub expression: String,
+    /// `STORED`: computed when the row is written and kept on disk;
+    /// otherwise `VIRTUAL`, computed when read.
+    pub stored: bool,
 }
 
 impl Column {
@@ -77,6 +104,10 @@ impl Column {
             unique: false,
             comment: None,
             autoincrement: None,
+            sqlite_autoincrement: false,
+            collation: None,
+            generated: None,
+            not_null_on_conflict: None,
         }
     }
 
@@ -100,9 +131,9 @@ impl Column {
     }
 
     /// True when the column is NOT NULL and inserting a row without it
-    /// would fail: it has no server default.
+    /// would fail: it has no server default and is not generated.
     pub fn needs_value(&self) -> bool {
-        !self.nullable && self.server_default.is_none()
+        !self.nullable && self.server_default.is_none() && self.generated.is_none()
     }
 }
 
@@ -126,6 +157,11 @@ pub struct Table {
     pub checks: Vec<CheckConstraint>,
     /// The table comment.
     pub comment: Option<String>,
+    /// SQLite's `WITHOUT ROWID`: the rows are stored in primary key order,
+    /// with no separate rowid.
+    pub without_rowid: bool,
+    /// SQLite's `STRICT`: every value must be of its column's declared type.
+    pub strict: bool,
 }
 
 impl Table {

@@ -10,6 +10,7 @@ fn primary_key_change() {
     target.primary_key = Some(retort_core::schema::PrimaryKey {
         name: Some("user_pkey".into()),
         columns: vec!["id".into(), "name".into()],
+        ..Default::default()
     });
     let d = round_trip(&schema(vec![user()]), &schema(vec![target]), &pg());
     assert_eq!(
@@ -24,12 +25,14 @@ fn unique_constraints_indexes_and_partial_indexes() {
     target.uniques.push(UniqueConstraint {
         name: Some("uq_user_name".into()),
         columns: vec!["name".into()],
+        ..Default::default()
     });
     target.indexes.push(Index {
         name: "ix_user_name".into(),
         columns: vec!["name".into()],
         unique: false,
         where_clause: Some("name <> ''".into()),
+        ..Default::default()
     });
     let d = round_trip(&schema(vec![user()]), &schema(vec![target.clone()]), &pg());
     assert_eq!(
@@ -193,12 +196,14 @@ fn synonyms_defaults_and_generated_names_are_not_changes() {
     live.uniques.push(UniqueConstraint {
         name: Some("user_name_key".into()),
         columns: vec!["name".into()],
+        ..Default::default()
     });
     live.indexes.push(Index {
         name: "user_name_key".into(),
         columns: vec!["name".into()],
         unique: true,
         where_clause: None,
+        ..Default::default()
     });
     assert!(
         diff(
@@ -218,6 +223,7 @@ fn synonyms_defaults_and_generated_names_are_not_changes() {
         columns: vec!["name".into()],
         unique: true,
         where_clause: None,
+        ..Default::default()
     });
     assert!(diff(&schema(vec![as_index]), &schema(vec![target]), &my()).is_empty());
     // ... and the index it creates for a foreign key.
@@ -232,6 +238,7 @@ fn synonyms_defaults_and_generated_names_are_not_changes() {
         columns: vec!["uid".into()],
         unique: false,
         where_clause: None,
+        ..Default::default()
     });
     assert!(
         diff(

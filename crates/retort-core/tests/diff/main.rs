@@ -70,6 +70,7 @@ fn fk(name: &str, column: &str, to: &str) -> ForeignKey {
         referent_columns: vec!["id".into()],
         on_delete: None,
         on_update: None,
+        ..Default::default()
     }
 }
 

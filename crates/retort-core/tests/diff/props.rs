@@ -38,6 +38,7 @@ fn arb_table(name: &'static str) -> impl Strategy<Value = Table> {
                         columns: vec!["x".into()],
                         unique: ix_unique,
                         where_clause: None,
+                        ..Default::default()
                     });
                 }
             }
@@ -47,6 +48,7 @@ fn arb_table(name: &'static str) -> impl Strategy<Value = Table> {
                     t.uniques.push(UniqueConstraint {
                         name: Some(format!("uq_{name}_y")),
                         columns: vec!["y".into()],
+                        ..Default::default()
                     });
                 }
             }

@@ -206,6 +206,7 @@ fn sqlite_groups_what_it_cannot_alter_into_one_batch() {
         columns: vec!["email".into()],
         unique: false,
         where_clause: None,
+        ..Default::default()
     });
     let d = round_trip(&schema(vec![user()]), &schema(vec![plain]), &lite());
     assert_eq!(

@@ -11,7 +11,9 @@
 //! - [`inspect_sqlite_table`]: one SQLite table, complete enough for batch
 //!   mode's move-and-copy to rebuild it ([`sqlite`] says what is and is not
 //!   recovered); the whole-schema reading uses the same code on rows
-//!   fetched for every table at once.
+//!   fetched for every table at once. [`inspect_sqlite_rebuild`] adds the
+//!   views and triggers that depend on the table and what the model cannot
+//!   hold: all a rebuild needs.
 //!
 //! What every database reports the same way:
 //! - Tables come in name order (byte order); within a table, columns keep
@@ -44,7 +46,7 @@ use crate::connection::{Connection, Row};
 use crate::error::DbError;
 use crate::url::DialectName;
 
-pub use sqlite::inspect_sqlite_table;
+pub use sqlite::{inspect_sqlite_rebuild, inspect_sqlite_table};
 
 /// What [`inspect_schema`] reads.
 #[derive(Clone, Debug, PartialEq, Eq)]

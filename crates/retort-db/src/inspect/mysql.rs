@@ -102,6 +102,7 @@ pub fn inspect_mysql_schema(
             unique: false,
             comment: cell(row, 6).filter(|c| !c.is_empty()).map(str::to_owned),
             autoincrement: extra.contains("auto_increment").then_some(true),
+            ..Column::new(String::new(), ColumnType::Text)
         };
         if let Some(t) = a.table(&table) {
             t.columns.push(column);
@@ -191,6 +192,7 @@ fn read_foreign_keys(
                 referent_columns: vec![ref_column],
                 on_delete,
                 on_update,
+                ..ForeignKey::default()
             }),
         }
     }
@@ -214,6 +216,7 @@ fn read_indexes(a: &mut Assembly, (sql, rows): &(String, Vec<Row>)) -> Result<()
                     columns: vec![column],
                     unique: cell(row, 2) == Some("0"),
                     where_clause: None,
+                    orders: vec![],
                 },
             )),
         }
@@ -226,11 +229,13 @@ fn read_indexes(a: &mut Assembly, (sql, rows): &(String, Vec<Row>)) -> Result<()
             t.primary_key = Some(PrimaryKey {
                 name: None,
                 columns: ix.columns,
+                on_conflict: None,
             });
         } else if ix.unique {
             t.uniques.push(UniqueConstraint {
                 name: Some(ix.name),
                 columns: ix.columns,
+                on_conflict: None,
             });
         } else {
             t.indexes.push(ix);

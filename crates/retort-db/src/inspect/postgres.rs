@@ -176,6 +176,7 @@ fn read_columns(
             unique: false,
             comment: cell(row, 6).map(str::to_owned),
             autoincrement: (identity || serial).then_some(true),
+            ..Column::new(String::new(), ColumnType::Text)
         };
         if let Some(t) = a.table(&table) {
             t.columns.push(column);
@@ -212,6 +213,7 @@ fn read_keys(
                 let pk = t.primary_key.get_or_insert_with(|| PrimaryKey {
                     name: Some(name),
                     columns: vec![],
+                    on_conflict: None,
                 });
                 pk.columns.push(column);
             }
@@ -220,6 +222,7 @@ fn read_keys(
                 _ => t.uniques.push(UniqueConstraint {
                     name: Some(name),
                     columns: vec![column],
+                    on_conflict: None,
                 }),
             },
             _ => {
@@ -241,6 +244,7 @@ fn read_keys(
                         referent_columns: vec![ref_column],
                         on_delete,
                         on_update,
+                        ..ForeignKey::default()
                     }),
                 }
             }
@@ -274,6 +278,7 @@ fn read_indexes(a: &mut Assembly, (sql, rows): &(String, Vec<Row>)) -> Result<()
                 columns: vec![column],
                 unique,
                 where_clause,
+                orders: vec![],
             }),
         }
     }

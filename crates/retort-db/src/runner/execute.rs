@@ -244,7 +244,12 @@ fn finish_step(
             direction: step.step.direction,
             tag: ctx.opts.tag.clone(),
             started_at,
-            duration: started.elapsed(),
+            // A script runs later: how long writing it took is no duration.
+            duration: if sink.connection().is_some() {
+                started.elapsed()
+            } else {
+                std::time::Duration::ZERO
+            },
             checksum: Some(step.checksum.clone()),
         };
         sink.statement(&ctx.tables.log.insert_sql(dialect, &entry))?;

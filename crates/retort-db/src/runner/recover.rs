@@ -105,7 +105,7 @@ pub(crate) fn render_rebuild(
     let Some(conn) = sink.connection() else {
         return Err(fail(needs("offline SQL cannot read it".into())));
     };
-    let current = crate::inspect::inspect_sqlite_table(conn, table)
+    let current = crate::inspect::inspect_sqlite_rebuild(conn, table)
         .map_err(|e| fail(needs(format!("reading its definition failed: {e}"))))?
         .ok_or_else(|| fail(needs("the table does not exist".into())))?;
     let rendered = render_batch(dialect, &current, ops, *recreate).map_err(fail)?;

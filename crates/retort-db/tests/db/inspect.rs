@@ -1,15 +1,20 @@
 //! SQLite introspection: tables created by the core's rendering read back
 //! equal, hand-written tables read back complete, and a batch rebuild from
-//! the inspected definition keeps rows, indexes, keys and checks.
+//! the inspected definition keeps rows, indexes, keys and checks. `rebuild`
+//! has what else a rebuild reads and keeps: dependent views and triggers,
+//! and the parts only SQLite has.
+
+mod rebuild;
 
 use retort_core::Operation;
 use retort_core::dialect::{Dialect, Sqlite, render_batch};
 use retort_core::ops::{AlterColumn, Recreate, Setting, apply_to_table};
 use retort_core::schema::{
-    CheckConstraint, Column, ForeignKey, Index, PrimaryKey, Table, TableName, UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, Index, OnConflict, PrimaryKey, Table, TableName,
+    UniqueConstraint,
 };
 use retort_core::types::ColumnType;
-use retort_db::inspect::inspect_sqlite_table;
+use retort_db::inspect::{inspect_sqlite_rebuild, inspect_sqlite_table};
 use retort_db::{Connection, DbError};
 
 use crate::support::TestDb;
@@ -36,14 +41,14 @@ fn col(name: &str, ty: &str) -> Column {
 /// `table` as SQLite keeps it: no comments, each type as SQLite renders
 /// it (a portable type only when it renders back to the same text), the
 /// key's columns marked and a table-level key only when named or out of
-/// table order, no `AUTOINCREMENT` keyword (the dialect never writes it).
+/// table order, `autoincrement` only for the `AUTOINCREMENT` keyword.
 fn normalise(table: &Table) -> Table {
     let mut t = table.clone();
     t.comment = None;
     let key = t.primary_key_columns();
     for c in &mut t.columns {
         c.comment = None;
-        c.autoincrement = None;
+        c.autoincrement = c.sqlite_autoincrement.then_some(true);
         c.primary_key = key.contains(&c.name);
         let text = Sqlite.render_type(&c.ty).unwrap();
         c.ty = match ColumnType::parse(&text) {
@@ -58,8 +63,11 @@ fn normalise(table: &Table) -> Table {
         .filter(|c| c.primary_key)
         .map(|c| c.name.clone())
         .collect();
-    t.primary_key =
-        (name.is_some() || in_order != key).then_some(PrimaryKey { name, columns: key });
+    t.primary_key = (name.is_some() || in_order != key).then_some(PrimaryKey {
+        name,
+        columns: key,
+        ..Default::default()
+    });
     for fk in &mut t.foreign_keys {
         fk.referent_table.schema = None;
     }
@@ -100,28 +108,33 @@ fn order_table() -> Table {
             columns: vec!["Select".into()],
             unique: false,
             where_clause: None,
+            ..Default::default()
         },
         Index {
             name: "uq ix".into(),
             columns: vec!["qty".into(), "created".into()],
             unique: true,
             where_clause: None,
+            ..Default::default()
         },
         Index {
             name: "ix_partial".into(),
             columns: vec!["note".into()],
             unique: false,
             where_clause: Some("qty > 0 AND \"say \"\"hi\"\"\" <> ')'".into()),
+            ..Default::default()
         },
     ];
     t.uniques = vec![
         UniqueConstraint {
             name: Some("uq_note".into()),
             columns: vec!["note".into(), "say \"hi\"".into()],
+            ..Default::default()
         },
         UniqueConstraint {
             name: None,
             columns: vec!["price".into()],
+            ..Default::default()
         },
     ];
     t.checks = vec![
@@ -144,6 +157,7 @@ fn parent_table() -> Table {
     t.primary_key = Some(PrimaryKey {
         name: Some("pk_parent".into()),
         columns: vec!["b".into(), "a".into()],
+        ..Default::default()
     });
     t
 }
@@ -163,6 +177,7 @@ fn child_table() -> Table {
             referent_columns: vec!["b".into(), "a".into()],
             on_delete: Some("CASCADE".into()),
             on_update: Some("SET NULL".into()),
+            ..Default::default()
         },
         ForeignKey {
             name: None,
@@ -171,6 +186,7 @@ fn child_table() -> Table {
             referent_columns: vec!["id".into()],
             on_delete: Some("SET DEFAULT".into()),
             on_update: None,
+            ..Default::default()
         },
     ];
     t
@@ -240,6 +256,7 @@ fn hand_written_sql() {
 
     let parent = inspect(conn.as_mut(), &TableName::new("parent"));
     assert_eq!(parent.columns[0].autoincrement, Some(true));
+    assert!(parent.columns[0].sqlite_autoincrement);
     assert!(parent.columns[0].primary_key && parent.columns[1].unique);
     assert!(parent.uniques.is_empty() && parent.primary_key.is_none());
 
@@ -263,15 +280,18 @@ fn hand_written_sql() {
         primary_key: Some(PrimaryKey {
             name: Some("pk_hand".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         }),
         uniques: vec![
             UniqueConstraint {
                 name: Some("uq_code".into()),
                 columns: vec!["code".into()],
+                ..Default::default()
             },
             UniqueConstraint {
                 name: None,
                 columns: vec!["parent_id".into(), "amount".into()],
+                on_conflict: Some(OnConflict::Replace),
             },
         ],
         indexes: vec![],
@@ -283,6 +303,7 @@ fn hand_written_sql() {
                 referent_columns: vec!["id".into()],
                 on_delete: Some("CASCADE".into()),
                 on_update: None,
+                ..Default::default()
             },
             ForeignKey {
                 name: Some("fk_code".into()),
@@ -291,6 +312,9 @@ fn hand_written_sql() {
                 referent_columns: vec!["code".into()],
                 on_delete: None,
                 on_update: None,
+                deferrable: true,
+                initially_deferred: true,
+                ..Default::default()
             },
         ],
         checks: vec![
@@ -304,6 +328,7 @@ fn hand_written_sql() {
             },
         ],
         comment: None,
+        ..Default::default()
     };
     let hand = TableName::new("Hand Made");
     assert_eq!(inspect(conn.as_mut(), &hand), expected);
@@ -312,35 +337,37 @@ fn hand_written_sql() {
         table: hand.clone(),
         column: col("extra", "text"),
     }];
-    rebuild(conn.as_mut(), &expected, &ops);
+    rebuild(conn.as_mut(), &hand, &ops);
     let (after, _) = apply_to_table(&expected, &ops).unwrap();
     assert_eq!(inspect(conn.as_mut(), &hand), after);
 
     let w = inspect(conn.as_mut(), &TableName::new("w"));
     assert_eq!(w.columns[0].autoincrement, Some(true));
+    assert!(w.columns[0].sqlite_autoincrement);
     assert_eq!(w.columns[1].ty, other(""));
     assert_eq!(w.primary_key_columns(), ["a"]);
 
     let kv = inspect(conn.as_mut(), &TableName::new("kv"));
     assert_eq!(kv.primary_key_columns(), ["k"]);
     assert!(kv.uniques.is_empty() && kv.indexes.is_empty());
+    assert!(kv.without_rowid && !kv.strict);
 }
 
 #[test]
-fn what_the_model_cannot_hold_is_an_error() {
+fn virtual_tables_are_an_error_and_expression_indexes_are_held() {
     let db = TestDb::sqlite();
     let mut conn = db.connect();
     conn.execute(
-        "CREATE TABLE g (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2));
+        "CREATE VIRTUAL TABLE doc USING fts5(body);
          CREATE TABLE e (a TEXT);
          CREATE INDEX ix_e ON e (lower(a));",
     )
     .unwrap();
-    match inspect_sqlite_table(conn.as_mut(), &TableName::new("g")) {
+    match inspect_sqlite_table(conn.as_mut(), &TableName::new("doc")) {
         Err(e @ DbError::BadValue { .. }) => {
-            assert!(e.to_string().contains("GENERATED"), "{e}")
+            assert!(e.to_string().contains("VIRTUAL"), "{e}")
         }
-        other => panic!("g: {other:?}"),
+        other => panic!("doc: {other:?}"),
     }
     // An expression index is held: its key part is the expression's text.
     let e = inspect_sqlite_table(conn.as_mut(), &TableName::new("e"))
@@ -363,17 +390,20 @@ fn book_table() -> Table {
             columns: vec!["title".into()],
             unique: false,
             where_clause: None,
+            ..Default::default()
         },
         Index {
             name: "uq_book_author_title".into(),
             columns: vec!["author_id".into(), "title".into()],
             unique: true,
             where_clause: Some("rating IS NOT NULL".into()),
+            ..Default::default()
         },
     ];
     t.uniques = vec![UniqueConstraint {
         name: Some("uq_book_rating".into()),
         columns: vec!["rating".into(), "author_id".into()],
+        ..Default::default()
     }];
     t.foreign_keys = vec![ForeignKey {
         name: Some("fk_book_author".into()),
@@ -382,6 +412,7 @@ fn book_table() -> Table {
         referent_columns: vec!["id".into()],
         on_delete: Some("CASCADE".into()),
         on_update: None,
+        ..Default::default()
     }];
     t.checks = vec![
         CheckConstraint {
@@ -396,10 +427,14 @@ fn book_table() -> Table {
     t
 }
 
-/// Runs a move-and-copy batch as the runner does: foreign keys off around
-/// the transaction, and checked before it commits.
-fn rebuild(c: &mut dyn Connection, current: &Table, ops: &[Operation]) {
-    let batch = render_batch(&Sqlite, current, ops, Recreate::Always).unwrap();
+/// Runs a move-and-copy batch of `table` as the runner does: the table
+/// and its dependents read from the database, foreign keys off around the
+/// transaction, and checked before it commits.
+fn rebuild(c: &mut dyn Connection, table: &TableName, ops: &[Operation]) {
+    let source = inspect_sqlite_rebuild(c, table)
+        .unwrap()
+        .expect("the table");
+    let batch = render_batch(&Sqlite, &source, ops, Recreate::Always).unwrap();
     assert!(batch.recreated && batch.foreign_keys_off);
     c.execute("PRAGMA foreign_keys=OFF").unwrap();
     c.begin().unwrap();
@@ -462,7 +497,7 @@ fn batch_rebuild_from_the_inspected_table() {
     // The NULL price must be filled before it can become NOT NULL.
     c.execute("UPDATE book SET price = 1 WHERE price IS NULL")
         .unwrap();
-    rebuild(c, &current, &ops);
+    rebuild(c, &book, &ops);
 
     let (expected, _) = apply_to_table(&current, &ops).unwrap();
     assert_eq!(inspect(c, &book), expected);

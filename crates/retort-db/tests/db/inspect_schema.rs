@@ -83,6 +83,7 @@ fn order_table(d: DialectName) -> Table {
     t.uniques = vec![UniqueConstraint {
         name: Some("uq_price".into()),
         columns: vec!["price".into()],
+        ..Default::default()
     }];
     t.checks = vec![
         check(d, "ck_qty", "qty", ">= 0"),
@@ -94,12 +95,14 @@ fn order_table(d: DialectName) -> Table {
             columns: vec!["Select".into()],
             unique: false,
             where_clause: None,
+            ..Default::default()
         },
         Index {
             name: "uq ix".into(),
             columns: vec!["qty".into(), "Select".into()],
             unique: true,
             where_clause: None,
+            ..Default::default()
         },
     ];
     if d != DialectName::Mysql {
@@ -108,6 +111,7 @@ fn order_table(d: DialectName) -> Table {
             columns: vec!["qty".into()],
             unique: false,
             where_clause: Some("qty > 0".into()),
+            ..Default::default()
         });
     }
     t
@@ -121,6 +125,7 @@ fn parent_table() -> Table {
     t.primary_key = Some(PrimaryKey {
         name: Some("pk_parent".into()),
         columns: vec!["b".into(), "a".into()],
+        ..Default::default()
     });
     t
 }
@@ -144,6 +149,7 @@ fn child_table() -> Table {
             referent_columns: vec!["b".into(), "a".into()],
             on_delete: Some("CASCADE".into()),
             on_update: Some("SET NULL".into()),
+            ..Default::default()
         },
         ForeignKey {
             name: Some("fk_child_order".into()),
@@ -152,6 +158,7 @@ fn child_table() -> Table {
             referent_columns: vec!["id".into()],
             on_delete: Some("SET NULL".into()),
             on_update: None,
+            ..Default::default()
         },
         ForeignKey {
             name: Some("fk_child_self".into()),
@@ -160,6 +167,7 @@ fn child_table() -> Table {
             referent_columns: vec!["x".into(), "y".into()],
             on_delete: None,
             on_update: None,
+            ..Default::default()
         },
     ];
     t
@@ -184,12 +192,14 @@ fn expected(d: DialectName, table: &Table) -> Table {
             t.primary_key = Some(PrimaryKey {
                 name: Some(name.unwrap_or_else(|| format!("{}_pkey", t.name.name))),
                 columns: key,
+                ..Default::default()
             });
         }
         DialectName::Mysql => {
             t.primary_key = Some(PrimaryKey {
                 name: None,
                 columns: key,
+                ..Default::default()
             });
             let (unique, plain): (Vec<Index>, Vec<Index>) =
                 t.indexes.drain(..).partition(|ix| ix.unique);
@@ -208,6 +218,7 @@ fn expected(d: DialectName, table: &Table) -> Table {
                         columns: fk.columns.clone(),
                         unique: false,
                         where_clause: None,
+                        ..Default::default()
                     });
                 }
             }
@@ -216,6 +227,7 @@ fn expected(d: DialectName, table: &Table) -> Table {
                 .extend(unique.into_iter().map(|ix| UniqueConstraint {
                     name: Some(ix.name),
                     columns: ix.columns,
+                    ..Default::default()
                 }));
             for c in &mut t.columns {
                 if let ColumnType::Enum { name, .. } = &mut c.ty {
@@ -239,8 +251,11 @@ fn expected(d: DialectName, table: &Table) -> Table {
                 .filter(|c| c.primary_key)
                 .map(|c| c.name.clone())
                 .collect();
-            t.primary_key =
-                (name.is_some() || in_order != key).then_some(PrimaryKey { name, columns: key });
+            t.primary_key = (name.is_some() || in_order != key).then_some(PrimaryKey {
+                name,
+                columns: key,
+                ..Default::default()
+            });
         }
     }
     if d != DialectName::Sqlite {
@@ -377,6 +392,7 @@ fn statements_for(conn: &mut dyn Connection, first: usize, n: usize) -> (usize, 
             columns: vec!["pa".into()],
             unique: false,
             where_clause: None,
+            ..Default::default()
         }];
         run(conn, Operation::CreateTable(t));
     }

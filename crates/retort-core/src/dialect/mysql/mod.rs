@@ -41,6 +41,18 @@ impl Dialect for MySql {
         false
     }
 
+    fn supports_index_collation(&self) -> bool {
+        false
+    }
+
+    fn supports_foreign_key_match(&self) -> bool {
+        false
+    }
+
+    fn supports_deferrable_constraints(&self) -> bool {
+        false
+    }
+
     fn comment_style(&self) -> CommentStyle {
         CommentStyle::Inline
     }

@@ -98,7 +98,7 @@ pub(crate) fn alter_column<D: Dialect + ?Sized>(
         server_default: pick(&a.server_default, &a.existing_server_default),
         unique: false,
         comment: pick(&a.comment, &a.existing_comment),
-        autoincrement: None,
+        ..Column::new(String::new(), ColumnType::Text)
     };
     // NULL is restated explicitly, as Alembic does; AUTO_INCREMENT must be
     // restated or MODIFY drops it.

@@ -37,6 +37,10 @@ impl Dialect for Postgres {
         true
     }
 
+    fn supports_virtual_generated_columns(&self) -> bool {
+        false
+    }
+
     fn comment_style(&self) -> CommentStyle {
         CommentStyle::Separate
     }

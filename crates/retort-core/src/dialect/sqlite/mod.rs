@@ -6,8 +6,8 @@
 pub mod diff;
 mod render;
 
-use crate::dialect::{CommentStyle, Dialect, DialectError};
-use crate::schema::Column;
+use crate::dialect::{CommentStyle, Dialect, DialectError, Statement};
+use crate::schema::{Column, TableName};
 use crate::types::ColumnType;
 
 /// The SQLite dialect.
@@ -39,6 +39,22 @@ impl Dialect for Sqlite {
         true
     }
 
+    fn supports_conflict_clauses(&self) -> bool {
+        true
+    }
+
+    fn supports_autoincrement_keyword(&self) -> bool {
+        true
+    }
+
+    fn supports_without_rowid(&self) -> bool {
+        true
+    }
+
+    fn supports_strict_tables(&self) -> bool {
+        true
+    }
+
     fn qualifies_index_name(&self) -> bool {
         true
     }
@@ -57,6 +73,13 @@ impl Dialect for Sqlite {
 
     fn supports_table_rebuild(&self) -> bool {
         true
+    }
+
+    /// `sqlite_sequence` keeps one row per `AUTOINCREMENT` table, by name:
+    /// `to`'s row (made by the copy, with the highest id copied) becomes a
+    /// copy of `from`'s (the highest id ever used).
+    fn copy_sequence(&self, from: &TableName, to: &TableName) -> Vec<Statement> {
+        render::copy_sequence(self, from, to)
     }
 
     /// `1` and `0`: what SQLite stores for booleans (and older versions

@@ -2,9 +2,12 @@
 //! which give each column the right type affinity.
 //!
 //! An `integer` primary key is SQLite's rowid alias and auto-increments on
-//! its own, so no `AUTOINCREMENT` keyword is rendered.
+//! its own, so the `AUTOINCREMENT` keyword is rendered only for a column
+//! that asks for it (`sqlite_autoincrement`: ids never reused).
 
-use crate::dialect::ddl::numeric;
+use crate::dialect::ddl::{numeric, qualified};
+use crate::dialect::{Dialect, Statement};
+use crate::schema::TableName;
 use crate::types::ColumnType;
 
 /// The SQLite type for a portable type.
@@ -35,4 +38,27 @@ pub(crate) fn render_type(ty: &ColumnType) -> String {
         ),
         ColumnType::Other(text) | ColumnType::Verbatim(text) => text.clone(),
     }
+}
+
+/// The statements that give `to` the `sqlite_sequence` value of `from`
+/// (in the database of `from`).
+pub(crate) fn copy_sequence<D: Dialect + ?Sized>(
+    d: &D,
+    from: &TableName,
+    to: &TableName,
+) -> Vec<Statement> {
+    let sequence = qualified(
+        d,
+        &TableName {
+            schema: from.schema.clone(),
+            name: "sqlite_sequence".into(),
+        },
+    );
+    let (from, to) = (d.quote_string(&from.name), d.quote_string(&to.name));
+    vec![
+        Statement::new(format!("DELETE FROM {sequence} WHERE name = {to}")),
+        Statement::new(format!(
+            "INSERT INTO {sequence} (name, seq) SELECT {to}, seq FROM {sequence} WHERE name = {from}"
+        )),
+    ]
 }

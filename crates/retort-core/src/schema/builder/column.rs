@@ -150,6 +150,7 @@ impl ForeignKeyBuilder {
             referent_columns,
             on_delete: self.on_delete,
             on_update: self.on_update,
+            ..ForeignKey::default()
         }
     }
 }

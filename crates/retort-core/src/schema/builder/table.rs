@@ -66,6 +66,7 @@ impl TableBuilder {
         self.uniques.push(UniqueConstraint {
             name: None,
             columns: strings(columns),
+            on_conflict: None,
         });
         self
     }
@@ -79,6 +80,7 @@ impl TableBuilder {
         self.uniques.push(UniqueConstraint {
             name: Some(name.into()),
             columns: strings(columns),
+            on_conflict: None,
         });
         self
     }
@@ -105,6 +107,7 @@ impl TableBuilder {
             columns: strings(columns),
             unique: options.unique,
             where_clause: options.where_clause,
+            orders: vec![],
         });
         self
     }
@@ -347,7 +350,11 @@ pub(super) fn finish_keys(
         };
     }
     if name.is_some() || key.len() > 1 {
-        table.primary_key = Some(PrimaryKey { name, columns: key });
+        table.primary_key = Some(PrimaryKey {
+            name,
+            columns: key,
+            on_conflict: None,
+        });
     }
 }
 

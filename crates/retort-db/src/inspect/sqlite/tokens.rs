@@ -185,6 +185,45 @@ fn is_hex(bytes: &[u8], i: usize) -> bool {
     bytes[start..].starts_with(b"0x") || bytes[start..].starts_with(b"0X")
 }
 
+/// The index of the `)` that closes the `(` at `open`, or `tokens.len()`
+/// when it is not closed (so `tokens[open + 1..end]` is always the inside).
+pub(crate) fn group_end(tokens: &[Token<'_>], open: usize) -> usize {
+    let mut depth = 0usize;
+    for (i, t) in tokens.iter().enumerate().skip(open) {
+        if t.is_punct('(') {
+            depth += 1;
+        } else if t.is_punct(')') {
+            depth = depth.saturating_sub(1);
+            if depth == 0 {
+                return i;
+            }
+        }
+    }
+    tokens.len()
+}
+
+/// `tokens` split at the commas outside parentheses.
+pub(crate) fn split_commas<'t, 'a>(
+    tokens: &'t [Token<'a>],
+) -> impl Iterator<Item = &'t [Token<'a>]> {
+    let mut depth = 0usize;
+    tokens.split(move |t| {
+        if t.is_punct('(') {
+            depth += 1;
+        } else if t.is_punct(')') {
+            depth = depth.saturating_sub(1);
+        }
+        depth == 0 && t.is_punct(',')
+    })
+}
+
+/// The SQL from the first token's start to the last one's end: comments
+/// between tokens kept, those around dropped.
+pub(crate) fn span_text(sql: &str, tokens: &[Token<'_>]) -> Option<String> {
+    let (first, last) = (tokens.first()?, tokens.last()?);
+    Some(sql[first.span.start..last.span.end].to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

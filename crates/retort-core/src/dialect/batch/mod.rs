@@ -1,23 +1,38 @@
 //! `batch_alter_table`: nested operations on one table, done with plain
 //! `ALTER TABLE` where the dialect can, else by Alembic's move-and-copy
-//! (`alembic/operations/batch.py`):
+//! (`alembic/operations/batch.py`), in `copy`:
 //!
-//! 1. `CREATE TABLE "_retort_tmp_<t>"` with the new definition;
-//! 2. `INSERT INTO "_retort_tmp_<t>" (...) SELECT ... FROM "<t>"`, mapping
+//! 1. the views that read the table and the triggers of other tables that
+//!    name it are dropped (SQLite's `RENAME` would refuse to run while
+//!    they name a table that is gone);
+//! 2. `CREATE TABLE "_retort_tmp_<t>"` with the new definition;
+//! 3. `INSERT INTO "_retort_tmp_<t>" (...) SELECT ... FROM "<t>"`, mapping
 //!    renamed, added and dropped columns (a changed type converts on
-//!    insert);
-//! 3. `DROP TABLE "<t>"`;
-//! 4. `ALTER TABLE "_retort_tmp_<t>" RENAME TO "<t>"`;
-//! 5. the indexes (and separate comments) again.
+//!    insert; generated columns compute themselves);
+//! 4. SQLite's `AUTOINCREMENT` high-water mark is copied in `sqlite_sequence`;
+//! 5. `DROP TABLE "<t>"` (its triggers go with it);
+//! 6. `ALTER TABLE "_retort_tmp_<t>" RENAME TO "<t>"`;
+//! 7. the indexes (and separate comments) again;
+//! 8. the table's triggers, and the views and triggers of step 1, again
+//!    from their SQL, in the order they were first created; then each view
+//!    is used once (`SELECT * ... LIMIT 0`), since SQLite checks a view
+//!    only when it is used.
 //!
-//! The rows, indexes, keys, foreign keys, checks and defaults are kept. The
-//! copy is pure: it needs the table's current definition, which the runner
-//! reads from the database.
+//! The rows, indexes, keys, foreign keys, checks, defaults, collations,
+//! generated columns, conflict clauses and table options are kept, and so
+//! is everything of [`RebuildSource::dependents`]. What cannot be kept is
+//! refused before any statement is rendered (`source`). The copy is
+//! pure: it needs the table's current definition and dependents, which the
+//! runner reads from the database.
 
-use crate::dialect::ddl::{create_table_followups, create_table_statement, qualified};
+mod copy;
+mod source;
+
+pub use source::{Dependent, DependentKind, RebuildSource};
+
 use crate::dialect::{Dialect, DialectError, Statement};
-use crate::ops::{ColumnSource, Operation, Recreate, apply_to_table};
-use crate::schema::{Table, TableName};
+use crate::ops::{Operation, Recreate, apply_to_table};
+use crate::schema::TableName;
 
 /// The prefix of the temporary table of a rebuild.
 pub const TEMP_TABLE_PREFIX: &str = "_retort_tmp_";
@@ -36,17 +51,22 @@ pub struct BatchStatements {
     pub foreign_keys_off: bool,
 }
 
-/// Renders a batch given the table's current definition.
+/// Renders a batch given the table's current definition and what depends
+/// on it (`source`).
 ///
 /// `recreate`: `Auto` alters in place when the dialect can do every nested
 /// operation that way and rebuilds otherwise; `Always` rebuilds; `Never`
-/// alters in place or fails naming the operation that needs a rebuild.
+/// alters in place or fails naming the operation that needs a rebuild. A
+/// rebuild that cannot keep everything ([`RebuildSource::unkept`], or a
+/// view or trigger that names a column the batch drops or renames) is an
+/// error, before any statement.
 pub fn render_batch<D: Dialect + ?Sized>(
     d: &D,
-    current: &Table,
+    source: &RebuildSource,
     ops: &[Operation],
     recreate: Recreate,
 ) -> Result<BatchStatements, DialectError> {
+    let current = &source.table;
     // Check every nested operation against the table, even when they are
     // done in place: a typo in a column name fails here, not halfway.
     apply_to_table(current, ops)?;
@@ -70,7 +90,7 @@ pub fn render_batch<D: Dialect + ?Sized>(
         }
     }
     Ok(BatchStatements {
-        statements: move_and_copy(d, current, ops)?,
+        statements: copy::move_and_copy(d, source, ops)?,
         recreated: true,
         foreign_keys_off: d.rebuild_needs_foreign_keys_off(),
     })
@@ -140,70 +160,5 @@ fn in_place<D: Dialect + ?Sized>(d: &D, ops: &[Operation]) -> Result<Vec<Stateme
         }
         out.extend(d.render(op)?);
     }
-    Ok(out)
-}
-
-fn move_and_copy<D: Dialect + ?Sized>(
-    d: &D,
-    current: &Table,
-    ops: &[Operation],
-) -> Result<Vec<Statement>, DialectError> {
-    let (new, sources) = apply_to_table(current, ops)?;
-    let copy_error = |reason: String| DialectError::Copy {
-        table: current.name.to_string(),
-        reason,
-    };
-    let tmp_name = TableName {
-        schema: current.name.schema.clone(),
-        name: format!("{TEMP_TABLE_PREFIX}{}", current.name.name),
-    };
-    let mut tmp = new.clone();
-    tmp.name = tmp_name.clone();
-    tmp.indexes.clear();
-
-    let mut into = vec![];
-    let mut select = vec![];
-    for (column, source) in new.columns.iter().zip(&sources) {
-        match source {
-            ColumnSource::Copied(old_name) => {
-                // No CAST on a type change: the insert converts the value
-                // the way the column's type does (SQLite's affinity keeps
-                // text that is not a number, where CAST would make it 0).
-                into.push(d.quote_identifier(&column.name));
-                select.push(d.quote_identifier(old_name));
-            }
-            ColumnSource::Added if column.needs_value() => {
-                return Err(copy_error(format!(
-                    "new column {:?} is NOT NULL without a server_default, so the existing rows have no value for it; give it a server_default (or make it nullable, fill it, then alter it to NOT NULL)",
-                    column.name
-                )));
-            }
-            ColumnSource::Added => {}
-        }
-    }
-    if into.is_empty() {
-        return Err(copy_error(
-            "no column of the current table is kept, so no row can be copied; drop and create the table instead".into(),
-        ));
-    }
-
-    let mut out = vec![create_table_statement(d, &tmp)?];
-    out.push(Statement::new(format!(
-        "INSERT INTO {} ({}) SELECT {} FROM {}",
-        qualified(d, &tmp_name),
-        into.join(", "),
-        select.join(", "),
-        qualified(d, &current.name)
-    )));
-    out.push(Statement::new(format!(
-        "DROP TABLE {}",
-        qualified(d, &current.name)
-    )));
-    out.push(Statement::new(format!(
-        "ALTER TABLE {} RENAME TO {}",
-        qualified(d, &tmp_name),
-        d.quote_identifier(&new.name.name)
-    )));
-    out.extend(create_table_followups(d, &new)?);
     Ok(out)
 }

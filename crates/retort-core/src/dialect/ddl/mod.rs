@@ -2,9 +2,17 @@
 //! methods of [`Dialect`], never against a dialect's identity. Dialects
 //! override the trait's hook methods for what they spell differently.
 
+mod create;
+
+pub(crate) use create::{
+    check_clause, column_definition, column_definition_with, create_index, create_table,
+    create_table_followups, create_table_statement, foreign_key_clause, is_autoincrement,
+    primary_key_clause, unique_clause,
+};
+
 use crate::dialect::{CommentStyle, Dialect, DialectError, Statement, batch, data};
 use crate::ops::{AlterColumn, Operation, Setting};
-use crate::schema::{CheckConstraint, Column, ConstraintKind, ForeignKey, Index, Table, TableName};
+use crate::schema::{Column, ConstraintKind, TableName};
 use crate::types::{ColumnType, names};
 
 type Result<T> = std::result::Result<T, DialectError>;
@@ -26,19 +34,6 @@ pub(crate) fn column_list<D: Dialect + ?Sized>(d: &D, columns: &[String]) -> Str
     columns
         .iter()
         .map(|c| d.quote_identifier(c))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// An index's key parts: quoted column names, and expressions as written
-/// (in their parentheses).
-pub(crate) fn index_key_list<D: Dialect + ?Sized>(d: &D, parts: &[String]) -> String {
-    parts
-        .iter()
-        .map(|p| match crate::schema::index_expression(p) {
-            Some(_) => p.clone(),
-            None => d.quote_identifier(p),
-        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -84,36 +79,28 @@ pub(crate) fn render<D: Dialect + ?Sized>(d: &D, op: &Operation) -> Result<Vec<S
             op,
             table,
             "add a unique constraint to an existing table",
-            format!(
-                "{}UNIQUE ({})",
-                constraint_name(d, &constraint.name),
-                column_list(d, &constraint.columns)
-            ),
+            || unique_clause(d, constraint),
         ),
         Operation::CreateForeignKey { table, foreign_key } => add_constraint(
             d,
             op,
             table,
             "add a foreign key to an existing table",
-            foreign_key_clause(d, foreign_key),
+            || foreign_key_clause(d, foreign_key),
         ),
         Operation::CreateCheckConstraint { table, check } => add_constraint(
             d,
             op,
             table,
             "add a check constraint to an existing table",
-            check_clause(d, check),
+            || Ok(check_clause(d, check)),
         ),
         Operation::CreatePrimaryKey { table, primary_key } => add_constraint(
             d,
             op,
             table,
             "add a primary key to an existing table",
-            format!(
-                "{}PRIMARY KEY ({})",
-                constraint_name(d, &primary_key.name),
-                column_list(d, &primary_key.columns)
-            ),
+            || primary_key_clause(d, primary_key, false),
         ),
         Operation::DropConstraint {
             table, name, kind, ..
@@ -153,48 +140,6 @@ pub(crate) fn render<D: Dialect + ?Sized>(d: &D, op: &Operation) -> Result<Vec<S
     }
 }
 
-/// `CONSTRAINT "name" ` or nothing.
-pub(crate) fn constraint_name<D: Dialect + ?Sized>(d: &D, name: &Option<String>) -> String {
-    match name {
-        Some(n) => format!("CONSTRAINT {} ", d.quote_identifier(n)),
-        None => String::new(),
-    }
-}
-
-pub(crate) fn foreign_key_clause<D: Dialect + ?Sized>(d: &D, fk: &ForeignKey) -> String {
-    let mut s = format!(
-        "{}FOREIGN KEY ({}) REFERENCES {} ({})",
-        constraint_name(d, &fk.name),
-        column_list(d, &fk.columns),
-        qualified(d, &fk.referent_table),
-        column_list(d, &fk.referent_columns)
-    );
-    if let Some(a) = &fk.on_delete {
-        s.push_str(&format!(" ON DELETE {a}"));
-    }
-    if let Some(a) = &fk.on_update {
-        s.push_str(&format!(" ON UPDATE {a}"));
-    }
-    s
-}
-
-pub(crate) fn check_clause<D: Dialect + ?Sized>(d: &D, check: &CheckConstraint) -> String {
-    format!(
-        "{}CHECK ({})",
-        constraint_name(d, &check.name),
-        check.condition
-    )
-}
-
-/// True when `column` is the table's lone integer primary key and has not
-/// turned auto-increment off (SQLAlchemy's `autoincrement="auto"`).
-pub(crate) fn is_autoincrement(primary_key: &[String], column: &Column) -> bool {
-    column.ty.is_integer()
-        && column.autoincrement != Some(false)
-        && primary_key.len() == 1
-        && primary_key[0] == column.name
-}
-
 /// Refuses a type written for another database (`jsonb` on MySQL,
 /// `mediumtext` on PostgreSQL), which the database would refuse later or,
 /// worse, read as something else. A name no supported database knows passes:
@@ -222,50 +167,6 @@ pub(crate) fn check_type<D: Dialect + ?Sized>(d: &D, ty: &ColumnType) -> Result<
              \"verbatim({text})\" to pass it through unchecked"
         ),
     })
-}
-
-/// `"name" TYPE [NOT NULL] [DEFAULT x] [AUTO_INCREMENT] [UNIQUE] [COMMENT '...']`.
-pub(crate) fn column_definition<D: Dialect + ?Sized>(
-    d: &D,
-    column: &Column,
-    autoincrement: bool,
-) -> Result<String> {
-    column_definition_with(d, column, autoincrement, false)
-}
-
-/// [`column_definition`], writing `NULL` for a nullable column when
-/// `explicit_null` (MySQL's `MODIFY` restates it).
-pub(crate) fn column_definition_with<D: Dialect + ?Sized>(
-    d: &D,
-    column: &Column,
-    autoincrement: bool,
-    explicit_null: bool,
-) -> Result<String> {
-    check_type(d, &column.ty)?;
-    let (ty, suffix) = if autoincrement {
-        d.render_autoincrement(column)?
-    } else {
-        (d.render_type(&column.ty)?, "")
-    };
-    let mut s = format!("{} {ty}", d.quote_identifier(&column.name));
-    if !column.nullable {
-        s.push_str(" NOT NULL");
-    } else if explicit_null {
-        s.push_str(" NULL");
-    }
-    if let Some(default) = &column.server_default {
-        s.push_str(&format!(" DEFAULT {default}"));
-    }
-    s.push_str(suffix);
-    if column.unique {
-        s.push_str(" UNIQUE");
-    }
-    if d.comment_style() == CommentStyle::Inline
-        && let Some(c) = &column.comment
-    {
-        s.push_str(&format!(" COMMENT {}", d.quote_string(c)));
-    }
-    Ok(s)
 }
 
 /// `COMMENT ON COLUMN` where comments are separate statements.
@@ -307,73 +208,6 @@ pub(crate) fn table_comment<D: Dialect + ?Sized>(
     vec![Statement::new(sql)]
 }
 
-/// The `CREATE TABLE` statement alone (no indexes, no separate comments).
-pub(crate) fn create_table_statement<D: Dialect + ?Sized>(d: &D, t: &Table) -> Result<Statement> {
-    let pk = t.primary_key_columns();
-    let mut parts = t
-        .columns
-        .iter()
-        .map(|c| column_definition(d, c, is_autoincrement(&pk, c)))
-        .collect::<Result<Vec<_>>>()?;
-    if !pk.is_empty() {
-        let name = t.primary_key.as_ref().and_then(|p| p.name.clone());
-        parts.push(format!(
-            "{}PRIMARY KEY ({})",
-            constraint_name(d, &name),
-            column_list(d, &pk)
-        ));
-    }
-    for u in &t.uniques {
-        parts.push(format!(
-            "{}UNIQUE ({})",
-            constraint_name(d, &u.name),
-            column_list(d, &u.columns)
-        ));
-    }
-    parts.extend(t.foreign_keys.iter().map(|fk| foreign_key_clause(d, fk)));
-    parts.extend(t.checks.iter().map(|c| check_clause(d, c)));
-    let mut sql = format!(
-        "CREATE TABLE {} (\n    {}\n)",
-        qualified(d, &t.name),
-        parts.join(",\n    ")
-    );
-    if d.comment_style() == CommentStyle::Inline
-        && let Some(c) = &t.comment
-    {
-        sql.push_str(&format!(" COMMENT {}", d.quote_string(c)));
-    }
-    Ok(Statement::new(sql))
-}
-
-/// What follows `CREATE TABLE`: separate comments, then the indexes.
-pub(crate) fn create_table_followups<D: Dialect + ?Sized>(
-    d: &D,
-    t: &Table,
-) -> Result<Vec<Statement>> {
-    let mut out = vec![];
-    if d.comment_style() == CommentStyle::Separate {
-        if let Some(c) = &t.comment {
-            out.extend(d.table_comment(&t.name, Some(c)));
-        }
-        for c in &t.columns {
-            if let Some(comment) = &c.comment {
-                out.extend(column_comment(d, &t.name, &c.name, Some(comment)));
-            }
-        }
-    }
-    let op = Operation::CreateTable(Table::new(t.name.clone()));
-    for ix in &t.indexes {
-        out.push(create_index(d, &op, &t.name, ix)?);
-    }
-    Ok(out)
-}
-
-fn create_table<D: Dialect + ?Sized>(d: &D, t: &Table) -> Result<Vec<Statement>> {
-    let mut out = vec![create_table_statement(d, t)?];
-    out.extend(create_table_followups(d, t)?);
-    Ok(out)
-}
-
 /// A server default SQLite's `ADD COLUMN` accepts: a literal, not an
 /// expression such as `CURRENT_TIMESTAMP`.
 fn is_constant_default(sql: &str) -> bool {
@@ -396,6 +230,8 @@ fn add_column<D: Dialect + ?Sized>(
             Some("add a PRIMARY KEY column")
         } else if column.unique {
             Some("add a UNIQUE column")
+        } else if column.generated.as_ref().is_some_and(|g| g.stored) {
+            Some("add a STORED generated column")
         } else if !column.nullable && column.server_default.is_none() {
             Some("add a NOT NULL column without a server_default")
         } else if column
@@ -430,45 +266,6 @@ fn add_column<D: Dialect + ?Sized>(
     Ok(out)
 }
 
-pub(crate) fn create_index<D: Dialect + ?Sized>(
-    d: &D,
-    op: &Operation,
-    table: &TableName,
-    index: &Index,
-) -> Result<Statement> {
-    if index.where_clause.is_some() && !d.supports_partial_indexes() {
-        return Err(DialectError::Unsupported {
-            dialect: d.name(),
-            operation: op.to_string(),
-            reason: format!(
-                "index {:?} has a `where` condition and {} has no partial indexes; leave `where` out for this database",
-                index.name,
-                d.name()
-            ),
-        });
-    }
-    // SQLite qualifies the index (the table is in the same database);
-    // the others qualify the table (the index goes in the table's schema).
-    let (name, on) = if d.qualifies_index_name() {
-        let ix = TableName {
-            schema: table.schema.clone(),
-            name: index.name.clone(),
-        };
-        (qualified(d, &ix), d.quote_identifier(&table.name))
-    } else {
-        (d.quote_identifier(&index.name), qualified(d, table))
-    };
-    let mut sql = format!(
-        "CREATE {}INDEX {name} ON {on} ({})",
-        if index.unique { "UNIQUE " } else { "" },
-        index_key_list(d, &index.columns)
-    );
-    if let Some(w) = &index.where_clause {
-        sql.push_str(&format!(" WHERE {w}"));
-    }
-    Ok(Statement::new(sql))
-}
-
 pub(crate) fn drop_index<D: Dialect + ?Sized>(d: &D, table: &TableName, name: &str) -> Statement {
     let ix = TableName {
         schema: table.schema.clone(),
@@ -482,14 +279,15 @@ fn add_constraint<D: Dialect + ?Sized>(
     op: &Operation,
     table: &TableName,
     what: &str,
-    clause: String,
+    clause: impl FnOnce() -> Result<String>,
 ) -> Result<Vec<Statement>> {
     if !d.supports_alter_constraints() {
         return Err(needs_batch(d, op, table, what));
     }
     Ok(vec![Statement::new(format!(
-        "ALTER TABLE {} ADD {clause}",
-        qualified(d, table)
+        "ALTER TABLE {} ADD {}",
+        qualified(d, table),
+        clause()?
     ))])
 }
 

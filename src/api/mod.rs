@@ -37,7 +37,10 @@ pub use autogen::PendingChange;
 pub use error::{BoxError, Error, Result};
 pub use graph::RevisionList;
 pub use progress::{Event, Progress};
-pub use run::{Current, DatabaseRevisions, DatabaseRun, RunReport, StepRun};
+pub use run::{
+    Current, DatabaseRevisions, DatabaseRun, DatabaseUnlock, DatabaseVerification, RunReport,
+    StepRun,
+};
 pub use script::{GeneratedRevision, MergeRequest, RevisionRequest};
 
 type ConfigureFn = dyn Fn(&mut Config) -> Result<(), BoxError> + Send + Sync;

@@ -82,6 +82,9 @@ pub struct DatabaseRevisions {
     /// Its version rows: one per applied head, each declared by a
     /// revision file.
     pub revisions: Vec<RevisionId>,
+    /// A revision an interrupted run left unfinished (MySQL/MariaDB, whose
+    /// DDL cannot roll back): the next `upgrade` finishes it.
+    pub interrupted: Vec<retort_db::JournalEntry>,
 }
 
 /// Hands the runner's steps to the progress receiver and keeps them for the
@@ -131,8 +134,9 @@ impl Target {
         RunOptions {
             tag: tag.clone(),
             transaction_per_migration: dir.config.transaction_per_migration,
+            lock_timeout: Duration::from_secs(dir.config.lock_timeout),
+            lock_lease: Duration::from_secs(dir.config.lock_lease),
             database: self.name.clone(),
-            ..RunOptions::default()
         }
     }
 }
@@ -317,6 +321,7 @@ impl Retort {
         for t in self.targets(dir)? {
             let mut conn = retort_db::connect(&t.url)?;
             let rows = runner::current(dir, conn.as_mut())?;
+            let interrupted = runner::interrupted(dir, conn.as_mut())?;
             if let Some(unknown) = rows.iter().find(|r| dir.graph.get(r).is_none()) {
                 return Err(Error::UnknownCurrentRevision {
                     url: t.url.to_string(),
@@ -327,6 +332,69 @@ impl Retort {
                 database: t.name,
                 url: t.url,
                 revisions: rows,
+                interrupted,
+            });
+        }
+        Ok(all)
+    }
+}
+
+/// What `verify` found on one database.
+#[derive(Clone, Debug)]
+pub struct DatabaseVerification {
+    /// The database of a multi-database project.
+    pub database: Option<String>,
+    /// Its URL (`Display` hides the password).
+    pub url: DatabaseUrl,
+    /// The applied revisions compared, and those that do not match.
+    pub verification: runner::Verification,
+}
+
+/// What `unlock` cleared on one database.
+#[derive(Clone, Debug)]
+pub struct DatabaseUnlock {
+    /// The database of a multi-database project.
+    pub database: Option<String>,
+    /// Its URL (`Display` hides the password).
+    pub url: DatabaseUrl,
+    /// Who held the lock it cleared; `None` when nothing held it (or the
+    /// database is SQLite, whose lock the operating system releases).
+    pub holder: Option<retort_db::LockHolder>,
+}
+
+impl Retort {
+    /// `verify`: each database's applied revisions against the revision
+    /// files: edited after they were applied, deleted, or unknown. Reads
+    /// only.
+    pub fn verify(&self) -> Result<Vec<DatabaseVerification>> {
+        let dir = self.script_directory(Depth::Full)?;
+        let mut all = Vec::new();
+        for t in self.targets(&dir)? {
+            let mut conn = retort_db::connect(&t.url)?;
+            let verification = runner::verify(&dir, conn.as_mut())?;
+            all.push(DatabaseVerification {
+                database: t.name,
+                url: t.url,
+                verification,
+            });
+        }
+        Ok(all)
+    }
+
+    /// `unlock`: clears each database's migration lock by hand, whoever
+    /// holds it. Only for a lock whose holder is gone and whose lease
+    /// does not end (a run whose lease keeps being renewed is alive):
+    /// clearing a live run's lock lets a second run migrate at once.
+    pub fn unlock(&self) -> Result<Vec<DatabaseUnlock>> {
+        let dir = self.script_directory(Depth::Header)?;
+        let mut all = Vec::new();
+        for t in self.targets(&dir)? {
+            let mut conn = retort_db::connect(&t.url)?;
+            let holder = runner::unlock(&dir, conn.as_mut())?;
+            all.push(DatabaseUnlock {
+                database: t.name,
+                url: t.url,
+                holder,
             });
         }
         Ok(all)

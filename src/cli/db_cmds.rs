@@ -6,7 +6,7 @@ use std::io::Write;
 use clap::Args;
 
 use super::Format;
-use super::output::Printer;
+use super::output::{InterruptedJson, Printer};
 use crate::api::{Event, Retort};
 
 /// `retort upgrade`.
@@ -60,6 +60,14 @@ pub struct CurrentArgs {
     /// Show each revision's full entry.
     #[arg(short = 'v', long)]
     pub verbose: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `retort verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -134,10 +142,113 @@ pub fn current(r: &Retort, args: &CurrentArgs, out: &mut dyn Write) -> anyhow::R
                 Format::Text => writeln!(out, "{label}{}", printer.line(rev, Default::default()))?,
             }
         }
+        for entry in &db.interrupted {
+            let state = match entry.state {
+                retort_db::JournalState::Running => "running",
+                _ => "failed",
+            };
+            match (args.format, current.script.graph.get(&entry.revision)) {
+                (Format::Json, Some(rev)) => json.push(
+                    printer
+                        .json(rev)
+                        .in_database(db.database.as_deref())
+                        .interrupted(InterruptedJson {
+                            direction: entry.direction.to_string(),
+                            statements_run: entry.done,
+                            statements: entry.statements,
+                            state,
+                        }),
+                ),
+                (Format::Json, None) => {}
+                (Format::Text, _) if state == "failed" => writeln!(
+                    out,
+                    "{label}{} (failed {}: {} of {} statements ran and could not all be undone; repair the schema, then `retort stamp`)",
+                    entry.revision, entry.direction, entry.done, entry.statements,
+                )?,
+                (Format::Text, _) => writeln!(
+                    out,
+                    "{label}{} (interrupted {}: {} of {} statements ran; `retort {}` finishes it)",
+                    entry.revision, entry.direction, entry.done, entry.statements, entry.direction,
+                )?,
+            }
+        }
     }
     if args.format == Format::Json {
         serde_json::to_writer_pretty(&mut *out, &json)?;
         writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// `retort verify [--format json]`: applied revisions whose files changed,
+/// went away or were never there; exit 1 when there is any.
+pub fn verify(r: &Retort, args: &VerifyArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let all = r.verify()?;
+    let several = all.len() > 1;
+    let mut json = Vec::new();
+    let mut count = 0;
+    for db in &all {
+        let label = match &db.database {
+            Some(name) if several => format!("[{name}] "),
+            _ => String::new(),
+        };
+        for finding in &db.verification.findings {
+            count += 1;
+            match args.format {
+                Format::Text => writeln!(out, "{label}{}: {finding}", finding.kind.name())?,
+                Format::Json => json.push(finding_json(db.database.as_deref(), finding)),
+            }
+        }
+        if args.format == Format::Text && db.verification.findings.is_empty() {
+            writeln!(
+                out,
+                "{label}{} applied revision(s) match their files",
+                db.verification.checked
+            )?;
+        }
+    }
+    if args.format == Format::Json {
+        serde_json::to_writer_pretty(&mut *out, &json)?;
+        writeln!(out)?;
+    }
+    if count > 0 {
+        anyhow::bail!(
+            "{count} applied revision(s) do not match their files; restore the files as they were applied, or write a new revision for the change"
+        );
+    }
+    Ok(())
+}
+
+fn finding_json(database: Option<&str>, finding: &retort_db::runner::Finding) -> serde_json::Value {
+    let mut object = serde_json::json!({
+        "revision": finding.revision.as_str(),
+        "kind": finding.kind.name(),
+        "text": finding.to_string(),
+    });
+    if let retort_db::runner::FindingKind::Edited { applied, now } = &finding.kind {
+        object["applied_checksum"] = applied.as_str().into();
+        object["file_checksum"] = now.as_str().into();
+    }
+    if let Some(database) = database {
+        object["database"] = database.into();
+    }
+    object
+}
+
+/// `retort unlock`: clears the migration lock, saying whose it was.
+pub fn unlock(r: &Retort, out: &mut dyn Write) -> anyhow::Result<()> {
+    for db in r.unlock()? {
+        match db.holder {
+            Some(holder) => {
+                eprintln!(
+                    "warning: cleared the migration lock on {} held by {}; if that run is still going, another run can now migrate at the same time",
+                    db.url,
+                    holder.describe()
+                );
+                writeln!(out, "unlocked {}", db.url)?;
+            }
+            None => writeln!(out, "{}: no migration lock is held", db.url)?,
+        }
     }
     Ok(())
 }

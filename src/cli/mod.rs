@@ -120,6 +120,11 @@ pub enum Command {
     Stamp(db_cmds::StampArgs),
     /// Show the revisions the database is at.
     Current(db_cmds::CurrentArgs),
+    /// Compare the applied revisions with their files: edited after they
+    /// were applied, deleted, or unknown (exit 1 when any).
+    Verify(db_cmds::VerifyArgs),
+    /// Clear a migration lock left by a run that is gone (with a warning).
+    Unlock,
 }
 
 /// Parses the process arguments, runs the command and turns the outcome into
@@ -186,5 +191,7 @@ fn dispatch(r: &Retort, command: &Command, out: &mut dyn Write) -> anyhow::Resul
         Command::Downgrade(args) => db_cmds::downgrade(r, args, out),
         Command::Stamp(args) => db_cmds::stamp(r, args, out),
         Command::Current(args) => db_cmds::current(r, args, out),
+        Command::Verify(args) => db_cmds::verify(r, args, out),
+        Command::Unlock => db_cmds::unlock(r, out),
     }
 }

@@ -43,12 +43,36 @@ pub struct RevisionJson<'a> {
     /// The database (`current` in a multi-database project).
     #[serde(skip_serializing_if = "Option::is_none")]
     database: Option<&'a str>,
+    /// `current`: a revision an interrupted run left unfinished.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interrupted: Option<InterruptedJson>,
+}
+
+/// How far an interrupted run got in a revision (`current --format json`).
+#[derive(Serialize)]
+pub struct InterruptedJson {
+    /// `upgrade` or `downgrade`.
+    pub direction: String,
+    /// How many of its statements ran.
+    pub statements_run: u64,
+    /// How many it has.
+    pub statements: u64,
+    /// `running`, or `failed` when what ran could not all be undone.
+    pub state: &'static str,
 }
 
 impl<'a> RevisionJson<'a> {
     /// The same revision, said to be `database`'s.
     pub fn in_database(self, database: Option<&'a str>) -> Self {
         RevisionJson { database, ..self }
+    }
+
+    /// The same revision, left unfinished by an interrupted run.
+    pub fn interrupted(self, interrupted: InterruptedJson) -> Self {
+        RevisionJson {
+            interrupted: Some(interrupted),
+            ..self
+        }
     }
 }
 
@@ -190,6 +214,7 @@ impl<'g> Printer<'g> {
             is_branch_point: self.graph.is_branch_point(&rev.id),
             is_merge_point: rev.is_merge_point(),
             database: None,
+            interrupted: None,
         }
     }
 }

@@ -63,6 +63,14 @@ pub struct Config {
     pub naming_convention: BTreeMap<String, String>,
     /// Commands run on each new revision file (`post_write_hooks`).
     pub post_write_hooks: Vec<PostWriteHook>,
+    /// How long a run waits for another run's migration lock, in seconds
+    /// (`lock_timeout`, default 600).
+    pub lock_timeout: u64,
+    /// How long a run holds the migration lock without renewing it, in
+    /// seconds (`lock_lease`, default 30): a live run renews it every
+    /// third of that; the lock of a run that died is taken over once it
+    /// ends.
+    pub lock_lease: u64,
     /// Multi-database projects: one entry per database (`[databases.<name>]`).
     pub databases: BTreeMap<String, DatabaseConfig>,
     /// The file this configuration was read from (not a key).
@@ -92,6 +100,8 @@ impl Default for Config {
             exclude_schemas: Vec::new(),
             naming_convention: BTreeMap::new(),
             post_write_hooks: Vec::new(),
+            lock_timeout: 600,
+            lock_lease: 30,
             databases: BTreeMap::new(),
             path: PathBuf::new(),
         }
@@ -190,6 +200,13 @@ impl Config {
         };
         if let Err(message) = crate::script::naming::check_file_template(&config.file_template) {
             return Err(bad("file_template", message));
+        }
+        if config.lock_lease < 3 {
+            return Err(bad(
+                "lock_lease",
+                "lock_lease must be at least 3 (seconds): the lock is renewed every third of it"
+                    .into(),
+            ));
         }
         if config.truncate_slug_length == 0 {
             return Err(bad(

@@ -22,6 +22,7 @@ pub mod offline;
 mod prepare;
 mod recover;
 mod sink;
+mod verify;
 
 use std::time::Duration;
 
@@ -29,6 +30,7 @@ use retort_core::graph::{Direction, Plan, Step, VersionUpdate};
 use retort_core::{Dialect, RevisionId, ScriptDirectory};
 
 pub use error::{Failure, RunError, StepCause};
+pub use verify::{Finding, FindingKind, Verification, verify};
 
 use crate::connection::Connection;
 use crate::journal_table::{DEFAULT_JOURNAL_TABLE, JournalEntry, JournalTable};
@@ -205,6 +207,11 @@ fn migrate(
         };
         let rows = effective_rows(rows, interrupted.as_ref(), direction);
         prepare::prepare(&dir.graph, &plan(&rows)?, dialect, opts, Mode::Online)?;
+        // Applied revisions that no longer match their files: said, not
+        // refused (`retort verify` fails on them).
+        for finding in verify(dir, conn)?.findings {
+            progress.note(&format!("{finding}; `retort verify` lists them all"));
+        }
     }
     let guard = lock::acquire(conn, &tables, opts, progress)?;
     let result = locked(

@@ -22,6 +22,7 @@ mod api_embed;
 mod api_threads;
 mod crash;
 mod data_safety;
+mod interrupted;
 mod migrate_cli;
 mod migrate_concurrent;
 mod migrate_db;
@@ -37,6 +38,7 @@ mod safety_quoting;
 mod safety_types;
 mod safety_urls;
 mod sqlite_rebuild;
+mod verify_lock;
 
 // The autogenerate corpus (SPEC section 7).
 mod autogen;

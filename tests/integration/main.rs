@@ -20,6 +20,7 @@ mod api;
 mod api_app;
 mod api_embed;
 mod api_threads;
+mod clusters;
 mod migrate_cli;
 mod migrate_concurrent;
 mod migrate_db;

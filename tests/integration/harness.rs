@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use retort_db::{DatabaseUrl, connect};
 use tempfile::TempDir;
 
 /// The outcome of one `retort` run.
@@ -414,5 +415,107 @@ impl Rev {
         }
         text.push_str(&format!("message = {:?}\n", self.message));
         text
+    }
+}
+
+/// What to do when the servers are missing.
+const NO_SERVERS: &str = "run ./scripts/test.sh, which starts PostgreSQL, PgBouncer, MariaDB and a MariaDB Galera cluster";
+
+/// A server URL from the environment variable `var`; panics (the test
+/// fails, it is never skipped) when it is not set.
+fn env_url(var: &str) -> String {
+    std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set: {NO_SERVERS}"))
+}
+
+/// The URL of PgBouncer in transaction pooling mode in front of the
+/// PostgreSQL test server (`RETORT_TEST_PGBOUNCER_URL`), on its `postgres`
+/// database; any database name is forwarded to that server.
+pub fn pgbouncer_url() -> String {
+    env_url("RETORT_TEST_PGBOUNCER_URL")
+}
+
+/// The URLs of the Galera test cluster's three nodes, node 1 first
+/// (`RETORT_TEST_GALERA_URLS`, comma-separated), on their `mysql` database.
+pub fn galera_urls() -> Vec<String> {
+    let urls: Vec<String> = env_url("RETORT_TEST_GALERA_URLS")
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(urls.len(), 3, "RETORT_TEST_GALERA_URLS: {urls:?}");
+    urls
+}
+
+/// `url` (`scheme://auth@host:port/database`) with its database replaced by
+/// `name`.
+fn url_with_database(url: &str, name: &str) -> String {
+    let (server, _) = url
+        .rsplit_once('/')
+        .unwrap_or_else(|| panic!("{url}: no database"));
+    format!("{server}/{name}")
+}
+
+/// Connects with retort's own driver, or fails the test naming the server.
+fn connect_to(url: &str) -> Result<Box<dyn retort_db::Connection>, retort_db::DbError> {
+    let parsed = DatabaseUrl::parse(url).unwrap_or_else(|e| panic!("{e}"));
+    connect(&parsed)
+}
+
+/// A database of its own for one test on the Galera cluster: created
+/// through node 1 (Galera replicates `CREATE DATABASE` to the others),
+/// present on every node when [`ClusterDb::fresh`] returns, and dropped at
+/// the end through the first node still up (a test may kill one).
+///
+/// Galera's reads are not causal by default: a row committed through one
+/// node may not be visible through another for a moment.
+pub struct ClusterDb {
+    /// The database's URL on each node, node 1 first: give one to
+    /// `retort --url`.
+    pub urls: Vec<String>,
+    /// The database's name.
+    pub name: String,
+    admins: Vec<String>,
+}
+
+impl ClusterDb {
+    /// A fresh, empty database on the cluster.
+    pub fn fresh() -> ClusterDb {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::time::{Duration, Instant};
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let admins = galera_urls();
+        let name = format!(
+            "rt_cluster_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut node1 = connect_to(&admins[0]).unwrap_or_else(|e| panic!("{e}\n{NO_SERVERS}"));
+        node1
+            .execute(&format!("CREATE DATABASE `{name}`"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let urls: Vec<String> = admins.iter().map(|a| url_with_database(a, &name)).collect();
+        // The other nodes apply the CREATE DATABASE a moment later.
+        for url in &urls[1..] {
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while let Err(e) = connect_to(url) {
+                assert!(
+                    Instant::now() < deadline,
+                    "{name} did not reach another node within 30 s: {e}"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        ClusterDb { urls, name, admins }
+    }
+}
+
+impl Drop for ClusterDb {
+    fn drop(&mut self) {
+        for admin in &self.admins {
+            if let Ok(mut conn) = connect_to(admin) {
+                // A failed drop only leaves a database on a throw-away cluster.
+                let _ = conn.execute(&format!("DROP DATABASE IF EXISTS `{}`", self.name));
+                return;
+            }
+        }
     }
 }

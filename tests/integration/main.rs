@@ -20,6 +20,7 @@ mod api;
 mod api_app;
 mod api_embed;
 mod api_threads;
+mod clusters;
 mod crash;
 mod data_safety;
 mod interrupted;

@@ -1,10 +1,13 @@
 //! Integration tests of retort-db, each run on SQLite, PostgreSQL and
-//! MariaDB in the same run. `./scripts/test.sh` starts the servers and sets
-//! `RETORT_TEST_POSTGRES_URL` and `RETORT_TEST_MYSQL_URL`; without them the
-//! server tests fail, they are never skipped.
+//! MariaDB in the same run, and smoke tests of PgBouncer and a MariaDB
+//! Galera cluster. `./scripts/test.sh` starts the servers and sets
+//! `RETORT_TEST_POSTGRES_URL`, `RETORT_TEST_MYSQL_URL`,
+//! `RETORT_TEST_PGBOUNCER_URL` and `RETORT_TEST_GALERA_URLS`; without them
+//! the server tests fail, they are never skipped.
 
 mod support;
 
+mod cluster;
 mod connect;
 mod inspect;
 mod inspect_schema;

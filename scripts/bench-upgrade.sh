@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Benchmarks of running revisions (issue 3), whole processes:
+# Benchmarks of running revisions (issues 3 and 9), whole processes:
 #   - `upgrade head --sql` over 10,000 generated revisions (no database);
-#   - online `upgrade head` of 1,000 revisions on a file-backed SQLite and on
-#     PostgreSQL, against the floor of running the same statements through
-#     `sqlite3` / `psql`, one transaction per revision (the `--sql` script).
+#   - online `upgrade head` of 1,000 revisions on a file-backed SQLite, on
+#     PostgreSQL and on MariaDB, against the floor of running the same
+#     statements through `sqlite3` / `psql` / `mariadb`, one transaction per
+#     revision (the `--sql` script), side by side in one run;
+#   - on MariaDB, the cost of the progress journal per statement: the
+#     online run's extra time over the floor, divided by the statements.
 #
 #   ./scripts/bench-upgrade.sh
 #
@@ -21,9 +24,9 @@ trap 'rm -rf "$work"' EXIT
 python3 scripts/gen-revisions.py 10000 "$work/g10k"
 python3 scripts/gen-revisions.py 1000 "$work/g1k"
 
-python3 - "$retort" "$work" "$RETORT_TEST_POSTGRES_URL" <<'PY'
-import os, statistics, subprocess, sys, time
-retort, work, pg = sys.argv[1], sys.argv[2], sys.argv[3]
+python3 - "$retort" "$work" "$RETORT_TEST_POSTGRES_URL" "$RETORT_TEST_MYSQL_URL" <<'PY'
+import os, re, statistics, subprocess, sys, time
+retort, work, pg, my = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 base = pg.rsplit("/", 1)[0]
 
 def timed(argv, runs, setup=None, **kw):
@@ -75,4 +78,39 @@ for _ in range(3):
     subprocess.run(["psql", fresh_pg.url, "-q", "-v", "ON_ERROR_STOP=1", "-f", pg_script], check=True, stdout=subprocess.DEVNULL)
     times.append((time.perf_counter() - t) * 1000)
 show("postgresql: psql -f the same script (floor)", statistics.median(times), min(times))
+
+m = re.match(r"mysql://([^:]+):([^@]+)@([^:/]+):(\d+)/(.*)", my)
+user, password, host, port = m.group(1), m.group(2), m.group(3), m.group(4)
+my_base = my.rsplit("/", 1)[0]
+client = ["mariadb", "--no-defaults", "--protocol=TCP", "-h", host, "-P", port, "-u", user]
+env = dict(os.environ, MYSQL_PWD=password)
+def fresh_my():
+    n[0] += 1
+    name = f"bench_{os.getpid()}_{n[0]}"
+    subprocess.run(client + ["-e", f"CREATE DATABASE {name}"], check=True, env=env)
+    fresh_my.name = name
+    fresh_my.url = f"{my_base}/{name}"
+my_script = os.path.join(work, "my.sql")
+with open(my_script, "w") as f:
+    subprocess.run([retort, "-q", "-d", g1k, "--url", my, "upgrade", "--sql"], check=True, stdout=f)
+statements = sum(1 for line in open(my_script) if line.rstrip().endswith(";")
+                 and not line.startswith(("BEGIN", "COMMIT", "INSERT INTO `retort_log`", "UPDATE `retort_version`", "INSERT INTO `retort_version`", "DELETE FROM `retort_version`", "SET SESSION")))
+online = []
+for _ in range(3):
+    fresh_my()
+    t = time.perf_counter()
+    subprocess.run([retort, "-q", "-d", g1k, "--url", fresh_my.url, "upgrade"], check=True)
+    online.append((time.perf_counter() - t) * 1000)
+show("mariadb: retort upgrade head, 1,000 revisions", statistics.median(online), min(online))
+floor = []
+for _ in range(3):
+    fresh_my()
+    t = time.perf_counter()
+    with open(my_script) as f:
+        subprocess.run(client + [fresh_my.name], check=True, stdin=f, stdout=subprocess.DEVNULL, env=env)
+    floor.append((time.perf_counter() - t) * 1000)
+show("mariadb: mariadb < the same script (floor)", statistics.median(floor), min(floor))
+extra = statistics.median(online) - statistics.median(floor)
+print(f"mariadb: {statements} revision statements; journal and lock cost "
+      f"{extra:.0f} ms in all, {extra / max(statements, 1):.2f} ms a statement")
 PY

@@ -191,13 +191,22 @@ fn concurrent_upgrades_through_three_galera_nodes_apply_each_revision_once() {
 /// Kills node 3 while three runs race, then restarts it with the same
 /// command line and waits until it is back in the cluster.
 fn killing_a_galera_node_mid_upgrade_leaves_each_revision_applied_once() {
-    let pids: Vec<u32> = std::env::var("RETORT_TEST_GALERA_PIDS")
-        .expect("RETORT_TEST_GALERA_PIDS is not set: run ./scripts/test.sh")
-        .split(',')
-        .map(|p| p.trim().parse().expect("a process id"))
-        .collect();
-    let victim = pids[2];
-    let cmdline = std::fs::read(format!("/proc/{victim}/cmdline")).expect("node 3's command line");
+    // Node 3's server process, found by its port (a test run before may
+    // have restarted it under another process id).
+    let port = galera_urls()[2]
+        .rsplit_once(':')
+        .and_then(|(_, rest)| rest.split('/').next().map(str::to_owned))
+        .expect("node 3's port");
+    let (victim, cmdline) = std::fs::read_dir("/proc")
+        .expect("/proc")
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .find_map(|pid| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+            let text = String::from_utf8_lossy(&cmdline);
+            (text.contains(&format!("--port={port}\0")) && text.contains("--wsrep-on"))
+                .then_some((pid, cmdline))
+        })
+        .expect("node 3's server process");
     let argv: Vec<String> = cmdline
         .split(|b| *b == 0)
         .filter(|a| !a.is_empty())

@@ -251,6 +251,9 @@ fn killing_a_galera_node_mid_upgrade_leaves_each_revision_applied_once() {
 }
 
 /// Starts a Galera node again with `argv` and waits until it is synced.
+/// The node outlives the test (the test script stops it with the others),
+/// so it is never waited for.
+#[allow(clippy::zombie_processes)]
 fn restart_node(argv: &[String], admin_url: &str) {
     let log = std::fs::File::create(std::env::temp_dir().join("retort-galera-node3-restart.log"))
         .expect("a log file");

@@ -188,7 +188,7 @@ fn run_step(
         let statements = match &op.render {
             Rendered::Statements(s) => s,
             Rendered::Rebuild => {
-                live = recover::render_rebuild(sink, ctx.dialect, op)?;
+                live = super::prepare::render_rebuild(sink, ctx.dialect, op)?;
                 &live
             }
         };

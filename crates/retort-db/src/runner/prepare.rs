@@ -7,11 +7,15 @@
 //! operations of the same run may change it); here its nested operations
 //! are checked on their own.
 
-use retort_core::dialect::{Dialect, DialectError, is_data_statement, split_statements};
+use retort_core::dialect::{
+    Dialect, DialectError, is_data_statement, render_batch, split_statements,
+};
 use retort_core::graph::{Plan, Step};
 use retort_core::{Operation, RevisionGraph, Statement};
 
 use super::load::step_ops;
+use super::recover::StepFailure;
+use super::sink::Sink;
 use super::{RunError, RunOptions};
 use crate::log_table::MAX_TAG_LENGTH;
 use crate::version_table::MAX_REVISION_ID_LENGTH;
@@ -245,4 +249,44 @@ fn check_nested(dialect: &dyn Dialect, op: &Operation) -> Result<(), DialectErro
         }
     }
     Ok(())
+}
+
+/// Renders a table rebuild from the table's live definition (and what
+/// depends on it): the one rendering done while the run goes, as earlier
+/// operations of the same run may have changed the table.
+pub(crate) fn render_rebuild(
+    sink: &mut dyn Sink,
+    dialect: &dyn Dialect,
+    op: &PreparedOp,
+) -> Result<Vec<PreparedStatement>, StepFailure> {
+    let fail = |e: DialectError| StepFailure::statement(op.label.clone(), e.into(), 0);
+    let Operation::BatchAlterTable {
+        table,
+        recreate,
+        ops,
+        ..
+    } = &op.op
+    else {
+        return Ok(Vec::new());
+    };
+    let needs = |reason: String| DialectError::NeedsCurrentTable {
+        dialect: dialect.name(),
+        table: table.to_string(),
+        reason,
+    };
+    let Some(conn) = sink.connection() else {
+        return Err(fail(needs("offline SQL cannot read it".into())));
+    };
+    let current = crate::inspect::inspect_sqlite_rebuild(conn, table)
+        .map_err(|e| fail(needs(format!("reading its definition failed: {e}"))))?
+        .ok_or_else(|| fail(needs("the table does not exist".into())))?;
+    let rendered = render_batch(dialect, &current, ops, *recreate).map_err(fail)?;
+    Ok(rendered
+        .statements
+        .into_iter()
+        .map(|statement| PreparedStatement {
+            statement,
+            data: false,
+        })
+        .collect())
 }

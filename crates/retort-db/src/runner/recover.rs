@@ -5,8 +5,7 @@
 //! named statement by statement, and the journal keeps the revision
 //! marked failed until it is repaired by hand.
 
-use retort_core::dialect::{Dialect, DialectError, render_batch};
-use retort_core::{Operation, RevisionId, Statement};
+use retort_core::{RevisionId, Statement};
 
 use super::error::{Failure, StepCause};
 use super::execute::Context;
@@ -79,44 +78,6 @@ impl From<DbError> for StepFailure {
     fn from(e: DbError) -> Self {
         StepFailure::early(RunError::Db(e))
     }
-}
-
-/// Renders a table rebuild from the table's live definition.
-pub(crate) fn render_rebuild(
-    sink: &mut dyn Sink,
-    dialect: &dyn Dialect,
-    op: &PreparedOp,
-) -> Result<Vec<PreparedStatement>, StepFailure> {
-    let fail = |e: DialectError| StepFailure::statement(op.label.clone(), e.into(), 0);
-    let Operation::BatchAlterTable {
-        table,
-        recreate,
-        ops,
-        ..
-    } = &op.op
-    else {
-        return Ok(Vec::new());
-    };
-    let needs = |reason: String| DialectError::NeedsCurrentTable {
-        dialect: dialect.name(),
-        table: table.to_string(),
-        reason,
-    };
-    let Some(conn) = sink.connection() else {
-        return Err(fail(needs("offline SQL cannot read it".into())));
-    };
-    let current = crate::inspect::inspect_sqlite_rebuild(conn, table)
-        .map_err(|e| fail(needs(format!("reading its definition failed: {e}"))))?
-        .ok_or_else(|| fail(needs("the table does not exist".into())))?;
-    let rendered = render_batch(dialect, &current, ops, *recreate).map_err(fail)?;
-    Ok(rendered
-        .statements
-        .into_iter()
-        .map(|statement| PreparedStatement {
-            statement,
-            data: false,
-        })
-        .collect())
 }
 
 /// Leaves the database at the last good revision after `failure`, and

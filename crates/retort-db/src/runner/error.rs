@@ -131,6 +131,19 @@ pub enum RunError {
         /// Why recording failed.
         reason: String,
     },
+    /// Recording a revision changed other rows than planned: the version
+    /// table no longer holds what the plan was made from.
+    #[error(
+        "recording revision {revision} changed {changed} row(s) of retort's tables where {expected} were planned: another process may have changed the version table; nothing of the revision was recorded; run `retort current` to see where the database is"
+    )]
+    Unplanned {
+        /// The revision.
+        revision: RevisionId,
+        /// Rows planned.
+        expected: u64,
+        /// Rows changed.
+        changed: u64,
+    },
     /// Writing an offline script failed.
     #[error("cannot write the SQL script: {0}")]
     Write(#[from] std::io::Error),

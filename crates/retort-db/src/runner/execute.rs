@@ -230,14 +230,18 @@ fn finish_step(
     if !transactional {
         sink.begin().map_err(StepFailure::finish)?;
     }
+    // One round trip online: the statements go together, and the rows
+    // they change add up to one each when the tables are as planned.
     let recorded = (|| -> Result<(), RunError> {
+        let mut statements = Vec::new();
         if !matches!(mode, StepMode::Undo { .. }) {
-            let version = &ctx.tables.version;
-            for (sql, expect) in version.update_plan(dialect, &step.step.version) {
-                if let Some(changed) = sink.statement(&sql)? {
-                    version.check_changed(dialect, expect, changed)?;
-                }
-            }
+            statements.extend(
+                ctx.tables
+                    .version
+                    .update_plan(dialect, &step.step.version)
+                    .into_iter()
+                    .map(|(sql, _)| sql),
+            );
         }
         let entry = LogEntry {
             revision: step.step.revision.clone(),
@@ -252,26 +256,51 @@ fn finish_step(
             },
             checksum: Some(step.checksum.clone()),
         };
-        sink.statement(&ctx.tables.log.insert_sql(dialect, &entry))?;
+        statements.push(ctx.tables.log.insert_sql(dialect, &entry));
         if journal::journaled(ctx, sink) {
-            sink.statement(&ctx.tables.journal.delete_sql(dialect, &step.step.revision))?;
+            statements.push(ctx.tables.journal.delete_sql(dialect, &step.step.revision));
         }
-        if let Some(fence) = ctx.lock.and_then(|l| l.fence_sql(dialect))
-            && sink.statement(&fence)? == Some(0)
-        {
-            return Err(RunError::LockLost {
-                url: sink
-                    .connection()
-                    .map(|c| c.url().masked().to_owned())
-                    .unwrap_or_default(),
-            });
+        let fence = ctx.lock.and_then(|l| l.fence_sql(dialect));
+        statements.extend(fence.clone());
+        let expected = statements.len() as u64;
+        match (sink.batch(&statements)?, sink.connection()) {
+            (Some(changed), Some(conn)) if changed != expected => Err(unexpected_rows(
+                conn,
+                step,
+                fence.as_deref(),
+                expected,
+                changed,
+            )),
+            _ => Ok(()),
         }
-        Ok(())
     })();
     match recorded {
         Ok(()) if !transactional => sink.commit().map_err(StepFailure::finish),
         Ok(()) => Ok(()),
         Err(e) => Err(StepFailure::record(e)),
+    }
+}
+
+/// Why recording a step changed other rows than planned: this run lost
+/// its lock, or the version table does not hold what the plan was made
+/// from.
+fn unexpected_rows(
+    conn: &mut dyn crate::connection::Connection,
+    step: &PreparedStep,
+    fence: Option<&str>,
+    expected: u64,
+    changed: u64,
+) -> RunError {
+    let url = conn.url().masked().to_owned();
+    if let Some(fence) = fence
+        && conn.execute(fence).is_ok_and(|n| n == 0)
+    {
+        return RunError::LockLost { url };
+    }
+    RunError::Unplanned {
+        revision: step.step.revision.clone(),
+        expected,
+        changed,
     }
 }
 

@@ -120,8 +120,15 @@ pub(crate) fn acquire(
     }
     let table = &tables.lock;
     let dialect = conn.dialect();
-    if conn.query_column(&table.exists_sql(dialect))?.is_empty() {
-        conn.execute(&table.create_sql(dialect))?;
+    if conn.query_column(&table.exists_sql(dialect))?.is_empty()
+        && let Err(e) = conn.execute(&table.create_sql(dialect))
+    {
+        // Runs that start at once all create the table, before any holds
+        // the lock; PostgreSQL may refuse all but one even with `IF NOT
+        // EXISTS`. The table being there is all that matters.
+        if conn.query_column(&table.exists_sql(dialect))?.is_empty() {
+            return Err(e.into());
+        }
     }
     let me = this_process();
     let lease = opts.lock_lease.max(Duration::from_secs(3));

@@ -25,6 +25,17 @@ pub(crate) trait Sink {
     /// Runs (or writes) one statement; online, how many rows it changed.
     fn statement(&mut self, sql: &str) -> Result<Option<u64>, DbError>;
 
+    /// Runs several statements in one round trip (or writes them one by
+    /// one); online, how many rows they changed in all.
+    fn batch(&mut self, statements: &[String]) -> Result<Option<u64>, DbError> {
+        let mut total = Some(0);
+        for sql in statements {
+            let changed = self.statement(sql)?;
+            total = total.zip(changed).map(|(a, b)| a + b);
+        }
+        Ok(total)
+    }
+
     /// The live connection, for what only an online run does: reading a
     /// table to rebuild it, recording progress, undoing after a failure.
     fn connection(&mut self) -> Option<&mut dyn Connection>;
@@ -55,6 +66,10 @@ impl Sink for Online<'_> {
 
     fn statement(&mut self, sql: &str) -> Result<Option<u64>, DbError> {
         self.conn.execute(sql).map(Some)
+    }
+
+    fn batch(&mut self, statements: &[String]) -> Result<Option<u64>, DbError> {
+        self.conn.execute(&statements.join(";\n")).map(Some)
     }
 
     fn connection(&mut self) -> Option<&mut dyn Connection> {

@@ -443,6 +443,7 @@ fn every_example_in_the_guide_runs() {
         "sqlite-batch.md",
         "multiple-databases.md",
         "embedding.md",
+        "deploying.md",
     ] {
         if !pages.iter().any(|p| p.ends_with(required)) {
             failures.push(format!("docs/{required} is missing"));

@@ -176,3 +176,20 @@ fn assert_untouched(db: &Db) {
         );
     }
 }
+
+per_db!(offline_script_from_base_replays_where_the_version_table_exists);
+
+/// An offline script from base creates retort's tables `IF NOT EXISTS`:
+/// it runs on a database that already has an (empty) version table.
+fn offline_script_from_base_replays_where_the_version_table_exists(kind: Kind) {
+    let p = Project::init();
+    let db = Db::fresh(kind, &p);
+    write_rev(&p, &rev("000000000001"), &table_rev("000000000001"));
+    db.ok(&p, &["stamp", "base"]);
+    assert!(db.tables().contains(&"retort_version".to_owned()));
+    let script = db.ok(&p, &["upgrade", "--sql"]).stdout;
+    let out = db.pipe(&script);
+    crate::migrate_db::assert_piped(&out, "the script on a database with a version table");
+    assert_eq!(db.versions(), ["000000000001"]);
+    assert_eq!(db.user_tables(), ["t_000000000001"]);
+}

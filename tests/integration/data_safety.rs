@@ -14,10 +14,9 @@ per_db!(
 
 /// Turns `transaction_per_migration` off in the project's configuration.
 fn one_transaction(p: &Project) {
-    let config = std::fs::read_to_string(p.path("migrations/retort.toml")).unwrap();
-    p.write(
+    p.append(
         "migrations/retort.toml",
-        &format!("{config}\ntransaction_per_migration = false\n"),
+        "\ntransaction_per_migration = false\n",
     );
 }
 

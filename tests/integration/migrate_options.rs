@@ -15,10 +15,9 @@ per_db!(
 /// and each good revision stays applied.
 fn one_transaction_for_the_run(kind: Kind) {
     let p = Project::init();
-    let config = std::fs::read_to_string(p.path("migrations/retort.toml")).unwrap();
-    p.write(
+    p.append(
         "migrations/retort.toml",
-        &format!("{config}\ntransaction_per_migration = false\n"),
+        "\ntransaction_per_migration = false\n",
     );
     let db = Db::fresh(kind, &p);
     write_rev(&p, &rev("000000000001"), &table_rev("000000000001"));

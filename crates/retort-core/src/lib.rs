@@ -31,6 +31,7 @@ pub mod config;
 pub mod dialect;
 pub mod diff;
 pub mod graph;
+mod hint;
 pub mod location;
 pub mod models;
 pub mod ops;

@@ -49,7 +49,7 @@ impl<'a> Fields<'a> {
         let typo = self
             .table
             .keys()
-            .find(|k| k.as_str() != key && distance(k, key) <= 2);
+            .find(|k| k.as_str() != key && crate::hint::edit_distance(k, key) <= 2);
         let hint = match typo {
             Some(k) => format!("{hint} (found `{}`: is it misspelt?)", self.field(k)),
             None => hint.to_owned(),
@@ -181,22 +181,4 @@ impl<'a> Fields<'a> {
         }
         Ok(())
     }
-}
-
-/// Edit distance between two short names (for typo hints).
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let here = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(here + 1);
-            prev = here;
-        }
-    }
-    row[b.len()]
 }

@@ -139,28 +139,10 @@ fn closest(name: &str) -> Option<&'static str> {
     [PORTABLE, POSTGRESQL, MYSQL, SQLITE]
         .iter()
         .flat_map(|list| list.iter().copied())
-        .map(|known| (distance(name, known), known))
+        .map(|known| (crate::hint::edit_distance(name, known), known))
         .filter(|(d, _)| *d <= 2)
         .min()
         .map(|(_, known)| known)
-}
-
-/// Edit distance between two short names.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let here = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(here + 1);
-            prev = here;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

@@ -244,7 +244,7 @@ const OP_STRINGS: &[&str] = &[
 fn op_value() -> impl Strategy<Value = toml::Value> {
     let leaf = prop_oneof![
         6 => prop::sample::select(OP_STRINGS).prop_map(|s| toml::Value::String(s.to_owned())),
-        3 => prop::sample::select(fuzz_support_op_names()).prop_map(|s| toml::Value::String(s.to_owned())),
+        3 => prop::sample::select(op_names()).prop_map(|s| toml::Value::String(s.to_owned())),
         2 => any::<i64>().prop_map(toml::Value::Integer),
         1 => prop::sample::select(&[0.5, -0.0, f64::NAN, f64::INFINITY, 1e300][..]).prop_map(toml::Value::Float),
         2 => any::<bool>().prop_map(toml::Value::Boolean),
@@ -259,7 +259,8 @@ fn op_value() -> impl Strategy<Value = toml::Value> {
     })
 }
 
-fn fuzz_support_op_names() -> &'static [&'static str] {
+/// The operation names a revision file may use.
+fn op_names() -> &'static [&'static str] {
     retort_core::revision::OPERATION_NAMES
 }
 
@@ -374,7 +375,7 @@ fn op_table() -> impl Strategy<Value = toml::Table> {
             table
         });
     let random = (
-        prop::sample::select(fuzz_support_op_names()),
+        prop::sample::select(op_names()),
         prop::collection::vec((prop::sample::select(OP_KEYS), op_value()), 0..8),
     )
         .prop_map(|(op, pairs)| {

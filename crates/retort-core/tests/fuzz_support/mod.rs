@@ -25,6 +25,10 @@ pub const DEFAULT_CASES: u32 = 256;
 /// The largest text input, in bytes.
 pub const MAX_LEN: usize = 4096;
 
+/// An input this slow is shown in the summary (a hint of a parser's
+/// superlinear time; the machine's load can also explain it).
+pub const SLOW: Duration = Duration::from_millis(250);
+
 /// How long one input may run before it counts as a hang (a debug build
 /// parses a [`MAX_LEN`] input in milliseconds).
 pub const HANG_LIMIT: Duration = Duration::from_secs(30);
@@ -84,7 +88,7 @@ where
     let watchdog = Watchdog::start(target);
     let tried = AtomicU64::new(0);
     let accepted = AtomicU64::new(0);
-    let slowest = Mutex::new(Duration::ZERO);
+    let slowest = Mutex::new((Duration::ZERO, String::new()));
     let started = Instant::now();
     let result = runner.run(&strategy, |input| {
         tried.fetch_add(1, Ordering::Relaxed);
@@ -92,7 +96,9 @@ where
         let outcome = check(&input);
         let took = case.elapsed();
         let mut slowest = slowest.lock().unwrap_or_else(|e| e.into_inner());
-        *slowest = (*slowest).max(took);
+        if took > slowest.0 {
+            *slowest = (took, format!("{input:?}"));
+        }
         if matches!(outcome, Ok(true)) {
             accepted.fetch_add(1, Ordering::Relaxed);
         }
@@ -100,13 +106,17 @@ where
     });
     let tried = tried.into_inner();
     let accepted = accepted.into_inner();
-    let slowest = *slowest.lock().unwrap_or_else(|e| e.into_inner());
+    let (slowest, slowest_input) = slowest.into_inner().unwrap_or_else(|e| e.into_inner());
     let failures = usize::from(result.is_err());
     eprintln!(
         "fuzz {target}: {tried} inputs, {failures} failures, {accepted} accepted, {:.1} s, slowest input {} ms (seed {seed})",
         started.elapsed().as_secs_f64(),
         slowest.as_millis()
     );
+    if slowest >= SLOW {
+        let shown = &slowest_input[..floor_char_boundary(&slowest_input, 2000)];
+        eprintln!("fuzz {target}: the slowest input: {shown}");
+    }
     if let Err(e) = result {
         panic!(
             "fuzz {target} failed: {e}\nreplay with RETORT_FUZZ_SEED={seed} RETORT_FUZZ_CASES={}",

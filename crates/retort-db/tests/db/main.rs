@@ -9,6 +9,7 @@ mod support;
 
 mod cluster;
 mod connect;
+mod fuzz_url;
 mod inspect;
 mod inspect_schema;
 mod lock;

@@ -129,6 +129,23 @@ pub(crate) fn masked(raw: &str) -> Masked {
         }
         None => text.push_str(rest),
     }
+    // A secret parameter wherever it stands: an `@` inside its value can
+    // make the split above read the query as a user name, left as written.
+    let mut text = text;
+    for segment in raw.split(['?', '&']) {
+        if let Some((key, value)) = segment.split_once('=')
+            && is_secret_param(key)
+        {
+            let value = value.split('#').next().unwrap_or_default();
+            if value.is_empty() {
+                continue;
+            }
+            text = text.replace(&format!("{key}={value}"), &format!("{key}=***"));
+            if !secrets.iter().any(|s| s == value) {
+                secrets.push(value.to_owned());
+            }
+        }
+    }
     let decoded: Vec<String> = secrets
         .iter()
         .map(|s| decode_lossy(s))

@@ -34,9 +34,9 @@ impl std::fmt::Debug for Planted {
 }
 
 /// Characters a password may hold as they are. `/`, `?` and `#` are not
-/// among them: a URL needs them percent-encoded there (RFC 3986), and
-/// retort then cannot tell where the password ends (see
-/// `url_errors_never_show_a_password_known_leaks` below).
+/// among them: a URL needs them percent-encoded there (RFC 3986), and a
+/// URL holding them raw may be refused (it must not leak, which
+/// `url_errors_never_show_a_password_known_leaks` checks).
 const SECRET_CHARS: &[char] = &[
     'a', 'b', 'k', 'Q', 'x', 'Z', '0', '7', '9', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';',
     '=', '~', '-', '.', '_', ':', '@', ' ', 'é', '"', '\\', '[', ']', '{', '}', '|', '^', '`',
@@ -329,20 +329,22 @@ const URL_FRAGMENTS: &[&str] = &[
     "é",
 ];
 
-/// Passwords that retort shows today, in `retort_db::url` (owned by another
-/// engineer; reported): a password with a `/` or `?` as it is (RFC 3986
-/// wants them encoded, but SQLAlchemy takes them, and a user who writes one
-/// gets it printed in the error), a SQLite URL with `user:password@`, and a
-/// `password` parameter whose key is percent-encoded. Run with
-/// `cargo nextest run -p retort-db --test db --run-ignored only`.
+/// Shapes that once leaked a password: one with a `/` or `?` as it is, a
+/// SQLite URL with `user:password@`, a `password` parameter whose key
+/// is percent-encoded, and one whose value holds an `@` (found by the
+/// fuzzer: the query was read as a user name).
 #[test]
-#[ignore = "known password leaks in retort_db::url (reported to its owner)"]
 fn url_errors_never_show_a_password_known_leaks() {
     for (raw, secret) in [
         ("postgresql://app:s3cr/et@db.example.com/app", "s3cr"),
         ("mysql://app:s3cr?et@db.example.com/app", "s3cr"),
         ("sqlite://app:s3cret@host/app.db", "s3cret"),
         ("postgresql://app@db/app?pass%77ord=s3cret", "s3cret"),
+        (
+            "postgresql://db.example.com?password=Zq@aaaaa&sslmode=disable",
+            "Zq@aaaaa",
+        ),
+        ("mysql://u@h/db?password=p@ss:word", "p@ss:word"),
     ] {
         for output in outputs(raw) {
             assert!(!output.contains(secret), "{raw}: {output}");

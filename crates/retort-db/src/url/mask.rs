@@ -131,7 +131,6 @@ pub(crate) fn masked(raw: &str) -> Masked {
     }
     // A secret parameter wherever it stands: an `@` inside its value can
     // make the split above read the query as a user name, left as written.
-    let mut text = text;
     for segment in raw.split(['?', '&']) {
         if let Some((key, value)) = segment.split_once('=')
             && is_secret_param(key)

@@ -91,7 +91,7 @@
 //! let mut script = Vec::new();
 //! retort.upgrade_sql("base:head", &mut script)?;
 //! let script = String::from_utf8(script)?;
-//! assert!(script.contains(r#"CREATE TABLE "app_version""#));
+//! assert!(script.contains(r#"CREATE TABLE IF NOT EXISTS "app_version""#));
 //! assert!(script.contains(&format!("-- Running upgrade  -> {}", heads.ids()[0])));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

@@ -220,17 +220,19 @@ impl JournalTable {
         )
     }
 
-    /// Records the fingerprint taken before a schema statement runs, and
-    /// the session that runs it.
+    /// Records, before schema statement `done` runs, that the ones before
+    /// it ran, the fingerprint taken before it, and the session that runs
+    /// it.
     pub fn pending_sql(
         &self,
         dialect: DialectName,
         revision: &RevisionId,
+        done: u64,
         fingerprint: &str,
         session: Option<&str>,
     ) -> String {
         format!(
-            "UPDATE {} SET pending = {}, session = {} WHERE revision = {}",
+            "UPDATE {} SET done = {done}, pending = {}, session = {} WHERE revision = {}",
             self.qualified(dialect),
             lit(dialect, fingerprint),
             session.map_or_else(|| "NULL".to_owned(), |s| lit(dialect, s)),

@@ -194,6 +194,18 @@ FROM information_schema.triggers WHERE trigger_schema = DATABASE(){trigger_table
 const FINGERPRINT_ROUTINES: &str = " UNION ALL SELECT CONCAT_WS('|', 'p', routine_name, routine_type, routine_definition) \
 FROM information_schema.routines WHERE routine_schema = DATABASE()";
 
+/// `SHOW CREATE TABLE` text without its ` AUTO_INCREMENT=n` table option.
+fn without_auto_increment(text: &str) -> String {
+    match text.find(" AUTO_INCREMENT=") {
+        Some(at) => {
+            let rest = &text[at + " AUTO_INCREMENT=".len()..];
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            format!("{}{}", &text[..at], &rest[digits..])
+        }
+        None => text.to_owned(),
+    }
+}
+
 /// A text-protocol value as text.
 fn text(value: Value) -> Option<String> {
     match value {
@@ -289,38 +301,54 @@ impl Connection for MysqlConnection {
         Ok(!self.query_strings(&sql)?.is_empty())
     }
 
+    /// A table's `SHOW CREATE TABLE` (its counter of `AUTO_INCREMENT`
+    /// left out: rows change it, DDL is what counts), or `absent`, hashed
+    /// per table: one quick statement a table. The whole database (for
+    /// SQL a user wrote) is hashed from `information_schema`.
     fn schema_fingerprint(&mut self, tables: Option<&[String]>) -> Result<String, DbError> {
-        let (filter, trigger_filter, routines) = match tables {
-            Some(names) => {
-                let list = names
-                    .iter()
-                    .map(|n| crate::quote::literal(self.dialect(), n))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let list = if list.is_empty() {
-                    "NULL".to_owned()
-                } else {
-                    list
-                };
-                (
-                    format!(" AND table_name IN ({list})"),
-                    format!(" AND event_object_table IN ({list})"),
-                    "",
-                )
-            }
-            None => (String::new(), String::new(), FINGERPRINT_ROUTINES),
+        let Some(names) = tables else {
+            let sql = FINGERPRINT
+                .replace("{tables}", "")
+                .replace("{trigger_tables}", "")
+                .replace("{routines}", FINGERPRINT_ROUTINES);
+            let row = self
+                .query_strings(&sql)?
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            let cell = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
+            return Ok(format!("{}:{}", cell(0), cell(1)));
         };
-        let sql = FINGERPRINT
-            .replace("{tables}", &filter)
-            .replace("{trigger_tables}", &trigger_filter)
-            .replace("{routines}", routines);
-        let row = self
-            .query_strings(&sql)?
-            .into_iter()
-            .next()
-            .unwrap_or_default();
-        let cell = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
-        Ok(format!("{}:{}", cell(0), cell(1)))
+        let mut all = String::new();
+        for name in names {
+            let sql = format!(
+                "SHOW CREATE TABLE {}",
+                crate::quote::ident(self.dialect(), name)
+            );
+            let created: Result<Vec<mysql::Row>, mysql::Error> = self.conn.query(&sql);
+            match created {
+                Ok(rows) => {
+                    let text = rows
+                        .into_iter()
+                        .next()
+                        .and_then(|row| row.unwrap().into_iter().nth(1).and_then(text))
+                        .unwrap_or_default();
+                    all.push_str(&without_auto_increment(&text));
+                }
+                // No such table (or view): that is its state.
+                Err(mysql::Error::MySqlError(e)) if e.code == 1146 => all.push_str("absent"),
+                Err(e) => {
+                    return Err(transient_error(
+                        &self.url,
+                        &sql,
+                        reason(&e),
+                        is_transient(&e),
+                    ));
+                }
+            }
+            all.push('\n');
+        }
+        Ok(format!("show:{:016x}", crate::quote::fnv1a(&all)))
     }
 }
 

@@ -107,7 +107,13 @@ impl Journal {
         Ok(Some(Journal { revision }))
     }
 
-    /// Runs statement `index` of the step and counts it.
+    /// Runs statement `index` of the step and counts it, in one round trip:
+    /// a statement that changes rows in a transaction with its count
+    /// (`done` = index + 1); a schema statement after the record of the
+    /// ones before it and of the fingerprint taken before it (`done` =
+    /// index, `pending`). Its own count comes with the next statement's
+    /// record, or the step's end, and a crash in between is settled by the
+    /// fingerprint.
     pub fn statement(
         &mut self,
         sink: &mut dyn Sink,
@@ -120,31 +126,26 @@ impl Journal {
             return Ok(());
         };
         let dialect = conn.dialect();
-        let done = table.done_sql(dialect, &self.revision, index + 1);
+        let sql = statement.statement.as_str();
         if statement.data {
-            conn.begin()?;
-            let ran = conn
-                .execute(statement.statement.as_str())
-                .and_then(|_| conn.execute(&done));
-            return match ran {
-                Ok(_) => conn.commit(),
-                Err(e) => {
-                    let _ = conn.rollback();
-                    Err(e)
-                }
-            };
+            let done = table.done_sql(dialect, &self.revision, index + 1);
+            let ran = conn.execute(&format!("BEGIN;\n{sql};\n{done};\nCOMMIT"));
+            if ran.is_err() {
+                let _ = conn.rollback();
+            }
+            return ran.map(drop);
         }
         let tables = op.tables();
         let fingerprint = conn.schema_fingerprint(tables.as_deref())?;
         let session = conn.session_id()?;
-        conn.execute(&table.pending_sql(
+        let mark = table.pending_sql(
             dialect,
             &self.revision,
+            index,
             &fingerprint,
             session.as_deref(),
-        ))?;
-        conn.execute(statement.statement.as_str())?;
-        conn.execute(&done).map(drop)
+        );
+        conn.execute(&format!("{mark};\n{sql}")).map(drop)
     }
 }
 
@@ -226,18 +227,13 @@ pub(crate) fn settle(
         });
     }
     let dialect = conn.dialect();
-    if let Some(pending) = entry.pending.clone() {
+    if entry.pending.is_some() {
         // The server finishes a statement whose client died: wait for it,
         // or its outcome would be judged before it is known.
-        if let Some(session) = entry.session.as_deref() {
-            wait_for_session(conn, &entry, session, opts.lock_timeout, progress)?;
+        if let Some(session) = entry.session.clone() {
+            wait_for_session(conn, &entry, &session, opts.lock_timeout, progress)?;
         }
-        let prepared = prepare_step(graph, &step, ctx_dialect, opts, Mode::Online)?;
-        let tables_of = statement_op(&prepared, entry.done).and_then(PreparedOp::tables);
-        let now = conn.schema_fingerprint(tables_of.as_deref())?;
-        if now != pending {
-            entry.done += 1;
-        }
+        entry.done = statements_run(conn, graph, ctx_dialect, opts, &entry)?;
         conn.execute(
             &tables
                 .journal
@@ -286,6 +282,30 @@ pub(crate) fn settle(
         entry.revision, entry.statements
     ));
     Ok(None)
+}
+
+/// How many statements of `entry`'s revision ran: its count, plus the
+/// schema statement it was about to run when the schema of what that
+/// statement changes differs from the fingerprint taken before it.
+/// Reads only.
+pub(crate) fn statements_run(
+    conn: &mut dyn Connection,
+    graph: &RevisionGraph,
+    dialect: &dyn retort_core::Dialect,
+    opts: &RunOptions,
+    entry: &JournalEntry,
+) -> Result<u64, RunError> {
+    let Some(pending) = &entry.pending else {
+        return Ok(entry.done);
+    };
+    let prepared = prepare_step(graph, &step_for(graph, entry), dialect, opts, Mode::Online)?;
+    let tables_of = statement_op(&prepared, entry.done).and_then(PreparedOp::tables);
+    let now = conn.schema_fingerprint(tables_of.as_deref())?;
+    Ok(if now == *pending {
+        entry.done
+    } else {
+        entry.done + 1
+    })
 }
 
 /// Waits while the server still runs the session `session` (the

@@ -210,11 +210,22 @@ pub fn current(
 }
 
 /// The revisions an interrupted run left unfinished (MySQL/MariaDB).
+///
+/// Each entry's `done` counts a schema statement the run was about to run
+/// when the schema says it ran (the next run records it so).
 pub fn interrupted(
     dir: &ScriptDirectory,
     conn: &mut dyn Connection,
 ) -> Result<Vec<JournalEntry>, RunError> {
-    Ok(Tables::from_config(&dir.config).journal.read(conn)?)
+    let dialect = conn.dialect().dialect();
+    let mut entries = Tables::from_config(&dir.config).journal.read(conn)?;
+    for entry in &mut entries {
+        if dir.graph.get(&entry.revision).is_some() {
+            entry.done =
+                journal::statements_run(conn, &dir.graph, dialect, &RunOptions::default(), entry)?;
+        }
+    }
+    Ok(entries)
 }
 
 /// Who holds the migration lock now (servers; SQLite's file lock cannot

@@ -45,39 +45,50 @@ print(f"{'benchmark':<48} {'median ms':>9} {'best ms':>9}")
 g10k, g1k = os.path.join(work, "g10k"), os.path.join(work, "g1k")
 show("upgrade head --sql, 10,000 revisions", *timed([retort, "-q", "-d", g10k, "--url", "sqlite:///x.db", "upgrade", "--sql"], 5))
 
+RUNS = 5
+
+def side_by_side(name, fresh, retort_argv, client_argv, stdin=None, env=None):
+    """Alternates retort and the client, each on a fresh database, so that
+    the machine's drift touches both alike; returns both medians."""
+    ours, theirs = [], []
+    for _ in range(RUNS):
+        for argv, times in ((retort_argv, ours), (client_argv, theirs)):
+            target = fresh()
+            argv = [a.format(**target) for a in argv]
+            f = open(stdin) if stdin else None
+            t = time.perf_counter()
+            subprocess.run(argv, check=True, stdin=f, stdout=subprocess.DEVNULL, env=env)
+            times.append((time.perf_counter() - t) * 1000)
+            if f: f.close()
+    show(f"{name}: retort upgrade head, 1,000 revisions", statistics.median(ours), min(ours))
+    show(f"{name}: the client runs the same script (floor)", statistics.median(theirs), min(theirs))
+    print(f"{name}: retort / floor = {statistics.median(ours) / statistics.median(theirs):.2f}")
+    return statistics.median(ours), statistics.median(theirs)
+
 db = os.path.join(work, "bench.db")
 def fresh_sqlite():
     for suffix in ("", "-journal", "-wal", "-retort.lock"):
         if os.path.exists(db + suffix): os.remove(db + suffix)
+    return {"url": "sqlite:///" + db, "path": db}
 script = os.path.join(work, "sqlite.sql")
 with open(script, "w") as f:
     subprocess.run([retort, "-q", "-d", g1k, "--url", "sqlite:///" + db, "upgrade", "--sql"], check=True, stdout=f)
-show("sqlite: retort upgrade head, 1,000 revisions", *timed([retort, "-q", "-d", g1k, "--url", "sqlite:///" + db, "upgrade"], 5, fresh_sqlite))
-show("sqlite: sqlite3 < the same script (floor)", *timed(["sh", "-c", f"sqlite3 {db} < {script}"], 5, fresh_sqlite))
+side_by_side("sqlite", fresh_sqlite,
+             [retort, "-q", "-d", g1k, "--url", "{url}", "upgrade"],
+             ["sqlite3", "{path}"], stdin=script)
 
 n = [0]
 def fresh_pg():
     n[0] += 1
     name = f"bench_{os.getpid()}_{n[0]}"
     subprocess.run(["psql", pg, "-q", "-c", f"CREATE DATABASE {name}"], check=True, stdout=subprocess.DEVNULL)
-    fresh_pg.url = f"{base}/{name}"
+    return {"url": f"{base}/{name}"}
 pg_script = os.path.join(work, "pg.sql")
 with open(pg_script, "w") as f:
     subprocess.run([retort, "-q", "-d", g1k, "--url", pg, "upgrade", "--sql"], check=True, stdout=f)
-times = []
-for _ in range(3):
-    fresh_pg()
-    t = time.perf_counter()
-    subprocess.run([retort, "-q", "-d", g1k, "--url", fresh_pg.url, "upgrade"], check=True)
-    times.append((time.perf_counter() - t) * 1000)
-show("postgresql: retort upgrade head, 1,000 revisions", statistics.median(times), min(times))
-times = []
-for _ in range(3):
-    fresh_pg()
-    t = time.perf_counter()
-    subprocess.run(["psql", fresh_pg.url, "-q", "-v", "ON_ERROR_STOP=1", "-f", pg_script], check=True, stdout=subprocess.DEVNULL)
-    times.append((time.perf_counter() - t) * 1000)
-show("postgresql: psql -f the same script (floor)", statistics.median(times), min(times))
+side_by_side("postgresql", fresh_pg,
+             [retort, "-q", "-d", g1k, "--url", "{url}", "upgrade"],
+             ["psql", "{url}", "-q", "-v", "ON_ERROR_STOP=1", "-f", pg_script])
 
 m = re.match(r"mysql://([^:]+):([^@]+)@([^:/]+):(\d+)/(.*)", my)
 user, password, host, port = m.group(1), m.group(2), m.group(3), m.group(4)
@@ -88,29 +99,16 @@ def fresh_my():
     n[0] += 1
     name = f"bench_{os.getpid()}_{n[0]}"
     subprocess.run(client + ["-e", f"CREATE DATABASE {name}"], check=True, env=env)
-    fresh_my.name = name
-    fresh_my.url = f"{my_base}/{name}"
+    return {"url": f"{my_base}/{name}", "name": name}
 my_script = os.path.join(work, "my.sql")
 with open(my_script, "w") as f:
     subprocess.run([retort, "-q", "-d", g1k, "--url", my, "upgrade", "--sql"], check=True, stdout=f)
 statements = sum(1 for line in open(my_script) if line.rstrip().endswith(";")
                  and not line.startswith(("BEGIN", "COMMIT", "INSERT INTO `retort_log`", "UPDATE `retort_version`", "INSERT INTO `retort_version`", "DELETE FROM `retort_version`", "SET SESSION")))
-online = []
-for _ in range(3):
-    fresh_my()
-    t = time.perf_counter()
-    subprocess.run([retort, "-q", "-d", g1k, "--url", fresh_my.url, "upgrade"], check=True)
-    online.append((time.perf_counter() - t) * 1000)
-show("mariadb: retort upgrade head, 1,000 revisions", statistics.median(online), min(online))
-floor = []
-for _ in range(3):
-    fresh_my()
-    t = time.perf_counter()
-    with open(my_script) as f:
-        subprocess.run(client + [fresh_my.name], check=True, stdin=f, stdout=subprocess.DEVNULL, env=env)
-    floor.append((time.perf_counter() - t) * 1000)
-show("mariadb: mariadb < the same script (floor)", statistics.median(floor), min(floor))
-extra = statistics.median(online) - statistics.median(floor)
-print(f"mariadb: {statements} revision statements; journal and lock cost "
+ours, floor = side_by_side("mariadb", fresh_my,
+                           [retort, "-q", "-d", g1k, "--url", "{url}", "upgrade"],
+                           client + ["{name}"], stdin=my_script, env=env)
+extra = ours - floor
+print(f"mariadb: {statements} revision statements; the progress journal and the lock cost "
       f"{extra:.0f} ms in all, {extra / max(statements, 1):.2f} ms a statement")
 PY

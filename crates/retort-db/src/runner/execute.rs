@@ -211,6 +211,10 @@ fn run_step(
             index += 1;
         }
     }
+    if let Some(j) = journal.as_mut() {
+        j.close(sink)
+            .map_err(|e| StepFailure::early(RunError::Db(e)))?;
+    }
     Ok(())
 }
 

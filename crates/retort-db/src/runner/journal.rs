@@ -62,6 +62,10 @@ pub(crate) fn journaled(ctx: &Context<'_>, sink: &mut dyn Sink) -> bool {
 /// The journal entry of the step being run.
 pub(crate) struct Journal {
     revision: RevisionId,
+    /// The entry's `INSERT`, sent with the step's first statement (one
+    /// round trip fewer); [`Journal::close`] sends it for a step that has
+    /// none.
+    insert: Option<String>,
 }
 
 impl Journal {
@@ -97,14 +101,29 @@ impl Journal {
                     report: None,
                     rows_after: rows_after.to_vec(),
                 };
-                conn.execute(&table.insert_sql(dialect, &entry))?;
+                return Ok(Some(Journal {
+                    revision,
+                    insert: Some(table.insert_sql(dialect, &entry)),
+                }));
             }
             StepMode::Resume { .. } => {}
             StepMode::Undo { .. } => {
                 conn.execute(&table.state_sql(dialect, &revision, JournalState::Undoing, None))?;
             }
         }
-        Ok(Some(Journal { revision }))
+        Ok(Some(Journal {
+            revision,
+            insert: None,
+        }))
+    }
+
+    /// Writes the entry if no statement did (a step without statements),
+    /// so that the step's end finds it.
+    pub fn close(&mut self, sink: &mut dyn Sink) -> Result<(), DbError> {
+        match (self.insert.take(), sink.connection()) {
+            (Some(insert), Some(conn)) => conn.execute(&insert).map(drop),
+            _ => Ok(()),
+        }
     }
 
     /// Runs statement `index` of the step and counts it, in one round trip:
@@ -127,9 +146,14 @@ impl Journal {
         };
         let dialect = conn.dialect();
         let sql = statement.statement.as_str();
+        let insert = self
+            .insert
+            .take()
+            .map(|i| format!("{i};\n"))
+            .unwrap_or_default();
         if statement.data {
             let done = table.done_sql(dialect, &self.revision, index + 1);
-            let ran = conn.execute(&format!("BEGIN;\n{sql};\n{done};\nCOMMIT"));
+            let ran = conn.execute(&format!("BEGIN;\n{insert}{sql};\n{done};\nCOMMIT"));
             if ran.is_err() {
                 let _ = conn.rollback();
             }
@@ -145,7 +169,7 @@ impl Journal {
             &fingerprint,
             session.as_deref(),
         );
-        conn.execute(&format!("{mark};\n{sql}")).map(drop)
+        conn.execute(&format!("{insert}{mark};\n{sql}")).map(drop)
     }
 }
 

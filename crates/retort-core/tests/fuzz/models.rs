@@ -10,20 +10,32 @@ use retort_core::schema::Schema;
 // --- models files (SQL DDL) -------------------------------------------------------
 
 /// Real DDL: the models files of the autogenerate corpus
-/// (`tests/integration/autogen_corpus`), one seed each.
+/// (`tests/integration/autogen_corpus/*/v*.sql`), one seed each, read from
+/// the corpus itself.
 fn model_seeds() -> &'static [&'static str] {
     static SEEDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
     SEEDS.get_or_init(|| {
-        [
-            include_str!("../fixtures/fuzz/models_generic.sql"),
-            include_str!("../fixtures/fuzz/models_postgresql.sql"),
-            include_str!("../fixtures/fuzz/models_mysql.sql"),
-            include_str!("../fixtures/fuzz/models_sqlite.sql"),
-        ]
-        .iter()
-        .flat_map(|file| file.split("-- seed: ").skip(1))
-        .map(|seed| seed.split_once('\n').map_or("", |(_name, text)| text))
-        .collect()
+        let corpus =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/integration/autogen_corpus");
+        let mut files: Vec<_> = std::fs::read_dir(&corpus)
+            .unwrap_or_else(|e| panic!("the corpus {}: {e}", corpus.display()))
+            .filter_map(|case| std::fs::read_dir(case.ok()?.path()).ok())
+            .flatten()
+            .filter_map(|file| Some(file.ok()?.path()))
+            .filter(|path| {
+                path.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('v') && n.ends_with(".sql"))
+            })
+            .collect();
+        files.sort();
+        let seeds: Vec<&'static str> = files
+            .iter()
+            .filter_map(|path| std::fs::read_to_string(path).ok())
+            .map(|text| &*Box::leak(text.into_boxed_str()))
+            .collect();
+        assert!(!seeds.is_empty(), "no models files in {}", corpus.display());
+        seeds
     })
 }
 

@@ -67,7 +67,7 @@ fn migrate(
 ) -> Result<RunReport, RunError> {
     let tables = Tables::from_config(&dir.config);
     prepare::check_options(opts)?;
-    {
+    let checked = {
         let rows = tables.version.read(conn)?;
         let interrupted = if dialect.supports_transactional_ddl() {
             None
@@ -75,16 +75,18 @@ fn migrate(
             tables.journal.read(conn)?.into_iter().next()
         };
         let rows = effective_rows(rows, interrupted.as_ref(), direction);
-        prepare::prepare(&dir.graph, &plan(&rows)?, dialect, opts, Mode::Online)?;
+        let checked_plan = plan(&rows)?;
+        let prepared = prepare::prepare(&dir.graph, &checked_plan, dialect, opts, Mode::Online)?;
         // Applied revisions that no longer match their files: said, not
         // refused (`retort verify` fails on them).
         for finding in verify(dir, conn)?.findings {
             progress.note(&format!("{finding}; `retort verify` lists them all"));
         }
-    }
+        (checked_plan, prepared)
+    };
     let guard = lock::acquire(conn, &tables, opts, progress)?;
     let result = locked(
-        dir, conn, dialect, direction, &tables, &guard, opts, progress, &plan,
+        dir, conn, dialect, direction, &tables, &guard, opts, progress, &plan, checked,
     );
     let released = guard.release(conn);
     let report = result?;
@@ -104,6 +106,7 @@ fn locked(
     opts: &RunOptions,
     progress: &mut dyn Progress,
     plan: &dyn Fn(&[RevisionId]) -> Result<Plan, RunError>,
+    checked: (Plan, prepare::Prepared),
 ) -> Result<RunReport, RunError> {
     tables.version.ensure(conn)?;
     tables.log.ensure(conn)?;
@@ -146,7 +149,14 @@ fn locked(
     {
         return Err(left_behind(dir, entry));
     }
-    let prepared = prepare::prepare(&dir.graph, &plan, dialect, opts, Mode::Online)?;
+    // The plan checked before the lock, unless another run moved the
+    // database since.
+    let (checked_plan, checked_prepared) = checked;
+    let prepared = if checked_plan == plan {
+        checked_prepared
+    } else {
+        prepare::prepare(&dir.graph, &plan, dialect, opts, Mode::Online)?
+    };
     let ctx = execute::Context {
         dialect,
         tables,

@@ -129,9 +129,9 @@ pub fn compare_models(
         });
     }
     let options = inspect_options(dir);
-    let mut models = normalize_models(conn, dev, files, &options)?;
+    let mut live = inspect_schema(conn, &options)?;
+    let mut models = normalize_models(conn, dev, files, &options, &mut live)?;
     prepare(&mut models.schema);
-    let live = inspect_schema(conn, &options)?;
     let mut diff = compare_schemas(dir, conn.dialect(), &live, &models.schema);
     diff.notes.extend(models.skipped_notes());
     Ok(diff)

@@ -141,23 +141,27 @@ pub enum ScratchError {
 }
 
 /// Reads `files` through a scratch space: on `dev` when given (a
-/// connection to the `dev_url`), else on `live` itself, which must be of
+/// connection to the `dev_url`), else on `conn` itself, which must be of
 /// the same dialect. `options` are those the live database is inspected
-/// with (its excluded tables).
+/// with (its excluded tables). `live`, the live database's schema, is
+/// adjusted where the database writes the same thing in several ways
+/// (PostgreSQL's CHECK conditions): both sides end in the form the
+/// database settles on.
 pub fn normalize_models(
-    live: &mut dyn Connection,
+    conn: &mut dyn Connection,
     dev: Option<&DatabaseUrl>,
     files: &[ModelFile],
     options: &InspectOptions,
+    live: &mut Schema,
 ) -> Result<Normalized, ScratchError> {
-    let dialect = live.dialect();
+    let dialect = conn.dialect();
     let (statements, skipped) = split_files(dialect, files)?;
     let schema = match dev {
         Some(url) if dialect != DialectName::Sqlite => {
-            let mut conn = crate::connect(url)?;
-            run(conn.as_mut(), &statements, options)?
+            let mut dev_conn = crate::connect(url)?;
+            run(dev_conn.as_mut(), &statements, options, live)?
         }
-        _ => run(live, &statements, options)?,
+        _ => run(conn, &statements, options, live)?,
     };
     Ok(Normalized { schema, skipped })
 }
@@ -166,10 +170,11 @@ fn run(
     conn: &mut dyn Connection,
     statements: &[Located<'_>],
     options: &InspectOptions,
+    live: &mut Schema,
 ) -> Result<Schema, ScratchError> {
     match conn.dialect() {
         DialectName::Sqlite => sqlite::read(statements, options),
-        DialectName::Postgresql => postgres::read(conn, statements, options),
+        DialectName::Postgresql => postgres::read(conn, statements, options, live),
         DialectName::Mysql => mysql::read(conn, statements, options),
     }
 }

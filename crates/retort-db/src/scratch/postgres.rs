@@ -24,6 +24,7 @@ pub(super) fn read(
     conn: &mut dyn Connection,
     statements: &[Located<'_>],
     options: &InspectOptions,
+    live: &mut Schema,
 ) -> Result<Schema, ScratchError> {
     let default = conn
         .query_column("SELECT current_schema()")?
@@ -32,7 +33,7 @@ pub(super) fn read(
         .unwrap_or_else(|| "public".to_owned());
     let scratch = format!("retort_scratch_{}", unique_suffix());
     conn.begin()?;
-    let result = run(conn, statements, options, &default, &scratch);
+    let result = run(conn, statements, options, &default, &scratch, live);
     let rolled_back = conn.rollback();
     let schema = result?;
     rolled_back?;
@@ -45,6 +46,7 @@ fn run(
     options: &InspectOptions,
     default: &str,
     scratch: &str,
+    live: &mut Schema,
 ) -> Result<Schema, ScratchError> {
     let quoted = ident(DialectName::Postgresql, scratch);
     conn.execute(&format!("CREATE SCHEMA {quoted}"))?;
@@ -60,7 +62,117 @@ fn run(
     inspect.schema = Some(scratch.to_owned());
     let mut schema = inspect_schema(conn, &inspect)?;
     unqualify(&mut schema, scratch);
+    canonical_checks(conn, scratch, &mut schema, live)?;
     Ok(schema)
+}
+
+/// How many times a condition is given back to PostgreSQL at most: the
+/// text it writes back for a condition is not always the text it writes
+/// back for that text (`a IN ('x')` becomes `a = ANY ((ARRAY[...])::text[])`,
+/// which becomes `a = ANY (ARRAY[(...)::text])`), but it settles after two.
+const CANONICAL_ROUNDS: usize = 3;
+
+/// Rewrites the CHECK conditions of both schemas into the form PostgreSQL
+/// settles on, so that a condition and PostgreSQL's own rewriting of it
+/// compare equal: each is added (`NOT VALID`, nothing is scanned) to the
+/// scratch schema's table of the same name and read back, until the text
+/// no longer changes. A condition the scratch table cannot take (a column
+/// it lacks) is left as it is.
+fn canonical_checks(
+    conn: &mut dyn Connection,
+    scratch: &str,
+    models: &mut Schema,
+    live: &mut Schema,
+) -> Result<(), ScratchError> {
+    let tables: std::collections::BTreeSet<String> = models
+        .tables
+        .iter()
+        .filter(|t| t.name.schema.is_none())
+        .map(|t| t.name.name.clone())
+        .collect();
+    // (table, condition) pairs to settle, and what each became.
+    let mut settled: std::collections::BTreeMap<(String, String), String> = Default::default();
+    for schema in [&*models, &*live] {
+        for table in schema.tables.iter().filter(|t| t.name.schema.is_none()) {
+            if !tables.contains(&table.name.name) {
+                continue;
+            }
+            for check in &table.checks {
+                let key = (table.name.name.clone(), check.condition.clone());
+                settled.insert(key, check.condition.clone());
+            }
+        }
+    }
+    if settled.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<(String, String)> = settled.keys().cloned().collect();
+    for round in 0..CANONICAL_ROUNDS {
+        let mut body = String::new();
+        for (i, (table, _)) in keys.iter().enumerate() {
+            let condition = &settled[&keys[i]];
+            let alter = format!(
+                "ALTER TABLE {}.{} ADD CONSTRAINT {} CHECK ({condition}) NOT VALID",
+                ident(DialectName::Postgresql, scratch),
+                ident(DialectName::Postgresql, table),
+                ident(
+                    DialectName::Postgresql,
+                    &format!("retort_canon_{round}_{i}")
+                ),
+            );
+            body.push_str(&format!(
+                "BEGIN EXECUTE {}; EXCEPTION WHEN OTHERS THEN NULL; END;\n",
+                crate::quote::literal(DialectName::Postgresql, &alter)
+            ));
+        }
+        conn.execute(&format!(
+            "DO $retort_canon$ BEGIN\n{body}END $retort_canon$"
+        ))?;
+        let rows = conn.query_strings(&format!(
+            "SELECT con.conname, pg_catalog.pg_get_constraintdef(con.oid) \
+             FROM pg_catalog.pg_constraint con \
+             JOIN pg_catalog.pg_namespace n ON n.oid = con.connamespace \
+             WHERE n.nspname = {} AND con.conname LIKE 'retort\\_canon\\_{round}\\_%'",
+            crate::quote::literal(DialectName::Postgresql, scratch)
+        ))?;
+        let mut changed = false;
+        for row in rows {
+            let (Some(Some(name)), Some(Some(def))) = (row.first(), row.get(1)) else {
+                continue;
+            };
+            let Some(i) = name
+                .rsplit('_')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+            else {
+                continue;
+            };
+            let (Some(key), Some(condition)) = (
+                keys.get(i),
+                crate::inspect::postgres::pg_check_condition(def),
+            ) else {
+                continue;
+            };
+            if settled[key] != condition {
+                changed = true;
+                settled.insert(key.clone(), condition);
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for schema in [models, live] {
+        for table in schema.tables.iter_mut().filter(|t| t.name.schema.is_none()) {
+            let name = table.name.name.clone();
+            for check in &mut table.checks {
+                if let Some(c) = settled.get(&(name.clone(), check.condition.clone())) {
+                    check.condition = c.clone();
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `sql` with the default schema's qualifier (`public.`, `"public".`,

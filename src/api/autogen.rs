@@ -32,6 +32,12 @@ impl Retort {
         let mut pending = Vec::new();
         for target in self.targets(&dir)? {
             let diff = self.compare_target(&dir, &target)?;
+            for note in &diff.notes {
+                self.emit(Event::Note {
+                    database: target.name.as_deref(),
+                    note,
+                });
+            }
             pending.extend(diff.changes.iter().map(|c| PendingChange {
                 database: target.name.clone(),
                 change: c.to_string(),

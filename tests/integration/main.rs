@@ -32,6 +32,7 @@ mod migrate_graph;
 mod migrate_offline;
 mod migrate_ops;
 mod migrate_options;
+mod models_reader;
 mod multidb;
 mod safety_depth;
 mod safety_files;

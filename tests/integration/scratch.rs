@@ -246,7 +246,7 @@ fn killed_while_reading_the_models(kind: Kind) {
     // Wait until the slow statement runs on the server.
     let running = match kind {
         Kind::Postgres => {
-            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE TABLE slow%'"
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%CREATE TABLE slow%' AND pid <> pg_backend_pid()"
         }
         _ => {
             "SELECT count(*) FROM information_schema.processlist WHERE info LIKE 'CREATE TABLE slow%'"

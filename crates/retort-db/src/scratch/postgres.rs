@@ -53,17 +53,46 @@ fn run(
     conn.execute(&format!(
         "SELECT pg_catalog.set_config('search_path', '{quoted}, ' || pg_catalog.current_setting('search_path'), true)"
     ))?;
-    for located in statements {
-        let sql = rewrite(&located.statement.text, default, scratch);
-        conn.execute(&sql)
-            .map_err(|e| located.refused(DialectName::Postgresql, e))?;
-    }
+    run_batched(conn, statements, default, scratch)?;
     let mut inspect = options.clone();
     inspect.schema = Some(scratch.to_owned());
     let mut schema = inspect_schema(conn, &inspect)?;
     unqualify(&mut schema, scratch);
     canonical_checks(conn, scratch, &mut schema, live)?;
     Ok(schema)
+}
+
+/// How many statements of the models go to the server in one round trip.
+const BATCH: usize = 500;
+
+/// Runs the statements [`BATCH`] at a time (one simple-query round trip
+/// each, a savepoint before it); when a batch fails, it is rolled back to
+/// its savepoint and run again one statement at a time, so that the error
+/// names the statement the server refused.
+fn run_batched(
+    conn: &mut dyn Connection,
+    statements: &[Located<'_>],
+    default: &str,
+    scratch: &str,
+) -> Result<(), ScratchError> {
+    for chunk in statements.chunks(BATCH) {
+        let texts: Vec<String> = chunk
+            .iter()
+            .map(|l| rewrite(&l.statement.text, default, scratch))
+            .collect();
+        conn.execute("SAVEPOINT retort_scratch_batch")?;
+        if conn.execute(&texts.join("\n;\n")).is_ok() {
+            conn.execute("RELEASE SAVEPOINT retort_scratch_batch")?;
+            continue;
+        }
+        conn.execute("ROLLBACK TO SAVEPOINT retort_scratch_batch")?;
+        for (located, sql) in chunk.iter().zip(&texts) {
+            conn.execute(sql)
+                .map_err(|e| located.refused(DialectName::Postgresql, e))?;
+        }
+        conn.execute("RELEASE SAVEPOINT retort_scratch_batch")?;
+    }
+    Ok(())
 }
 
 /// How many times a condition is given back to PostgreSQL at most: the

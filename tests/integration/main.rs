@@ -38,6 +38,7 @@ mod safety_files;
 mod safety_quoting;
 mod safety_types;
 mod safety_urls;
+mod schema_objects;
 mod sqlite_rebuild;
 mod verify_lock;
 

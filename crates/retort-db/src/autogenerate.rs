@@ -74,7 +74,14 @@ pub fn compare(
     for excluded in &dir.config.exclude_tables {
         options = options.exclude(excluded.clone());
     }
-    let live = inspect_schema(conn, &options)?;
+    let mut live = inspect_schema(conn, &options)?;
+    // A models file read by the SQL parser cannot declare views, triggers,
+    // routines, ...: a target without any leaves the live ones alone
+    // instead of dropping them. (Once the models are read back from a
+    // scratch database, the target holds its objects and this goes.)
+    if target.objects.is_empty() {
+        live.objects.clear();
+    }
     let config = &dir.config;
     let ignored = tables.names();
     let mut diff_options = DiffOptions::new(conn.dialect().normalizer());

@@ -180,6 +180,12 @@ pub trait Dialect {
         false
     }
 
+    /// `CREATE OR REPLACE VIEW` must keep the view's columns, names and
+    /// types (PostgreSQL); elsewhere it redefines the view freely.
+    fn replace_view_keeps_columns(&self) -> bool {
+        false
+    }
+
     /// `DROP TRIGGER` names the trigger's table (`DROP TRIGGER t ON tab`;
     /// PostgreSQL, whose trigger names are per table).
     fn drop_trigger_names_table(&self) -> bool {

@@ -14,7 +14,14 @@
 //!
 //! A view over a table whose column changes type or is dropped is dropped
 //! before the change and created again after it (PostgreSQL refuses to
-//! change a column a view uses), with the views built on it.
+//! change a column a view uses), with the views built on it; so are the
+//! views built on a view that is dropped and created again.
+//!
+//! A changed view is replaced in place (`replace_view`) where the dialect
+//! can; on PostgreSQL only when its columns (names and types) stay the
+//! same, so that the downgrade's replace works too; else it is dropped and
+//! created again. A changed routine is replaced when its `RETURNS` clause
+//! stays the same.
 
 use std::collections::BTreeSet;
 
@@ -74,7 +81,11 @@ pub(crate) fn compare(
             }
             Some(i) if live[i].definition != t.definition => {
                 changes.push(Change::new(format!("Detected changed {}", label(&t.id))));
+                let same_columns = kind != ObjectKind::View
+                    || !d.replace_view_keeps_columns()
+                    || (live[i].columns.is_some() && live[i].columns == t.columns);
                 if d.supports_replace(kind)
+                    && same_columns
                     && replace_keeps_shape(&live[i].definition, &t.definition)
                 {
                     create_late.push(Operation::ReplaceObject {
@@ -107,6 +118,17 @@ pub(crate) fn compare(
     // Views over columns that change type or go away: rebuilt around the
     // change, with the views built on them.
     let mut touched: Vec<String> = altered_tables(table_ops);
+    touched.extend(
+        drop_early
+            .iter()
+            .filter(|&&i| {
+                matches!(
+                    live[i].kind(),
+                    ObjectKind::View | ObjectKind::MaterializedView
+                )
+            })
+            .map(|&i| live[i].id.name.clone()),
+    );
     let mut grew = true;
     while grew {
         grew = false;

@@ -1,6 +1,7 @@
 //! The statements beside `CREATE TABLE`: `CREATE [UNIQUE] INDEX`,
 //! `COMMENT ON TABLE/COLUMN` (PostgreSQL) and `CREATE TYPE ... AS ENUM`
-//! (PostgreSQL). Each refers to, or declares, one object of the schema.
+//! (PostgreSQL), and `CREATE VIEW` (SQLite). Each refers to, or declares,
+//! one object of the schema.
 
 use sqlparser::ast::{
     CommentObject, CreateIndex, ObjectName, Spanned, UserDefinedTypeRepresentation,
@@ -9,7 +10,7 @@ use sqlparser::ast::{
 use super::error::{self, invalid, unsupported};
 use super::table::index_keys;
 use super::{Rules, name_span, span_at};
-use crate::schema::{EnumType, Index, Schema, Table, TableName};
+use crate::schema::{EnumType, Index, ObjectKind, Schema, SchemaObject, Table, TableName};
 
 fn table_mut<'a>(
     schema: &'a mut Schema,
@@ -176,4 +177,61 @@ pub(crate) fn create_type(
         values: labels.into_iter().map(|l| l.value).collect(),
     });
     Ok(())
+}
+
+/// `CREATE VIEW` (SQLite): the statement kept as SQLite keeps it in
+/// `sqlite_master.sql` (its first two words upper case, one space between
+/// them, the rest as written), so that it compares equal with the view of
+/// a database created from the same text.
+pub(crate) fn create_view(source: &str, into: &mut Schema) -> error::Result<()> {
+    let mut words = source.splitn(3, char::is_whitespace);
+    let (Some(create), Some(view), rest) = (words.next(), words.next(), words.next()) else {
+        return Err(invalid((0, 0), "an empty CREATE VIEW statement"));
+    };
+    let rest = rest.unwrap_or_default().trim_start();
+    let definition = format!(
+        "{} {} {rest}",
+        create.to_ascii_uppercase(),
+        view.to_ascii_uppercase()
+    );
+    let name_text = rest
+        .split(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or_default();
+    let name = unquote(name_text.rsplit('.').next().unwrap_or(name_text));
+    if name.is_empty()
+        || rest.to_ascii_uppercase().starts_with("IF ")
+        || view.eq_ignore_ascii_case("TEMP")
+        || view.eq_ignore_ascii_case("TEMPORARY")
+    {
+        return Err(unsupported(
+            (0, 0),
+            "`CREATE VIEW` with IF NOT EXISTS or TEMP; write CREATE VIEW name AS ...".to_owned(),
+        ));
+    }
+    if into
+        .objects
+        .iter()
+        .any(|o| o.kind() == ObjectKind::View && o.id.name == name)
+    {
+        return Err(invalid((0, 0), format!("view {name} is declared twice")));
+    }
+    into.objects
+        .push(SchemaObject::new(ObjectKind::View, name, definition));
+    Ok(())
+}
+
+/// `"a""b"`, `` `a` ``, `[a]` or `a` as the name it quotes.
+fn unquote(text: &str) -> String {
+    let inner = |q: char| text.strip_prefix(q).and_then(|t| t.strip_suffix(q));
+    if let Some(t) = inner('"') {
+        return t.replace("\"\"", "\"");
+    }
+    if let Some(t) = inner('`') {
+        return t.replace("``", "`");
+    }
+    if let Some(t) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        return t.to_owned();
+    }
+    text.to_owned()
 }

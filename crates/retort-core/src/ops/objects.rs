@@ -131,12 +131,14 @@ pub(crate) fn read(verb: ObjectVerb, kind: ObjectKind, f: &mut Fields<'_>) -> Re
         ObjectVerb::Create => Operation::CreateObject(SchemaObject {
             id,
             definition: definition.ok_or_else(|| f.missing("definition", &hint))?,
+            columns: None,
         }),
         ObjectVerb::Drop => Operation::DropObject { id, definition },
         ObjectVerb::Replace => Operation::ReplaceObject {
             object: SchemaObject {
                 id,
                 definition: definition.ok_or_else(|| f.missing("definition", &hint))?,
+                columns: None,
             },
             old_definition: f.opt_str("old_definition")?,
         },
@@ -173,6 +175,7 @@ pub(crate) fn reverse(op: &Operation) -> std::result::Result<Operation, ReverseE
             Some(d) => Operation::CreateObject(SchemaObject {
                 id: id.clone(),
                 definition: d.clone(),
+                columns: None,
             }),
             None => {
                 return Err(missing(
@@ -189,6 +192,7 @@ pub(crate) fn reverse(op: &Operation) -> std::result::Result<Operation, ReverseE
                 object: SchemaObject {
                     id: object.id.clone(),
                     definition: old.clone(),
+                    columns: None,
                 },
                 old_definition: Some(object.definition.clone()),
             },

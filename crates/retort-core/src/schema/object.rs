@@ -150,6 +150,11 @@ pub struct SchemaObject {
     /// The full executable `CREATE ...` statement, as the database reports
     /// it (without a trailing `;`).
     pub definition: String,
+    /// A view's output columns with their types (`id integer, n text`), as
+    /// the database lists them, where the inspector reads them: whether
+    /// `CREATE OR REPLACE VIEW` can redefine the view depends on them.
+    /// Not part of operations; `None` when unknown.
+    pub columns: Option<String>,
 }
 
 impl SchemaObject {
@@ -165,6 +170,7 @@ impl SchemaObject {
                 table: None,
             },
             definition: definition.into(),
+            columns: None,
         }
     }
 
@@ -177,6 +183,12 @@ impl SchemaObject {
     /// Builder: the routine's argument types.
     pub fn with_arguments(mut self, arguments: impl Into<String>) -> Self {
         self.id.arguments = Some(arguments.into());
+        self
+    }
+
+    /// Builder: a view's output columns.
+    pub fn with_columns(mut self, columns: impl Into<String>) -> Self {
+        self.columns = Some(columns.into());
         self
     }
 

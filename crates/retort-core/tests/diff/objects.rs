@@ -59,10 +59,46 @@ fn a_changed_view_is_replaced_where_the_database_can() {
         vec![user()],
         vec![view("names", "SELECT id, name FROM user")],
     );
-    let d = round_trip(&live, &target, &pg());
+    let d = round_trip(&live, &target, &my());
     assert_eq!(names(&d.upgrade), ["replace_view names"]);
     let d = round_trip(&live, &target, &lite());
     assert_eq!(names(&d.upgrade), ["drop_view names", "create_view names"]);
+    // PostgreSQL replaces a view only when its columns stay the same, and
+    // rebuilds the views over one it drops.
+    let d = round_trip(&live, &target, &pg());
+    assert_eq!(names(&d.upgrade), ["drop_view names", "create_view names"]);
+    let cols = |o: SchemaObject| o.with_columns("name text");
+    let over = view("upper_names", "SELECT upper(name) FROM names");
+    let live = with(
+        vec![user()],
+        vec![cols(view("names", "SELECT name FROM user")), over.clone()],
+    );
+    let target = with(
+        vec![user()],
+        vec![
+            cols(view("names", "SELECT lower(name) AS name FROM user")),
+            over,
+        ],
+    );
+    let d = round_trip(&live, &target, &pg());
+    assert_eq!(names(&d.upgrade), ["replace_view names"]);
+    let target = with(
+        vec![user()],
+        vec![
+            view("names", "SELECT id, name FROM user"),
+            view("upper_names", "SELECT upper(name) FROM names"),
+        ],
+    );
+    let d = round_trip(&live, &target, &pg());
+    assert_eq!(
+        names(&d.upgrade),
+        [
+            "drop_view upper_names",
+            "drop_view names",
+            "create_view names",
+            "create_view upper_names"
+        ]
+    );
 }
 
 #[test]

@@ -113,7 +113,13 @@ impl Sink for Script<'_> {
     }
 
     fn statement(&mut self, sql: &str) -> Result<Option<u64>, DbError> {
-        self.line(&format!("{sql};"));
+        if self.dialect == DialectName::Mysql && sql.contains(';') {
+            // The mysql client splits at `;`; a routine or trigger body
+            // holds several, so the statement ends with another delimiter.
+            self.line(&format!("DELIMITER $$\n{sql}$$\nDELIMITER ;"));
+        } else {
+            self.line(&format!("{sql};"));
+        }
         Ok(None)
     }
 

@@ -57,6 +57,10 @@ impl Dialect for Postgres {
         crate::ops::replaceable(kind)
     }
 
+    fn replace_view_keeps_columns(&self) -> bool {
+        true
+    }
+
     fn drop_trigger_names_table(&self) -> bool {
         true
     }

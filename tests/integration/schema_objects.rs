@@ -1,0 +1,428 @@
+//! Schema objects beyond tables (views, triggers, routines, sequences,
+//! domains, extensions) on live databases: hand-written revisions go up and
+//! down, online and as `--sql` scripts run by the native client; the
+//! inspector reads them back; the diff of a live database against a
+//! "target" database built from DDL gives the operations that, applied,
+//! make the two read back equal.
+
+use retort::core::diff::{DiffOptions, diff};
+use retort::core::schema::Schema;
+use retort::db::inspect::{InspectOptions, inspect_schema};
+use retort::db::{Connection, DatabaseUrl, connect};
+
+use crate::harness::Project;
+use crate::migrate_db::{Db, Kind, assert_piped, per_db};
+
+per_db!(
+    objects_go_up_and_down,
+    objects_go_up_and_down_as_a_script,
+    a_diff_creates_objects_after_their_tables_and_converges,
+    a_changed_object_is_replaced_and_converges
+);
+
+fn open(db: &Db) -> Box<dyn Connection> {
+    let url = DatabaseUrl::parse(&db.url).unwrap_or_else(|e| panic!("{e}"));
+    connect(&url).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn options() -> InspectOptions {
+    InspectOptions::new("retort_version", "retort_log")
+        .exclude("retort_lock")
+        .exclude("retort_journal")
+}
+
+fn inspect(db: &Db) -> Schema {
+    inspect_schema(open(db).as_mut(), &options()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The objects of `db` as the inspector names them (`view v`,
+/// `trigger t_count on t`).
+fn objects(db: &Db) -> Vec<String> {
+    inspect(db)
+        .objects
+        .iter()
+        .map(|o| o.id.to_string())
+        .collect()
+}
+
+/// Runs DDL statements on `db` through the library's connection.
+fn run_ddl(db: &Db, statements: &[&str]) {
+    let mut conn = open(db);
+    for s in statements {
+        conn.execute(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+    }
+}
+
+const TABLE: &str = "CREATE TABLE t (id integer PRIMARY KEY, n integer NOT NULL)";
+
+/// The objects of each database, as `(op suffix, name, extra fields,
+/// definition)`, in creation order.
+fn object_ddl(kind: Kind) -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
+    match kind {
+        Kind::Sqlite => vec![
+            ("view", "v", "", "CREATE VIEW v AS SELECT id, n FROM t"),
+            (
+                "trigger",
+                "t_count",
+                "table = \"t\"",
+                "CREATE TRIGGER t_count AFTER INSERT ON t BEGIN\n  UPDATE t SET n = n + 1 WHERE id = NEW.id;\nEND",
+            ),
+        ],
+        Kind::Postgres => vec![
+            (
+                "extension",
+                "citext",
+                "",
+                "CREATE EXTENSION IF NOT EXISTS citext",
+            ),
+            (
+                "domain",
+                "posint",
+                "",
+                "CREATE DOMAIN posint AS integer CHECK (VALUE > 0)",
+            ),
+            (
+                "sequence",
+                "ticket",
+                "",
+                "CREATE SEQUENCE ticket START WITH 100",
+            ),
+            (
+                "function",
+                "touch",
+                "arguments = \"\"",
+                "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.n := NEW.n + 1;\n  RETURN NEW;\nEND\n$$",
+            ),
+            (
+                "procedure",
+                "reset_t",
+                "arguments = \"\"",
+                "CREATE PROCEDURE reset_t() LANGUAGE sql AS $$DELETE FROM t$$",
+            ),
+            ("view", "v", "", "CREATE VIEW v AS SELECT id, n FROM t"),
+            (
+                "materialized_view",
+                "mv",
+                "",
+                "CREATE MATERIALIZED VIEW mv AS SELECT count(*) AS c FROM t",
+            ),
+            (
+                "trigger",
+                "t_count",
+                "table = \"t\"",
+                "CREATE TRIGGER t_count BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION touch()",
+            ),
+        ],
+        Kind::Mysql => vec![
+            (
+                "function",
+                "twice",
+                "",
+                "CREATE FUNCTION twice(x int) RETURNS int DETERMINISTIC RETURN x * 2",
+            ),
+            // MySQL keeps routines' creation time to the second: within
+            // one, they are read in name order.
+            (
+                "procedure",
+                "zap_t",
+                "",
+                "CREATE PROCEDURE zap_t() BEGIN\n  DELETE FROM t;\nEND",
+            ),
+            ("view", "v", "", "CREATE VIEW v AS SELECT id, n FROM t"),
+            (
+                "trigger",
+                "t_count",
+                "table = \"t\"",
+                "CREATE TRIGGER t_count BEFORE INSERT ON t FOR EACH ROW BEGIN\n  SET NEW.n = NEW.n + 1;\nEND",
+            ),
+        ],
+    }
+}
+
+/// What the inspector names the objects of [`object_ddl`].
+fn expected_objects(kind: Kind) -> Vec<String> {
+    object_ddl(kind)
+        .into_iter()
+        .map(|(op, name, extra, _)| {
+            let args = if extra.starts_with("arguments") {
+                "()"
+            } else {
+                ""
+            };
+            let table = if extra.starts_with("table") {
+                " on t"
+            } else {
+                ""
+            };
+            format!("{op} {name}{args}{table}")
+        })
+        .collect()
+}
+
+/// One revision creating `t` and every object (downgrade: each dropped,
+/// last first, by name only).
+fn write_revision(p: &Project, kind: Kind) {
+    let mut up = String::from(
+        "[[upgrade]]\nop = \"create_table\"\ntable = \"t\"\ncolumns = [\n  { name = \"id\", type = \"integer\", primary_key = true },\n  { name = \"n\", type = \"integer\", nullable = false },\n]\n",
+    );
+    let mut down = String::new();
+    for (op, name, extra, definition) in object_ddl(kind) {
+        up.push_str(&format!(
+            "\n[[upgrade]]\nop = \"create_{op}\"\nname = \"{name}\"\n{extra}\ndefinition = '''\n{definition}'''\n"
+        ));
+        down = format!("\n[[downgrade]]\nop = \"drop_{op}\"\nname = \"{name}\"\n{extra}\n{down}");
+    }
+    down.push_str("\n[[downgrade]]\nop = \"drop_table\"\ntable = \"t\"\n");
+    p.write(
+        "migrations/versions/aaaaaaaaaa01.toml",
+        &format!("revision = \"aaaaaaaaaa01\"\nmessage = \"objects\"\n\n{up}{down}"),
+    );
+}
+
+fn objects_go_up_and_down(kind: Kind) {
+    let p = Project::init();
+    let db = Db::fresh(kind, &p);
+    write_revision(&p, kind);
+    db.ok(&p, &["upgrade", "head"]);
+    assert_eq!(
+        objects(&db),
+        expected_objects(kind),
+        "objects after upgrade"
+    );
+    // The trigger fires: it adds one to `n` on insert.
+    db.sql("INSERT INTO t (id, n) VALUES (1, 1)");
+    assert_eq!(
+        db.rows("SELECT n FROM v"),
+        ["2"],
+        "the view over the triggered row"
+    );
+    db.sql("DELETE FROM t");
+    db.ok(&p, &["downgrade", "base"]);
+    assert_eq!(
+        objects(&db),
+        Vec::<String>::new(),
+        "objects after downgrade"
+    );
+    assert!(db.user_tables().is_empty(), "{:?}", db.user_tables());
+}
+
+fn objects_go_up_and_down_as_a_script(kind: Kind) {
+    let p = Project::init();
+    let db = Db::fresh(kind, &p);
+    write_revision(&p, kind);
+    let up = db.ok(&p, &["upgrade", "head", "--sql"]);
+    assert_piped(&db.pipe(&up.stdout), "the upgrade script");
+    assert_eq!(
+        objects(&db),
+        expected_objects(kind),
+        "objects after the script"
+    );
+    let down = db.ok(&p, &["downgrade", "aaaaaaaaaa01:base", "--sql"]);
+    assert_piped(&db.pipe(&down.stdout), "the downgrade script");
+    assert_eq!(
+        objects(&db),
+        Vec::<String>::new(),
+        "objects after downgrade"
+    );
+}
+
+/// Applies `ops` to `db` as the dialect renders them.
+fn apply(db: &Db, ops: &[retort::core::Operation]) {
+    let mut conn = open(db);
+    let dialect = conn.dialect().dialect();
+    for op in ops {
+        for s in dialect.render(op).unwrap_or_else(|e| panic!("{e}")) {
+            conn.execute(s.as_str())
+                .unwrap_or_else(|e| panic!("{op}: {s}: {e}"));
+        }
+    }
+}
+
+/// Diffs `live` against `target` and applies the upgrade; the two then
+/// read back equal, and the downgrade brings `live` back. The upgrade's
+/// operation names are returned.
+fn converge(live: &Db, target: &Db) -> Vec<String> {
+    let before = inspect(live);
+    let goal = inspect(target);
+    let dialect = open(live).dialect();
+    let options = DiffOptions::new(dialect.normalizer());
+    let d = diff(&before, &goal, &options);
+    apply(live, &d.upgrade);
+    let after = inspect(live);
+    let again = diff(&after, &goal, &options);
+    assert!(again.is_empty(), "after upgrade: {:#?}", again.changes);
+    assert_eq!(after.objects, goal.objects, "objects after upgrade");
+    assert!(d.notes.is_empty(), "{:?}", d.notes);
+    apply(live, &d.downgrade);
+    let back = diff(&inspect(live), &before, &options);
+    assert!(back.is_empty(), "after downgrade: {:#?}", back.changes);
+    d.upgrade.iter().map(|o| o.to_string()).collect()
+}
+
+fn a_diff_creates_objects_after_their_tables_and_converges(kind: Kind) {
+    let p = Project::init();
+    let live = Db::fresh_named(kind, &p, "live.db");
+    let target = Db::fresh_named(kind, &p, "target.db");
+    let mut ddl = vec![TABLE];
+    ddl.extend(object_ddl(kind).into_iter().map(|(.., d)| d));
+    run_ddl(&target, &ddl);
+    let ops = converge(&live, &target);
+    let mut expected: Vec<String> = expected_objects(kind)
+        .into_iter()
+        .map(|o| format!("create_{o}"))
+        .collect();
+    // Objects tables may use come first, then the table, then the rest.
+    let early = ["create_extension", "create_domain", "create_sequence"];
+    let split = expected
+        .iter()
+        .position(|o| !early.iter().any(|k| o.starts_with(k)))
+        .unwrap_or(expected.len());
+    expected.insert(split, "create_table on t".to_owned());
+    assert_eq!(ops, expected, "upgrade operations");
+}
+
+fn a_changed_object_is_replaced_and_converges(kind: Kind) {
+    let p = Project::init();
+    let live = Db::fresh_named(kind, &p, "live.db");
+    let target = Db::fresh_named(kind, &p, "target.db");
+    let view = |sql: &str| format!("CREATE VIEW v AS SELECT {sql} FROM t");
+    run_ddl(
+        &live,
+        &[TABLE, &view("id, n"), "CREATE VIEW w AS SELECT id FROM v"],
+    );
+    // The same columns: replaced in place where the database can.
+    run_ddl(
+        &target,
+        &[
+            TABLE,
+            &view("id, n + 1 AS n"),
+            "CREATE VIEW w AS SELECT id FROM v",
+        ],
+    );
+    let ops = converge(&live, &target);
+    let expected: &[&str] = match kind {
+        Kind::Sqlite => &[
+            "drop_view w",
+            "drop_view v",
+            "create_view v",
+            "create_view w",
+        ],
+        Kind::Postgres | Kind::Mysql => &["replace_view v"],
+    };
+    assert_eq!(ops, expected, "a view's query changes");
+    // A column more: PostgreSQL drops and creates it, and the view over it
+    // (SQLite always does).
+    let target = Db::fresh_named(kind, &p, "target2.db");
+    run_ddl(
+        &target,
+        &[
+            TABLE,
+            &view("id, n, 1 AS one"),
+            "CREATE VIEW w AS SELECT id FROM v",
+        ],
+    );
+    let ops = converge(&live, &target);
+    let expected: &[&str] = match kind {
+        Kind::Sqlite | Kind::Postgres => &[
+            "drop_view w",
+            "drop_view v",
+            "create_view v",
+            "create_view w",
+        ],
+        Kind::Mysql => &["replace_view v"],
+    };
+    assert_eq!(ops, expected, "a view's columns change");
+}
+
+/// PostgreSQL refuses to change the type of a column a view uses: the view
+/// (and the views over it) are dropped before and created again after.
+#[test]
+fn a_view_over_a_column_changing_type_is_rebuilt_on_postgres() {
+    let p = Project::init();
+    let live = Db::fresh_named(Kind::Postgres, &p, "live.db");
+    let target = Db::fresh_named(Kind::Postgres, &p, "target.db");
+    let views = [
+        "CREATE VIEW v AS SELECT id, n FROM t",
+        "CREATE VIEW w AS SELECT n FROM v",
+    ];
+    run_ddl(&live, &[TABLE]);
+    run_ddl(&live, &views);
+    run_ddl(
+        &target,
+        &["CREATE TABLE t (id integer PRIMARY KEY, n bigint NOT NULL)"],
+    );
+    run_ddl(&target, &views);
+    let ops = converge(&live, &target);
+    assert_eq!(
+        ops,
+        [
+            "drop_view w",
+            "drop_view v",
+            "alter_column on t",
+            "create_view v",
+            "create_view w"
+        ]
+    );
+}
+
+/// What belongs to a column (a serial's sequence, an identity) or to an
+/// extension is not an object of its own; `plpgsql` is never reported; a
+/// schema read by name is reported unqualified, its qualifier removed from
+/// definitions, so it compares equal with the same DDL in `public`.
+#[test]
+fn postgres_reports_only_objects_of_their_own_unqualified() {
+    let p = Project::init();
+    let db = Db::fresh(Kind::Postgres, &p);
+    run_ddl(
+        &db,
+        &[
+            "CREATE EXTENSION citext",
+            "CREATE TABLE t (id serial PRIMARY KEY, k integer GENERATED ALWAYS AS IDENTITY, n integer NOT NULL)",
+            "CREATE SEQUENCE free_seq",
+            "CREATE VIEW v AS SELECT id, n FROM public.t",
+            "CREATE FUNCTION f(a integer, b text) RETURNS integer LANGUAGE sql AS $$SELECT a$$",
+            "CREATE FUNCTION f(a integer) RETURNS integer LANGUAGE sql AS $$SELECT a$$",
+            "CREATE SCHEMA other",
+            "CREATE TABLE other.t (id serial PRIMARY KEY, k integer GENERATED ALWAYS AS IDENTITY, n integer NOT NULL)",
+            "CREATE SEQUENCE other.free_seq",
+            "CREATE VIEW other.v AS SELECT id, n FROM other.t",
+            "CREATE FUNCTION other.f(a integer, b text) RETURNS integer LANGUAGE sql AS $$SELECT a$$",
+            "CREATE FUNCTION other.f(a integer) RETURNS integer LANGUAGE sql AS $$SELECT a$$",
+        ],
+    );
+    let public = inspect(&db);
+    assert_eq!(
+        public
+            .objects
+            .iter()
+            .map(|o| o.id.to_string())
+            .collect::<Vec<_>>(),
+        [
+            "extension citext",
+            "sequence free_seq",
+            "view v",
+            "function f(a integer, b text)",
+            "function f(a integer)"
+        ]
+    );
+    let mut conn = open(&db);
+    let other = inspect_schema(conn.as_mut(), &options().schema("other")).unwrap();
+    assert_eq!(other.objects, public.objects);
+    let view = &public.objects[2].definition;
+    assert!(!view.contains("public."), "{view}");
+}
+
+/// The sqlparser models reader accepts `CREATE VIEW` on SQLite, keeping the
+/// statement as `sqlite_master` does, so `check` against a database with
+/// the same view is clean, and autogenerate creates it.
+#[test]
+fn sqlite_models_may_declare_views() {
+    let p = Project::init();
+    let db = Db::fresh(Kind::Sqlite, &p);
+    let models = "CREATE TABLE t (id integer PRIMARY KEY, n integer NOT NULL);\nCREATE VIEW v AS SELECT id, n FROM t;\n";
+    p.write("schema.sql", models);
+    db.ok(&p, &["--models", "schema.sql", "migrate", "-m", "first"]);
+    db.ok(&p, &["upgrade", "head"]);
+    assert_eq!(objects(&db), ["view v"]);
+    db.ok(&p, &["--models", "schema.sql", "check"]);
+}

@@ -91,7 +91,8 @@ pub(crate) fn strip_qualifier(text: &str, schema: &str, quote: char) -> String {
     while i < text.len() {
         let rest = &text[i..];
         let before = text[..i].chars().next_back();
-        let free = !before.is_some_and(ident);
+        // Not the middle of a longer name (`mypublic.`, `db.public.`).
+        let free = !before.is_some_and(|c| ident(c) || c == '.');
         if free && rest.starts_with(&quoted) {
             i += quoted.len();
             continue;

@@ -426,3 +426,64 @@ fn sqlite_models_may_declare_views() {
     assert_eq!(objects(&db), ["view v"]);
     db.ok(&p, &["--models", "schema.sql", "check"]);
 }
+
+/// A routine whose body changes is replaced in place on PostgreSQL (its
+/// result type unchanged), dropped and created again on MySQL; one whose
+/// result type changes is dropped and created again on PostgreSQL too.
+#[test]
+fn a_changed_routine_converges_on_servers() {
+    let p = Project::init();
+    for kind in [Kind::Postgres, Kind::Mysql] {
+        let live = Db::fresh_named(kind, &p, "live.db");
+        let target = Db::fresh_named(kind, &p, "target.db");
+        let (old, new, expected): (&str, &str, &[&str]) = match kind {
+            Kind::Postgres => (
+                "CREATE FUNCTION twice(x integer) RETURNS integer LANGUAGE sql AS $$SELECT x * 2$$",
+                "CREATE FUNCTION twice(x integer) RETURNS integer LANGUAGE sql AS $$SELECT x + x$$",
+                &["replace_function twice(x integer)"],
+            ),
+            _ => (
+                "CREATE FUNCTION twice(x int) RETURNS int DETERMINISTIC RETURN x * 2",
+                "CREATE FUNCTION twice(x int) RETURNS int DETERMINISTIC RETURN x + x",
+                &["drop_function twice", "create_function twice"],
+            ),
+        };
+        run_ddl(&live, &[old]);
+        run_ddl(&target, &[new]);
+        assert_eq!(converge(&live, &target), expected, "{kind:?}");
+        if kind == Kind::Postgres {
+            let target = Db::fresh_named(kind, &p, "target2.db");
+            run_ddl(
+                &target,
+                &[
+                    "CREATE FUNCTION twice(x integer) RETURNS bigint LANGUAGE sql AS $$SELECT x * 2$$",
+                ],
+            );
+            assert_eq!(
+                converge(&live, &target),
+                [
+                    "drop_function twice(x integer)",
+                    "create_function twice(x integer)"
+                ]
+            );
+        }
+    }
+}
+
+/// An object kind the database does not have stops the run before its
+/// first statement, naming the revision file, the operation and the
+/// database.
+#[test]
+fn an_object_the_database_lacks_is_refused_before_running() {
+    let p = Project::init();
+    let db = Db::fresh(Kind::Sqlite, &p);
+    p.write(
+        "migrations/versions/aaaaaaaaaa01.toml",
+        "revision = \"aaaaaaaaaa01\"\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"t\"\ncolumns = [{ name = \"id\", type = \"integer\" }]\n\n[[upgrade]]\nop = \"create_materialized_view\"\nname = \"mv\"\ndefinition = \"CREATE MATERIALIZED VIEW mv AS SELECT 1\"\n",
+    );
+    let run = db.fails(&p, &["upgrade", "head"]);
+    for part in ["aaaaaaaaaa01", "create_materialized_view mv", "sqlite"] {
+        assert!(run.stderr.contains(part), "{part}: {}", run.stderr);
+    }
+    assert!(db.user_tables().is_empty(), "{:?}", db.user_tables());
+}

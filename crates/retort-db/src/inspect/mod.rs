@@ -104,6 +104,7 @@ pub fn inspect_schema(
     };
     schema.tables.sort_by(|a, b| a.name.name.cmp(&b.name.name));
     schema.objects = objects::inspect_objects(conn, options)?;
+    objects::mark_domain_columns(&mut schema);
     Ok(schema)
 }
 

@@ -18,7 +18,8 @@ pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
 
-use retort_core::schema::SchemaObject;
+use retort_core::schema::{ObjectKind, Schema, SchemaObject};
+use retort_core::types::ColumnType;
 
 use super::InspectOptions;
 use crate::connection::{Connection, Row};
@@ -43,6 +44,29 @@ pub fn inspect_objects(
                 && o.id.table.as_deref().is_none_or(|t| options.includes(t))
         })
         .collect())
+}
+
+/// Marks the columns typed with one of the schema's domains as
+/// [`ColumnType::Verbatim`]: a domain's name is the schema's own, and may be
+/// a name another database gives a type of its own (pagila's `year`),
+/// which rendering would otherwise refuse.
+pub(crate) fn mark_domain_columns(schema: &mut Schema) {
+    let domains: Vec<String> = schema
+        .objects
+        .iter()
+        .filter(|o| o.kind() == ObjectKind::Domain)
+        .map(|o| o.id.name.clone())
+        .collect();
+    if domains.is_empty() {
+        return;
+    }
+    for column in schema.tables.iter_mut().flat_map(|t| t.columns.iter_mut()) {
+        if let ColumnType::Other(text) = &column.ty
+            && domains.iter().any(|d| text.trim_matches('"') == d)
+        {
+            column.ty = ColumnType::Verbatim(text.clone());
+        }
+    }
 }
 
 /// The rows of one catalog query, with errors naming the query.

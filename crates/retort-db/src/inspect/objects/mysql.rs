@@ -13,10 +13,12 @@
 //!   from `information_schema.PARAMETERS`) + the characteristics that are
 //!   not the defaults + `ROUTINE_DEFINITION`.
 //!
-//! Order: routines, then views, then triggers; routines and triggers in
-//! creation order (`CREATED`, then `ACTION_ORDER`); views in name order, as
-//! the catalog keeps no creation time for them (the diff orders the views
-//! it creates by the names their definitions use).
+//! Order: routines, then views, then triggers, each in name order
+//! (triggers by table, then firing order: `ACTION_ORDER`). The catalog
+//! keeps creation times only to the second (none for views), so name order
+//! is what is stable; MySQL resolves the names in routine and trigger
+//! bodies when they run, so their order of creation does not matter, and
+//! the diff orders the views it creates by the names their definitions use.
 
 use std::collections::BTreeMap;
 
@@ -140,11 +142,11 @@ pub fn read(conn: &mut dyn Connection) -> Result<Vec<SchemaObject>, DbError> {
 const DATABASE: &str = "SELECT DATABASE()";
 
 /// Functions and procedures with their return type, body and the
-/// characteristics `SHOW CREATE` prints, in creation order.
+/// characteristics `SHOW CREATE` prints, in name order.
 const ROUTINES: &str = "SELECT ROUTINE_NAME, ROUTINE_TYPE, DTD_IDENTIFIER, ROUTINE_DEFINITION, \
          IS_DETERMINISTIC, SQL_DATA_ACCESS, SECURITY_TYPE, ROUTINE_COMMENT \
      FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() \
-     ORDER BY CREATED, ROUTINE_NAME";
+     ORDER BY ROUTINE_NAME, ROUTINE_TYPE";
 
 /// The routines' parameters in order (position 0 is a function's result).
 const PARAMETERS: &str = "SELECT SPECIFIC_NAME, ROUTINE_TYPE, PARAMETER_MODE, PARAMETER_NAME, \
@@ -157,8 +159,8 @@ const PARAMETERS: &str = "SELECT SPECIFIC_NAME, ROUTINE_TYPE, PARAMETER_MODE, PA
 const VIEWS: &str = "SELECT TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION, SECURITY_TYPE \
      FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME";
 
-/// Triggers in creation order (per table, in firing order).
+/// Triggers by table, in firing order.
 const TRIGGERS: &str = "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, \
          EVENT_MANIPULATION, ACTION_STATEMENT \
      FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() \
-     ORDER BY CREATED, EVENT_OBJECT_TABLE, ACTION_ORDER";
+     ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER, TRIGGER_NAME";

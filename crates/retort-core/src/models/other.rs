@@ -180,35 +180,32 @@ pub(crate) fn create_type(
 }
 
 /// `CREATE VIEW` (SQLite): the statement kept as SQLite keeps it in
-/// `sqlite_master.sql` (its first two words upper case, one space between
-/// them, the rest as written), so that it compares equal with the view of
-/// a database created from the same text.
+/// `sqlite_master.sql` (`CREATE VIEW ` and the name with any `main.`
+/// qualifier removed, the rest as written), so that it compares equal with
+/// the view of a database created from the same text.
 pub(crate) fn create_view(source: &str, into: &mut Schema) -> error::Result<()> {
-    let mut words = source.splitn(3, char::is_whitespace);
-    let (Some(create), Some(view), rest) = (words.next(), words.next(), words.next()) else {
-        return Err(invalid((0, 0), "an empty CREATE VIEW statement"));
-    };
-    let rest = rest.unwrap_or_default().trim_start();
-    let definition = format!(
-        "{} {} {rest}",
-        create.to_ascii_uppercase(),
-        view.to_ascii_uppercase()
-    );
-    let name_text = rest
-        .split(|c: char| c.is_whitespace() || c == '(')
-        .next()
-        .unwrap_or_default();
-    let name = unquote(name_text.rsplit('.').next().unwrap_or(name_text));
-    if name.is_empty()
-        || rest.to_ascii_uppercase().starts_with("IF ")
-        || view.eq_ignore_ascii_case("TEMP")
-        || view.eq_ignore_ascii_case("TEMPORARY")
-    {
-        return Err(unsupported(
+    let refused = || {
+        unsupported(
             (0, 0),
-            "`CREATE VIEW` with IF NOT EXISTS or TEMP; write CREATE VIEW name AS ...".to_owned(),
-        ));
+            "`CREATE VIEW` with IF NOT EXISTS, TEMP or a schema other than main; write CREATE VIEW name AS ...",
+        )
+    };
+    let rest = keyword(source, "CREATE").ok_or_else(refused)?;
+    let rest = keyword(rest, "VIEW").ok_or_else(refused)?;
+    if keyword(rest, "IF").is_some() {
+        return Err(refused());
     }
+    let (first, after) = identifier(rest).ok_or_else(refused)?;
+    let (name_text, after) = match after.strip_prefix('.') {
+        Some(more) => {
+            if !unquote(first).eq_ignore_ascii_case("main") {
+                return Err(refused());
+            }
+            identifier(more).ok_or_else(refused)?
+        }
+        None => (first, after),
+    };
+    let name = unquote(name_text);
     if into
         .objects
         .iter()
@@ -216,9 +213,51 @@ pub(crate) fn create_view(source: &str, into: &mut Schema) -> error::Result<()> 
     {
         return Err(invalid((0, 0), format!("view {name} is declared twice")));
     }
+    let definition = format!("CREATE VIEW {name_text}{after}");
     into.objects
         .push(SchemaObject::new(ObjectKind::View, name, definition));
     Ok(())
+}
+
+/// `text` after the keyword `word` (any case) and the whitespace around it.
+fn keyword<'t>(text: &'t str, word: &str) -> Option<&'t str> {
+    let text = text.trim_start();
+    let head = text.get(..word.len())?;
+    let rest = &text[word.len()..];
+    (head.eq_ignore_ascii_case(word) && rest.starts_with(char::is_whitespace))
+        .then(|| rest.trim_start())
+}
+
+/// The identifier `text` starts with (quoted or bare, as written) and what
+/// follows it.
+fn identifier(text: &str) -> Option<(&str, &str)> {
+    let close = match text.chars().next()? {
+        '"' => Some('"'),
+        '`' => Some('`'),
+        '[' => Some(']'),
+        _ => None,
+    };
+    let end = match close {
+        Some(q) => {
+            let mut chars = text.char_indices().skip(1).peekable();
+            let mut end = None;
+            while let Some((i, c)) = chars.next() {
+                if c == q {
+                    if q != ']' && chars.peek().is_some_and(|&(_, n)| n == q) {
+                        chars.next();
+                        continue;
+                    }
+                    end = Some(i + c.len_utf8());
+                    break;
+                }
+            }
+            end?
+        }
+        None => text
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+            .unwrap_or(text.len()),
+    };
+    (end > 0).then(|| text.split_at(end))
 }
 
 /// `"a""b"`, `` `a` ``, `[a]` or `a` as the name it quotes.

@@ -104,13 +104,13 @@ pub(crate) fn compare(
             Some(_) => {}
         }
     }
-    for l in &live {
+    for (i, l) in live.iter().enumerate() {
         if find(&target, &l.id).is_none() {
             changes.push(Change::new(format!("Detected removed {}", label(&l.id))));
             if l.kind().precedes_tables() {
                 drop_late.push(l);
             } else {
-                drop_early.insert(find(&live, &l.id).unwrap_or_default());
+                drop_early.insert(i);
             }
         }
     }

@@ -127,3 +127,37 @@ impl Sink for Script<'_> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(dialect: DialectName, sql: &str) -> String {
+        let mut out = Vec::new();
+        let mut script = Script {
+            out: &mut out,
+            dialect,
+        };
+        script.statement(sql).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_mysql_body_with_semicolons_is_delimited_for_the_client() {
+        let body = "CREATE PROCEDURE p() BEGIN\n  DELETE FROM t;\nEND";
+        assert_eq!(
+            written(DialectName::Mysql, body),
+            format!("DELIMITER $$\n{body}$$\nDELIMITER ;\n\n")
+        );
+        assert_eq!(
+            written(DialectName::Mysql, "DROP PROCEDURE `p`"),
+            "DROP PROCEDURE `p`;\n\n"
+        );
+        // psql and sqlite3 read bodies whole: no delimiter there.
+        let function = "CREATE FUNCTION f() RETURNS integer LANGUAGE sql AS $$SELECT 1;$$";
+        assert_eq!(
+            written(DialectName::Postgresql, function),
+            format!("{function};\n\n")
+        );
+    }
+}

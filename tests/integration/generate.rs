@@ -87,8 +87,7 @@ fn a_database_behind_head_is_refused() {
 
 #[test]
 fn models_errors_name_file_line_and_column() {
-    let p =
-        with_models("CREATE TABLE item (id INTEGER PRIMARY KEY);\nCREATE VIEW v AS SELECT 1;\n");
+    let p = with_models("CREATE TABLE item (id INTEGER PRIMARY KEY);\nDROP TABLE item;\n");
     let run = p.fails(&["check"]);
     assert!(run.stderr.contains("schema.sql:2:"), "{}", run.stderr);
     let p = Project::init();

@@ -39,6 +39,7 @@ mod safety_files;
 mod safety_quoting;
 mod safety_types;
 mod safety_urls;
+mod schema_objects;
 mod scratch;
 mod sqlite_rebuild;
 mod verify_lock;

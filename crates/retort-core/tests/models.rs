@@ -513,3 +513,30 @@ fn expression_indexes() {
     );
     assert!(msg.contains("without ordering"), "{msg}");
 }
+
+#[test]
+fn sqlite_views_are_kept_as_sqlite_keeps_them() {
+    let s = schema(
+        "sqlite",
+        "CREATE TABLE t (id INTEGER);\n\ncreate   view \"v w\" AS\n  SELECT id FROM t  ;\nCREATE VIEW main.x AS SELECT 1;",
+    );
+    let views: Vec<(&str, &str)> = s
+        .objects
+        .iter()
+        .map(|o| (o.id.name.as_str(), o.definition.as_str()))
+        .collect();
+    assert_eq!(
+        views,
+        [
+            ("v w", "CREATE VIEW \"v w\" AS\n  SELECT id FROM t"),
+            ("x", "CREATE VIEW x AS SELECT 1"),
+        ]
+    );
+    let (msg, _) = error("sqlite", "CREATE VIEW IF NOT EXISTS v AS SELECT 1;");
+    assert!(msg.contains("IF NOT EXISTS"), "{msg}");
+    let (msg, _) = error(
+        "sqlite",
+        "CREATE VIEW v AS SELECT 1;\nCREATE VIEW v AS SELECT 2;",
+    );
+    assert!(msg.contains("declared twice"), "{msg}");
+}

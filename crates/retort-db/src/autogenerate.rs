@@ -101,7 +101,14 @@ pub fn compare(
     target: &Schema,
 ) -> Result<Diff, AutogenerateError> {
     ensure_at_head(dir, conn)?;
-    let live = inspect_schema(conn, &inspect_options(dir))?;
+    let mut live = inspect_schema(conn, &inspect_options(dir))?;
+    // A schema built in Rust cannot declare views, triggers, routines,
+    // ...: a target without any leaves the live ones alone instead of
+    // dropping them. (Model files are read back from a scratch database,
+    // which holds their objects: `compare_models` compares them all.)
+    if target.objects.is_empty() {
+        live.objects.clear();
+    }
     Ok(compare_schemas(dir, conn.dialect(), &live, target))
 }
 

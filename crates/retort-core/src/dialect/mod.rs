@@ -32,7 +32,7 @@ pub use sql_text::{is_data_statement, split_statements};
 pub use sqlite::Sqlite;
 
 use crate::ops::{AlterColumn, Literal, Operation};
-use crate::schema::{Column, ConstraintKind, TableName};
+use crate::schema::{Column, ConstraintKind, ObjectKind, TableName};
 use crate::types::{ColumnType, names};
 
 /// One SQL statement, rendered for one dialect, without a trailing `;`.
@@ -166,6 +166,37 @@ pub trait Dialect {
 
     /// Named enum types exist (`CREATE TYPE ... AS ENUM`; PostgreSQL).
     fn supports_enum_types(&self) -> bool;
+
+    /// The database has schema objects of `kind` (views and triggers
+    /// everywhere by default; a dialect adds its own kinds).
+    fn supports_object_kind(&self, kind: ObjectKind) -> bool {
+        matches!(kind, ObjectKind::View | ObjectKind::Trigger)
+    }
+
+    /// An object of `kind` can be redefined in place with
+    /// `CREATE OR REPLACE` (else `replace_<kind>` drops and creates it).
+    fn supports_replace(&self, kind: ObjectKind) -> bool {
+        let _ = kind;
+        false
+    }
+
+    /// `CREATE OR REPLACE VIEW` must keep the view's columns, names and
+    /// types (PostgreSQL); elsewhere it redefines the view freely.
+    fn replace_view_keeps_columns(&self) -> bool {
+        false
+    }
+
+    /// `DROP TRIGGER` names the trigger's table (`DROP TRIGGER t ON tab`;
+    /// PostgreSQL, whose trigger names are per table).
+    fn drop_trigger_names_table(&self) -> bool {
+        false
+    }
+
+    /// `DROP FUNCTION` / `DROP PROCEDURE` name the argument types
+    /// (PostgreSQL, where routines overload).
+    fn drop_routine_names_arguments(&self) -> bool {
+        false
+    }
 
     /// Rebuilding a table (batch move-and-copy) must run with foreign key
     /// enforcement off (SQLite's `PRAGMA foreign_keys=OFF`, set by the

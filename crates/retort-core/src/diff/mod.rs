@@ -12,13 +12,16 @@
 //! What is compared follows Alembic's `alembic/autogenerate/compare.py`:
 //! tables, columns, types, nullability, server defaults, primary keys,
 //! unique constraints, indexes, foreign keys, check constraints, comments
-//! and enum types. The upgrade creates new tables in foreign-key order
+//! and enum types; and the other schema objects (views, triggers,
+//! routines, sequences, domains, extensions) by their definition's text
+//! (`objects`). The upgrade creates new tables in foreign-key order
 //! (cycles broken with a later `create_foreign_key`); the downgrade is the
 //! reverse of each upgrade operation, in reverse order.
 
 mod constraints;
 mod enums;
 mod normalize;
+mod objects;
 mod order;
 mod table;
 
@@ -137,6 +140,7 @@ pub fn diff(live: &Schema, target: &Schema, options: &DiffOptions) -> Diff {
 
     let (enum_ops, late_enum_ops) = enums::compare(live, target, options, &mut out);
     out.upgrade.extend(enum_ops);
+    let tables_start = out.upgrade.len();
 
     // New tables, referenced before referencing; cyclic keys added after.
     let added: Vec<&Table> = target_tables
@@ -182,6 +186,17 @@ pub fn diff(live: &Schema, target: &Schema, options: &DiffOptions) -> Diff {
             definition: Some(t),
         });
     }
+    // Views, triggers, routines, ... around the table changes.
+    let placed = objects::compare(
+        live,
+        target,
+        &out.upgrade[tables_start..],
+        options,
+        &mut out.changes,
+    );
+    out.upgrade
+        .splice(tables_start..tables_start, placed.before);
+    out.upgrade.extend(placed.after);
     out.upgrade.extend(late_enum_ops);
 
     for op in out.upgrade.iter().rev() {

@@ -183,14 +183,49 @@ fn parse_statements(
             });
         }
         let at = (start.span.start.line, start.span.start.column);
-        apply(&rules, statement, into).map_err(|e| located(path, at, e))?;
+        let source = source_text(text, start.span.start, next.span.start);
+        apply(&rules, statement, source, into).map_err(|e| located(path, at, e))?;
     }
     types::resolve_enums(into);
     Ok(())
 }
 
-fn apply(rules: &Rules, statement: Statement, into: &mut Schema) -> error::Result<()> {
+/// The text of `text` from `start` to `end` (1-based lines and columns
+/// counted in characters, as the tokenizer gives them), trimmed: one
+/// statement as written.
+fn source_text(
+    text: &str,
+    start: sqlparser::tokenizer::Location,
+    end: sqlparser::tokenizer::Location,
+) -> &str {
+    let offset = |at: sqlparser::tokenizer::Location| {
+        let mut line = 1;
+        let mut column = 1;
+        for (i, c) in text.char_indices() {
+            if (line, column) >= (at.line, at.column) {
+                return i;
+            }
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        text.len()
+    };
+    let (from, to) = (offset(start), offset(end));
+    text.get(from..to.max(from)).unwrap_or_default().trim()
+}
+
+fn apply(
+    rules: &Rules,
+    statement: Statement,
+    source: &str,
+    into: &mut Schema,
+) -> error::Result<()> {
     match statement {
+        Statement::CreateView(_) if rules.kind == Kind::Sqlite => other::create_view(source, into),
         Statement::CreateTable(create) => table::create_table(rules, create, into),
         Statement::CreateIndex(create) => other::create_index(rules, create, into),
         Statement::Comment {
@@ -210,7 +245,7 @@ fn apply(rules: &Rules, statement: Statement, into: &mut Schema) -> error::Resul
                 (0, 0),
                 format!(
                     "`{}` statements; models hold CREATE TABLE, CREATE [UNIQUE] INDEX, \
-                     COMMENT ON and CREATE TYPE ... AS ENUM",
+                     COMMENT ON, CREATE TYPE ... AS ENUM and (SQLite) CREATE VIEW",
                     words.join(" ")
                 ),
             ))

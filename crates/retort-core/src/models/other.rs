@@ -1,6 +1,7 @@
 //! The statements beside `CREATE TABLE`: `CREATE [UNIQUE] INDEX`,
 //! `COMMENT ON TABLE/COLUMN` (PostgreSQL) and `CREATE TYPE ... AS ENUM`
-//! (PostgreSQL). Each refers to, or declares, one object of the schema.
+//! (PostgreSQL), and `CREATE VIEW` (SQLite). Each refers to, or declares,
+//! one object of the schema.
 
 use sqlparser::ast::{
     CommentObject, CreateIndex, ObjectName, Spanned, UserDefinedTypeRepresentation,
@@ -9,7 +10,7 @@ use sqlparser::ast::{
 use super::error::{self, invalid, unsupported};
 use super::table::index_keys;
 use super::{Rules, name_span, span_at};
-use crate::schema::{EnumType, Index, Schema, Table, TableName};
+use crate::schema::{EnumType, Index, ObjectKind, Schema, SchemaObject, Table, TableName};
 
 fn table_mut<'a>(
     schema: &'a mut Schema,
@@ -176,4 +177,100 @@ pub(crate) fn create_type(
         values: labels.into_iter().map(|l| l.value).collect(),
     });
     Ok(())
+}
+
+/// `CREATE VIEW` (SQLite): the statement kept as SQLite keeps it in
+/// `sqlite_master.sql` (`CREATE VIEW ` and the name with any `main.`
+/// qualifier removed, the rest as written), so that it compares equal with
+/// the view of a database created from the same text.
+pub(crate) fn create_view(source: &str, into: &mut Schema) -> error::Result<()> {
+    let refused = || {
+        unsupported(
+            (0, 0),
+            "`CREATE VIEW` with IF NOT EXISTS, TEMP or a schema other than main; write CREATE VIEW name AS ...",
+        )
+    };
+    let rest = keyword(source, "CREATE").ok_or_else(refused)?;
+    let rest = keyword(rest, "VIEW").ok_or_else(refused)?;
+    if keyword(rest, "IF").is_some() {
+        return Err(refused());
+    }
+    let (first, after) = identifier(rest).ok_or_else(refused)?;
+    let (name_text, after) = match after.strip_prefix('.') {
+        Some(more) => {
+            if !unquote(first).eq_ignore_ascii_case("main") {
+                return Err(refused());
+            }
+            identifier(more).ok_or_else(refused)?
+        }
+        None => (first, after),
+    };
+    let name = unquote(name_text);
+    if into
+        .objects
+        .iter()
+        .any(|o| o.kind() == ObjectKind::View && o.id.name == name)
+    {
+        return Err(invalid((0, 0), format!("view {name} is declared twice")));
+    }
+    let definition = format!("CREATE VIEW {name_text}{after}");
+    into.objects
+        .push(SchemaObject::new(ObjectKind::View, name, definition));
+    Ok(())
+}
+
+/// `text` after the keyword `word` (any case) and the whitespace around it.
+fn keyword<'t>(text: &'t str, word: &str) -> Option<&'t str> {
+    let text = text.trim_start();
+    let head = text.get(..word.len())?;
+    let rest = &text[word.len()..];
+    (head.eq_ignore_ascii_case(word) && rest.starts_with(char::is_whitespace))
+        .then(|| rest.trim_start())
+}
+
+/// The identifier `text` starts with (quoted or bare, as written) and what
+/// follows it.
+fn identifier(text: &str) -> Option<(&str, &str)> {
+    let close = match text.chars().next()? {
+        '"' => Some('"'),
+        '`' => Some('`'),
+        '[' => Some(']'),
+        _ => None,
+    };
+    let end = match close {
+        Some(q) => {
+            let mut chars = text.char_indices().skip(1).peekable();
+            let mut end = None;
+            while let Some((i, c)) = chars.next() {
+                if c == q {
+                    if q != ']' && chars.peek().is_some_and(|&(_, n)| n == q) {
+                        chars.next();
+                        continue;
+                    }
+                    end = Some(i + c.len_utf8());
+                    break;
+                }
+            }
+            end?
+        }
+        None => text
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+            .unwrap_or(text.len()),
+    };
+    (end > 0).then(|| text.split_at(end))
+}
+
+/// `"a""b"`, `` `a` ``, `[a]` or `a` as the name it quotes.
+fn unquote(text: &str) -> String {
+    let inner = |q: char| text.strip_prefix(q).and_then(|t| t.strip_suffix(q));
+    if let Some(t) = inner('"') {
+        return t.replace("\"\"", "\"");
+    }
+    if let Some(t) = inner('`') {
+        return t.replace("``", "`");
+    }
+    if let Some(t) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        return t.to_owned();
+    }
+    text.to_owned()
 }

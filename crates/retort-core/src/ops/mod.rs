@@ -12,6 +12,7 @@
 mod apply;
 mod error;
 mod fields;
+mod objects;
 mod parts;
 mod read;
 mod reverse;
@@ -21,12 +22,13 @@ use std::fmt;
 
 pub use apply::{ApplyError, ColumnSource, apply_to_table};
 pub use error::{OperationError, OperationProblem, ReverseError};
+pub use objects::{OBJECT_OPERATION_NAMES, ObjectVerb, object_op_name, replaceable};
 pub use read::{BATCH_OPERATION_NAMES, parse_operation, parse_operations};
 pub use write::operations_to_toml;
 
 use crate::schema::{
-    CheckConstraint, Column, Constraint, ConstraintKind, ForeignKey, Index, PrimaryKey, Table,
-    TableName, UniqueConstraint,
+    CheckConstraint, Column, Constraint, ConstraintKind, ForeignKey, Index, ObjectId, PrimaryKey,
+    SchemaObject, Table, TableName, UniqueConstraint,
 };
 use crate::types::ColumnType;
 
@@ -201,6 +203,26 @@ pub enum Operation {
         /// The value stood after this one.
         after: Option<String>,
     },
+    /// `create_view`, `create_trigger`, `create_function`, ...: a schema
+    /// object created by running its definition.
+    CreateObject(SchemaObject),
+    /// `drop_view`, `drop_trigger`, ...; reversible when it carries the
+    /// dropped object's `definition`.
+    DropObject {
+        /// The object.
+        id: ObjectId,
+        /// The dropped object's definition, for the reverse.
+        definition: Option<String>,
+    },
+    /// `replace_view`, `replace_function`, `replace_procedure`: a new
+    /// definition for an existing object, replaced in place
+    /// (`CREATE OR REPLACE`); reversible when it carries `old_definition`.
+    ReplaceObject {
+        /// The object with its new definition.
+        object: SchemaObject,
+        /// The definition it replaces, for the reverse.
+        old_definition: Option<String>,
+    },
 }
 
 /// `alter_column`: changes to one column, with the facts about the column as
@@ -372,6 +394,11 @@ impl Operation {
             Operation::DropEnum { .. } => "drop_enum",
             Operation::AddEnumValue { .. } => "add_enum_value",
             Operation::DropEnumValue { .. } => "drop_enum_value",
+            Operation::CreateObject(o) => object_op_name(ObjectVerb::Create, o.kind()),
+            Operation::DropObject { id, .. } => object_op_name(ObjectVerb::Drop, id.kind),
+            Operation::ReplaceObject { object, .. } => {
+                object_op_name(ObjectVerb::Replace, object.kind())
+            }
         }
     }
 
@@ -400,7 +427,10 @@ impl Operation {
             | Operation::CreateEnum { .. }
             | Operation::DropEnum { .. }
             | Operation::AddEnumValue { .. }
-            | Operation::DropEnumValue { .. } => None,
+            | Operation::DropEnumValue { .. }
+            | Operation::CreateObject(_)
+            | Operation::DropObject { .. }
+            | Operation::ReplaceObject { .. } => None,
         }
     }
 }
@@ -415,8 +445,30 @@ impl fmt::Display for Operation {
                 | Operation::DropEnum { name, .. }
                 | Operation::AddEnumValue { name, .. }
                 | Operation::DropEnumValue { name, .. } => write!(f, "{} {name}", self.name()),
+                Operation::CreateObject(SchemaObject { id, .. })
+                | Operation::DropObject { id, .. }
+                | Operation::ReplaceObject {
+                    object: SchemaObject { id, .. },
+                    ..
+                } => write!(f, "{} {}", self.name(), object_label(id)),
                 _ => f.write_str(self.name()),
             },
         }
     }
+}
+
+/// `"v"`, `"f"(integer)`, `"t" on "user"`: an object as operation
+/// messages name it.
+fn object_label(id: &ObjectId) -> String {
+    let mut out = match &id.schema {
+        Some(s) => format!("{s}.{}", id.name),
+        None => id.name.clone(),
+    };
+    if let Some(a) = &id.arguments {
+        out.push_str(&format!("({a})"));
+    }
+    if let Some(t) = &id.table {
+        out.push_str(&format!(" on {t}"));
+    }
+    out
 }

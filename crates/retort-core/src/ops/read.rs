@@ -180,6 +180,9 @@ fn setting(f: &mut Fields<'_>, key: &'static str) -> Result<Option<Setting>> {
 }
 
 fn read_simple(name: &str, f: &mut Fields<'_>, batch: Option<&TableName>) -> Result<Operation> {
+    if let Some((verb, kind)) = super::objects::parse_op_name(name) {
+        return super::objects::read(verb, kind, f);
+    }
     Ok(match name {
         "create_table" => {
             let table = table_name(f, batch)?;

@@ -192,6 +192,9 @@ impl Operation {
                 before: before.clone(),
                 after: after.clone(),
             },
+            Operation::CreateObject(_)
+            | Operation::DropObject { .. }
+            | Operation::ReplaceObject { .. } => super::objects::reverse(self)?,
             Operation::DropEnumValue {
                 name,
                 value,

@@ -399,6 +399,22 @@ impl Operation {
                 out.opt("before", before);
                 out.opt("after", after);
             }
+            Operation::CreateObject(o) => {
+                super::objects::write_id(&mut out.0, &o.id);
+                out.set("definition", o.definition.as_str());
+            }
+            Operation::DropObject { id, definition } => {
+                super::objects::write_id(&mut out.0, id);
+                out.opt("definition", definition);
+            }
+            Operation::ReplaceObject {
+                object,
+                old_definition,
+            } => {
+                super::objects::write_id(&mut out.0, &object.id);
+                out.set("definition", object.definition.as_str());
+                out.opt("old_definition", old_definition);
+            }
         }
         out.0
     }

@@ -2,7 +2,7 @@
 //! the unit autogenerate compares (the target from the models, the live one
 //! from introspection).
 
-use super::{Table, TableName};
+use super::{ObjectId, SchemaObject, Table, TableName};
 
 /// A named enum type (PostgreSQL `CREATE TYPE ... AS ENUM`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,6 +22,9 @@ pub struct Schema {
     pub tables: Vec<Table>,
     /// The enum types.
     pub enums: Vec<EnumType>,
+    /// Views, triggers, routines, sequences, domains and extensions, in
+    /// creation (dependency) order ([`SchemaObject`]).
+    pub objects: Vec<SchemaObject>,
 }
 
 impl Schema {
@@ -35,5 +38,10 @@ impl Schema {
         self.enums
             .iter()
             .find(|e| e.name == name && e.schema.as_deref() == schema)
+    }
+
+    /// The object identified by `id`.
+    pub fn object(&self, id: &ObjectId) -> Option<&SchemaObject> {
+        self.objects.iter().find(|o| &o.id == id)
     }
 }

@@ -205,6 +205,7 @@ mod tests {
         let mut schema = Schema {
             tables: vec![post],
             enums: Vec::new(),
+            objects: vec![],
         };
         let conventions: BTreeMap<String, String> = [
             ("pk", "pk_{table_name}"),

@@ -12,6 +12,7 @@ fn enum_types_and_values() {
     let with = |values: &[&str]| Schema {
         tables: vec![],
         enums: vec![mood(values)],
+        objects: vec![],
     };
     let d = round_trip(&schema(vec![]), &with(&["happy", "sad"]), &pg());
     assert_eq!(

@@ -16,6 +16,7 @@ use retort_core::types::ColumnType;
 
 mod enums;
 mod keys;
+mod objects;
 mod props;
 mod tables;
 
@@ -59,6 +60,7 @@ fn schema(tables: Vec<Table>) -> Schema {
     Schema {
         tables,
         enums: vec![],
+        objects: vec![],
     }
 }
 
@@ -105,6 +107,15 @@ fn apply(schema: &Schema, ops: &[Operation]) -> Schema {
                 let e = s.enums.iter_mut().find(|e| e.name == name.name).unwrap();
                 assert!(e.values.contains(value), "no value {value} to drop");
                 e.values.retain(|v| v != value);
+            }
+            Operation::CreateObject(o) => s.objects.push(o.clone()),
+            Operation::DropObject { id, .. } => {
+                assert!(s.object(id).is_some(), "no {id} to drop");
+                s.objects.retain(|o| &o.id != id);
+            }
+            Operation::ReplaceObject { object, .. } => {
+                let o = s.objects.iter_mut().find(|o| o.id == object.id).unwrap();
+                *o = object.clone();
             }
             other => {
                 let name = other.table().unwrap().clone();

@@ -36,6 +36,7 @@
 //!   with the text.
 
 pub mod mysql;
+pub mod objects;
 pub mod postgres;
 pub mod sqlite;
 pub mod types;
@@ -90,8 +91,8 @@ impl InspectOptions {
 }
 
 /// Reads the whole database behind `conn` into a [`Schema`]: every table
-/// but the excluded ones, in name order, and (PostgreSQL) the enum types of
-/// the schema.
+/// but the excluded ones, in name order, (PostgreSQL) the enum types of
+/// the schema, and the views, triggers, routines, ... ([`objects`]).
 pub fn inspect_schema(
     conn: &mut dyn Connection,
     options: &InspectOptions,
@@ -102,6 +103,8 @@ pub fn inspect_schema(
         DialectName::Sqlite => inspect_sqlite_schema(conn, options)?,
     };
     schema.tables.sort_by(|a, b| a.name.name.cmp(&b.name.name));
+    schema.objects = objects::inspect_objects(conn, options)?;
+    objects::mark_domain_columns(&mut schema);
     Ok(schema)
 }
 

@@ -125,6 +125,7 @@ pub fn inspect_mysql_schema(
     Ok(Schema {
         tables: a.tables,
         enums: vec![],
+        objects: vec![],
     })
 }
 

@@ -113,11 +113,51 @@ impl Sink for Script<'_> {
     }
 
     fn statement(&mut self, sql: &str) -> Result<Option<u64>, DbError> {
-        self.line(&format!("{sql};"));
+        if self.dialect == DialectName::Mysql && sql.contains(';') {
+            // The mysql client splits at `;`; a routine or trigger body
+            // holds several, so the statement ends with another delimiter.
+            self.line(&format!("DELIMITER $$\n{sql}$$\nDELIMITER ;"));
+        } else {
+            self.line(&format!("{sql};"));
+        }
         Ok(None)
     }
 
     fn connection(&mut self) -> Option<&mut dyn Connection> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(dialect: DialectName, sql: &str) -> String {
+        let mut out = Vec::new();
+        let mut script = Script {
+            out: &mut out,
+            dialect,
+        };
+        script.statement(sql).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_mysql_body_with_semicolons_is_delimited_for_the_client() {
+        let body = "CREATE PROCEDURE p() BEGIN\n  DELETE FROM t;\nEND";
+        assert_eq!(
+            written(DialectName::Mysql, body),
+            format!("DELIMITER $$\n{body}$$\nDELIMITER ;\n\n")
+        );
+        assert_eq!(
+            written(DialectName::Mysql, "DROP PROCEDURE `p`"),
+            "DROP PROCEDURE `p`;\n\n"
+        );
+        // psql and sqlite3 read bodies whole: no delimiter there.
+        let function = "CREATE FUNCTION f() RETURNS integer LANGUAGE sql AS $$SELECT 1;$$";
+        assert_eq!(
+            written(DialectName::Postgresql, function),
+            format!("{function};\n\n")
+        );
     }
 }

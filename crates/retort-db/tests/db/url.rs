@@ -233,7 +233,7 @@ fn multi_database_projects_use_their_own_variable_and_table() {
         "engine-1".into(),
         retort_core::config::DatabaseConfig {
             url: Some("sqlite:///engine1.db".into()),
-            models: Vec::new(),
+            ..Default::default()
         },
     );
     let env = env_of(&[

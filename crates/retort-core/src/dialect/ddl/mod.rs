@@ -3,6 +3,7 @@
 //! override the trait's hook methods for what they spell differently.
 
 mod create;
+mod objects;
 
 pub(crate) use create::{
     check_clause, column_definition, column_definition_with, create_index, create_table,
@@ -137,6 +138,9 @@ pub(crate) fn render<D: Dialect + ?Sized>(d: &D, op: &Operation) -> Result<Vec<S
         Operation::CreateEnum { .. } | Operation::DropEnum { .. } => Ok(vec![]),
         Operation::AddEnumValue { .. } => d.add_enum_value(op),
         Operation::DropEnumValue { .. } => d.drop_enum_value(op),
+        Operation::CreateObject(_)
+        | Operation::DropObject { .. }
+        | Operation::ReplaceObject { .. } => objects::render(d, op),
     }
 }
 

@@ -9,7 +9,7 @@ mod render;
 
 use crate::dialect::{CommentStyle, Dialect, DialectError, Statement};
 use crate::ops::{AlterColumn, Operation};
-use crate::schema::{Column, ConstraintKind, TableName};
+use crate::schema::{Column, ConstraintKind, ObjectKind, TableName};
 use crate::types::{ColumnType, names};
 
 /// The MySQL/MariaDB dialect.
@@ -59,6 +59,18 @@ impl Dialect for MySql {
 
     fn supports_enum_types(&self) -> bool {
         false
+    }
+
+    fn supports_object_kind(&self, kind: ObjectKind) -> bool {
+        matches!(
+            kind,
+            ObjectKind::View | ObjectKind::Trigger | ObjectKind::Function | ObjectKind::Procedure
+        )
+    }
+
+    /// Only views: MySQL has no `CREATE OR REPLACE` for routines and triggers.
+    fn supports_replace(&self, kind: ObjectKind) -> bool {
+        kind == ObjectKind::View
     }
 
     fn rebuild_needs_foreign_keys_off(&self) -> bool {

@@ -5,7 +5,7 @@ pub mod diff;
 mod render;
 
 use crate::dialect::{CommentStyle, Dialect, DialectError};
-use crate::schema::Column;
+use crate::schema::{Column, ObjectKind};
 use crate::types::{ColumnType, names};
 
 /// The PostgreSQL dialect.
@@ -46,6 +46,26 @@ impl Dialect for Postgres {
     }
 
     fn supports_enum_types(&self) -> bool {
+        true
+    }
+
+    fn supports_object_kind(&self, _kind: ObjectKind) -> bool {
+        true
+    }
+
+    fn supports_replace(&self, kind: ObjectKind) -> bool {
+        crate::ops::replaceable(kind)
+    }
+
+    fn replace_view_keeps_columns(&self) -> bool {
+        true
+    }
+
+    fn drop_trigger_names_table(&self) -> bool {
+        true
+    }
+
+    fn drop_routine_names_arguments(&self) -> bool {
         true
     }
 

@@ -287,7 +287,11 @@ impl SchemaBuilder {
             tables.push(t.finish(target, &enums, &declared, &mut p));
         }
         if problems.is_empty() {
-            Ok(Schema { tables, enums })
+            Ok(Schema {
+                tables,
+                enums,
+                objects: vec![],
+            })
         } else {
             Err(BuildError { problems })
         }

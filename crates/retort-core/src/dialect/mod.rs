@@ -103,6 +103,14 @@ pub trait Dialect {
     /// Indexes may have a `WHERE` condition (not MySQL).
     fn supports_partial_indexes(&self) -> bool;
 
+    /// Where an index's kind ([`Index::using`](crate::schema::Index::using))
+    /// goes in `CREATE INDEX`, or `None` when the dialect has no such kind
+    /// (the default: SQLite has only B-trees).
+    fn index_kind(&self, using: &str) -> Option<IndexKind> {
+        let _ = using;
+        None
+    }
+
     /// An index key part may have its own collation (`a COLLATE "C"`;
     /// not MySQL).
     fn supports_index_collation(&self) -> bool {
@@ -296,4 +304,13 @@ pub fn dialect_named(name: &str) -> Option<&'static dyn Dialect> {
         "mysql" | "mariadb" => Some(&MySql),
         _ => None,
     }
+}
+
+/// How a dialect writes an index's kind in `CREATE INDEX` ([`Dialect::index_kind`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IndexKind {
+    /// Before `INDEX`: MySQL's `CREATE FULLTEXT INDEX`, `CREATE SPATIAL INDEX`.
+    Prefix(String),
+    /// After the table: PostgreSQL's `ON t USING gist (...)`.
+    Method(String),
 }

@@ -263,6 +263,7 @@ fn constraint(
                 unique: false,
                 where_clause: None,
                 orders: vec![],
+                using: None,
             });
             Ok(())
         }

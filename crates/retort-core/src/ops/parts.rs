@@ -245,7 +245,7 @@ fn referential_action(f: &mut Fields<'_>, key: &'static str) -> Result<Option<St
     Ok(action)
 }
 
-/// `name`, `columns`, `unique`, `where`, `orders`. For `drop_index` the
+/// `name`, `columns`, `unique`, `where`, `orders`, `using`. For `drop_index` the
 /// columns are optional (they make it reversible); an absent list reads as
 /// empty.
 pub(crate) fn index(f: &mut Fields<'_>, columns_required: bool) -> Result<Index> {
@@ -281,6 +281,7 @@ pub(crate) fn index(f: &mut Fields<'_>, columns_required: bool) -> Result<Index>
         unique: f.bool_or("unique", false)?,
         where_clause: f.opt_str("where")?,
         orders,
+        using: f.opt_str("using")?,
     })
 }
 

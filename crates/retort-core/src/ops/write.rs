@@ -137,6 +137,7 @@ fn index(out: &mut Out, ix: &Index) {
         out.opt("collation", &o.collation);
         out.flag("descending", o.descending);
     });
+    out.opt("using", &ix.using);
 }
 
 fn list<T>(out: &mut Out, key: &str, items: &[T], write: impl Fn(&mut Out, &T)) {
@@ -208,9 +209,17 @@ fn alter_column(out: &mut Out, a: &AlterColumn) {
 /// supported database's list knows (`citext`, a domain, read from a live
 /// database by autogenerate) is marked `verbatim(...)`, so that the file
 /// loads back ([`names::check_known`]) and passes it through unchanged.
+/// So is a database's spelling that would read back as a portable type
+/// rendered differently (MySQL's `timestamp` is not the portable
+/// `timestamp`, which is `datetime` there): the type is recreated as
+/// spelled.
 fn type_text(ty: &ColumnType) -> String {
     match ty {
-        ColumnType::Other(text) if names::check_known(ty).is_err() => format!("verbatim({text})"),
+        ColumnType::Other(text)
+            if names::check_known(ty).is_err() || ColumnType::parse(text).as_ref() != Ok(ty) =>
+        {
+            format!("verbatim({text})")
+        }
         _ => ty.to_string(),
     }
 }

@@ -27,8 +27,9 @@
 //!   read as the server spells them (`current_timestamp()` on MariaDB).
 //! - An empty comment is no comment.
 //!
-//! Not recovered: index prefix lengths, `DESC`, index types (`FULLTEXT`,
-//! `SPATIAL`), character sets and collations, `ON UPDATE` of a timestamp,
+//! An index's type `FULLTEXT` or `SPATIAL` is [`Index::using`].
+//!
+//! Not recovered: index prefix lengths, `DESC`, character sets and collations, `ON UPDATE` of a timestamp,
 //! `unsigned` (kept in the type text), table options.
 
 use retort_core::schema::{
@@ -217,6 +218,9 @@ fn read_indexes(a: &mut Assembly, (sql, rows): &(String, Vec<Row>)) -> Result<()
                     unique: cell(row, 2) == Some("0"),
                     where_clause: None,
                     orders: vec![],
+                    using: cell(row, 4)
+                        .filter(|t| matches!(*t, "FULLTEXT" | "SPATIAL"))
+                        .map(str::to_owned),
                 },
             )),
         }
@@ -262,8 +266,8 @@ const COLUMNS: &str = "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE,
 
 /// Every index, the primary key (`PRIMARY`) and unique constraints
 /// included, one row per column in order; `NON_UNIQUE` is `0` for a unique
-/// one.
-const INDEXES: &str = "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME \
+/// one; `INDEX_TYPE` is `BTREE`, `FULLTEXT`, `SPATIAL` or `HASH`.
+const INDEXES: &str = "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, INDEX_TYPE \
      FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
      ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
 

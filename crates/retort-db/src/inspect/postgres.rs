@@ -8,7 +8,8 @@
 //! primary keys, unique constraints, foreign keys (referenced columns,
 //! `ON DELETE` / `ON UPDATE`, names) and check constraints; indexes that
 //! back no constraint (unique, partial `WHERE`, columns); enum types with
-//! their values in order.
+//! their values in order; an index's access method other than `btree`
+//! ([`Index::using`]).
 //!
 //! Normalised:
 //! - A column typed with an enum is [`ColumnType::Enum`] with the type's
@@ -24,10 +25,12 @@
 //! - `NO ACTION` (the default) is no action at all.
 //!
 //! Not recovered, because the model has no place for them: `DEFERRABLE`
-//! and `MATCH` on foreign keys, `NOT VALID`, collations, index methods,
+//! and `MATCH` on foreign keys, `NOT VALID`, collations,
 //! `DESC` and operator classes, `INCLUDE` columns, exclusion constraints,
-//! partitioning, a sequence's options. Generated columns cannot be
-//! expressed at all and are an error. An expression index's key parts
+//! partitioning, a sequence's options. A column of a domain or of a type
+//! from another schema than `pg_catalog` (an extension's) is
+//! [`ColumnType::Verbatim`] with `format_type()`'s text. A stored generated
+//! column is [`Column::generated`] with its expression. An expression index's key parts
 //! are `pg_get_indexdef`'s text, in parentheses.
 
 mod text;
@@ -35,8 +38,8 @@ mod text;
 use std::collections::BTreeMap;
 
 use retort_core::schema::{
-    CheckConstraint, Column, EnumType, ForeignKey, Index, PrimaryKey, Schema, Table, TableName,
-    UniqueConstraint,
+    CheckConstraint, Column, EnumType, ForeignKey, Generated, Index, PrimaryKey, Schema, Table,
+    TableName, UniqueConstraint,
 };
 use retort_core::types::ColumnType;
 
@@ -142,9 +145,13 @@ fn read_columns(
         let table = a.required(row, 0, "relname", sql)?;
         let name = a.required(row, 1, "attname", sql)?;
         let type_text = a.required(row, 2, "format_type", sql)?;
-        if cell(row, 10).is_some_and(|g| !g.is_empty()) {
-            return Err(a.bad("attgenerated", &format!("{table}.{name}"), sql));
-        }
+        // `s`: GENERATED ALWAYS AS (...) STORED, whose expression is the
+        // default's (PostgreSQL 12 to 17 have no other kind).
+        let generated = match cell(row, 10) {
+            None | Some("") => false,
+            Some("s") => true,
+            Some(other) => return Err(a.bad("attgenerated", other, sql)),
+        };
         let ty = match (cell(row, 7), cell(row, 8), cell(row, 9)) {
             (Some("e"), Some(nsp), Some(typ)) => ColumnType::Enum {
                 name: Some(if nsp == here {
@@ -157,6 +164,12 @@ fn read_columns(
                     .cloned()
                     .unwrap_or_default(),
             },
+            // A domain, an extension's or a user's type (not an enum):
+            // passed through as PostgreSQL spells it, unchecked, since no
+            // list of type names knows it.
+            (Some(kind), Some(nsp), _) if nsp != "pg_catalog" && kind != "e" => {
+                ColumnType::Verbatim(type_text.clone())
+            }
             _ => postgres_type(&type_text),
         };
         let mut default = cell(row, 4).map(|d| strip_own_cast(d, &type_text));
@@ -167,6 +180,15 @@ fn read_columns(
         if serial {
             default = None;
         }
+        let generated = if generated {
+            let expression = default.take().ok_or_else(|| a.bad("adbin", "NULL", sql))?;
+            Some(Generated {
+                expression,
+                stored: true,
+            })
+        } else {
+            None
+        };
         let column = Column {
             name,
             ty,
@@ -176,6 +198,7 @@ fn read_columns(
             unique: false,
             comment: cell(row, 6).map(str::to_owned),
             autoincrement: (identity || serial).then_some(true),
+            generated,
             ..Column::new(String::new(), ColumnType::Text)
         };
         if let Some(t) = a.table(&table) {
@@ -268,6 +291,7 @@ fn read_indexes(a: &mut Assembly, (sql, rows): &(String, Vec<Row>)) -> Result<()
         last = Some((table.clone(), name.clone()));
         let unique = cell(row, 2) == Some("t");
         let where_clause = cell(row, 4).map(|w| unwrap_parens(w).to_owned());
+        let using = cell(row, 6).filter(|m| *m != "btree").map(str::to_owned);
         let Some(t) = a.table(&table) else {
             continue;
         };
@@ -279,6 +303,7 @@ fn read_indexes(a: &mut Assembly, (sql, rows): &(String, Vec<Row>)) -> Result<()
                 unique,
                 where_clause,
                 orders: vec![],
+                using,
             }),
         }
     }
@@ -361,13 +386,15 @@ const CHECKS: &str = "SELECT cl.relname, con.conname, pg_catalog.pg_get_constrai
 
 /// Indexes that back no primary key, unique or exclusion constraint, one
 /// row per key column (not `INCLUDE` ones) in order; `attname` is NULL for
-/// an expression, whose text is the last column; the one before is a
-/// partial index's condition.
+/// an expression, whose text is the next-to-last column; the one before is
+/// a partial index's condition; the last is the access method (`btree`,
+/// `gist`, ...).
 const INDEXES: &str = "SELECT t.relname, ic.relname, i.indisunique, a.attname, \
          pg_catalog.pg_get_expr(i.indpred, i.indrelid), \
-         pg_catalog.pg_get_indexdef(i.indexrelid, CAST(k.i AS int), true) \
+         pg_catalog.pg_get_indexdef(i.indexrelid, CAST(k.i AS int), true), am.amname \
      FROM pg_catalog.pg_index i \
      JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
+     JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
      JOIN pg_catalog.pg_class t ON t.oid = i.indrelid \
      JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace \
      CROSS JOIN LATERAL unnest(CAST(i.indkey AS smallint[])) WITH ORDINALITY AS k(attnum, i) \

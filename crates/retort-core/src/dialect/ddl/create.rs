@@ -9,12 +9,13 @@
 //! naming what it cannot keep, never left out.
 
 use crate::dialect::ddl::{column_comment, column_list, qualified};
-use crate::dialect::{CommentStyle, Dialect, DialectError, Statement};
+use crate::dialect::{CommentStyle, Dialect, DialectError, IndexKind, Statement};
 use crate::ops::Operation;
 use crate::schema::{
     CheckConstraint, Column, ForeignKey, Index, OnConflict, PrimaryKey, Table, TableName,
     UniqueConstraint, index_expression,
 };
+use crate::types::ColumnType;
 
 type Result<T> = std::result::Result<T, DialectError>;
 
@@ -148,8 +149,17 @@ pub(crate) fn primary_key_clause<D: Dialect + ?Sized>(
 
 /// True when `column` is the table's lone integer primary key and has not
 /// turned auto-increment off (SQLAlchemy's `autoincrement="auto"`).
+/// An integer type spelled as a database does (`smallint(5) unsigned`,
+/// `mediumint`) counts when the column says `autoincrement = true`.
 pub(crate) fn is_autoincrement(primary_key: &[String], column: &Column) -> bool {
-    column.ty.is_integer()
+    let spelled_integer = || match &column.ty {
+        ColumnType::Other(text) => matches!(
+            crate::types::names::leading_name(text).as_str(),
+            "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint"
+        ),
+        _ => false,
+    };
+    (column.ty.is_integer() || (column.autoincrement == Some(true) && spelled_integer()))
         && column.autoincrement != Some(false)
         && primary_key.len() == 1
         && primary_key[0] == column.name
@@ -379,8 +389,26 @@ pub(crate) fn create_index<D: Dialect + ?Sized>(
     } else {
         (d.quote_identifier(&index.name), qualified(d, table))
     };
+    let (prefix, method) = match &index.using {
+        None => (String::new(), String::new()),
+        Some(using) => match d.index_kind(using) {
+            Some(IndexKind::Prefix(p)) => (format!("{p} "), String::new()),
+            Some(IndexKind::Method(m)) => (String::new(), format!(" USING {m}")),
+            None => {
+                return Err(DialectError::Unsupported {
+                    dialect: d.name(),
+                    operation: op.to_string(),
+                    reason: format!(
+                        "index {:?} is of the kind {using:?}, which {} does not have; leave `using` out for this database",
+                        index.name,
+                        d.name()
+                    ),
+                });
+            }
+        },
+    };
     let mut sql = format!(
-        "CREATE {}INDEX {name} ON {on} ({})",
+        "CREATE {}{prefix}INDEX {name} ON {on}{method} ({})",
         if index.unique { "UNIQUE " } else { "" },
         index_key_list(d, op, index)?
     );

@@ -45,6 +45,12 @@ impl Dialect for MySql {
         false
     }
 
+    fn index_kind(&self, using: &str) -> Option<crate::dialect::IndexKind> {
+        let upper = using.to_ascii_uppercase();
+        matches!(upper.as_str(), "FULLTEXT" | "SPATIAL")
+            .then_some(crate::dialect::IndexKind::Prefix(upper))
+    }
+
     fn supports_foreign_key_match(&self) -> bool {
         false
     }

@@ -37,6 +37,13 @@ impl Dialect for Postgres {
         true
     }
 
+    fn index_kind(&self, using: &str) -> Option<crate::dialect::IndexKind> {
+        // Any access method: an extension may add its own (`ivfflat`).
+        let plain =
+            !using.is_empty() && using.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        plain.then(|| crate::dialect::IndexKind::Method(using.to_ascii_lowercase()))
+    }
+
     fn supports_virtual_generated_columns(&self) -> bool {
         false
     }

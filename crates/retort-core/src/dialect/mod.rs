@@ -111,6 +111,11 @@ pub trait Dialect {
         None
     }
 
+    /// A column may have MySQL's `ON UPDATE expression` (the default: no).
+    fn supports_on_update(&self) -> bool {
+        false
+    }
+
     /// An index key part may have its own collation (`a COLLATE "C"`;
     /// not MySQL).
     fn supports_index_collation(&self) -> bool {

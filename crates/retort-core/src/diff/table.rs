@@ -128,6 +128,7 @@ fn alter_column(
         existing_server_default: Some(Setting::from_option(live.server_default.clone())),
         existing_comment: Some(Setting::from_option(live.comment.clone())),
         existing_autoincrement: live.autoincrement,
+        existing_on_update: live.on_update.clone().map(Setting::Set),
         ..AlterColumn::default()
     };
     if options.compare_type && n.type_key(&live.ty) != n.type_key(&target.ty) {
@@ -153,6 +154,15 @@ fn alter_column(
             None => format!("Detected removed server default on column {at}"),
         }));
         alter.server_default = Some(Setting::from_option(target.server_default.clone()));
+    }
+    if options.compare_server_default
+        && default_key(&live.on_update) != default_key(&target.on_update)
+    {
+        changes.push(Change::new(match &target.on_update {
+            Some(x) => format!("Detected ON UPDATE {x} on column {at}"),
+            None => format!("Detected removed ON UPDATE on column {at}"),
+        }));
+        alter.on_update = Some(Setting::from_option(target.on_update.clone()));
     }
     if options.dialect().supports_comments() && live.comment != target.comment {
         changes.push(Change::new(format!("Detected column comment on {at}")));

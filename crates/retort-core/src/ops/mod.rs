@@ -233,6 +233,11 @@ pub struct AlterColumn {
     /// The column auto-increments now (MySQL's `MODIFY` must restate
     /// `AUTO_INCREMENT` or it is lost).
     pub existing_autoincrement: Option<bool>,
+    /// Change MySQL's `ON UPDATE` expression (`Setting::Unset` drops it).
+    pub on_update: Option<Setting>,
+    /// The column's `ON UPDATE` expression now (`Setting::Unset`: none;
+    /// MySQL's `MODIFY` must restate it or it is lost).
+    pub existing_on_update: Option<Setting>,
 }
 
 impl AlterColumn {
@@ -243,6 +248,7 @@ impl AlterColumn {
             && self.nullable.is_none()
             && self.server_default.is_none()
             && self.comment.is_none()
+            && self.on_update.is_none()
     }
 
     /// The column's name after the change.

@@ -14,7 +14,8 @@ type Result<T> = std::result::Result<T, OperationProblem>;
 
 /// A column's inline table: `{ name, type, nullable, primary_key,
 /// server_default, unique, comment, autoincrement, sqlite_autoincrement,
-/// collation, generated = { expression, stored }, not_null_on_conflict }`.
+/// collation, generated = { expression, stored }, not_null_on_conflict,
+/// on_update }`.
 pub(crate) fn column(table: &Table, prefix: &str) -> Result<Column> {
     let mut f = Fields::new(table, prefix);
     let name = f.name("name", "name the column, e.g. name = \"email\"")?;
@@ -42,6 +43,7 @@ pub(crate) fn column(table: &Table, prefix: &str) -> Result<Column> {
         collation: f.opt_str("collation")?,
         generated: generated(&mut f)?,
         not_null_on_conflict: on_conflict(&mut f, "not_null_on_conflict")?,
+        on_update: f.opt_str("on_update")?,
     };
     if column.generated.is_some() && column.server_default.is_some() {
         return Err(f.invalid(

@@ -370,6 +370,8 @@ fn read_alter_column(f: &mut Fields<'_>, batch: Option<&TableName>) -> Result<Al
         existing_server_default: setting(f, "existing_server_default")?,
         existing_comment: setting(f, "existing_comment")?,
         existing_autoincrement: f.opt_bool("existing_autoincrement")?,
+        on_update: setting(f, "on_update")?,
+        existing_on_update: setting(f, "existing_on_update")?,
     };
     if alter.new_name.as_deref() == Some("") {
         return Err(f.invalid("new_name", "a name cannot be empty"));

@@ -283,6 +283,12 @@ fn reverse_alter(a: &AlterColumn) -> Result<AlterColumn, Missing> {
         "existing_comment",
         "give the comment before the change, or existing_comment = false for none",
     )?;
+    let [on_update, existing_on_update] = back(
+        &a.on_update,
+        &a.existing_on_update,
+        "existing_on_update",
+        "give the ON UPDATE expression before the change, or existing_on_update = false for none",
+    )?;
     Ok(AlterColumn {
         table: a.table.clone(),
         column: a.final_name().to_owned(),
@@ -296,5 +302,7 @@ fn reverse_alter(a: &AlterColumn) -> Result<AlterColumn, Missing> {
         existing_server_default,
         existing_comment,
         existing_autoincrement: a.existing_autoincrement,
+        on_update,
+        existing_on_update,
     })
 }

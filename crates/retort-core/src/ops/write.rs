@@ -93,6 +93,7 @@ fn column(c: &Column) -> Value {
         out.set("generated", Value::Table(inner.0));
     }
     out.on_conflict("not_null_on_conflict", c.not_null_on_conflict);
+    out.opt("on_update", &c.on_update);
     Value::Table(out.0)
 }
 
@@ -203,6 +204,8 @@ fn alter_column(out: &mut Out, a: &AlterColumn) {
     if let Some(n) = a.existing_autoincrement {
         out.set("existing_autoincrement", n);
     }
+    out.setting("on_update", &a.on_update);
+    out.setting("existing_on_update", &a.existing_on_update);
 }
 
 /// A type as a revision file holds it: a database's own type that no

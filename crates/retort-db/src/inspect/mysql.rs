@@ -27,9 +27,10 @@
 //!   read as the server spells them (`current_timestamp()` on MariaDB).
 //! - An empty comment is no comment.
 //!
-//! An index's type `FULLTEXT` or `SPATIAL` is [`Index::using`].
+//! An index's type `FULLTEXT` or `SPATIAL` is [`Index::using`]; a
+//! column's `ON UPDATE` expression is [`Column::on_update`].
 //!
-//! Not recovered: index prefix lengths, `DESC`, character sets and collations, `ON UPDATE` of a timestamp,
+//! Not recovered: index prefix lengths, `DESC`, character sets and collations,
 //! `unsigned` (kept in the type text), table options.
 
 use retort_core::schema::{
@@ -103,6 +104,7 @@ pub fn inspect_mysql_schema(
             unique: false,
             comment: cell(row, 6).filter(|c| !c.is_empty()).map(str::to_owned),
             autoincrement: extra.contains("auto_increment").then_some(true),
+            on_update: on_update(cell(row, 5).unwrap_or_default()),
             ..Column::new(String::new(), ColumnType::Text)
         };
         if let Some(t) = a.table(&table) {
@@ -127,6 +129,15 @@ pub fn inspect_mysql_schema(
         tables: a.tables,
         enums: vec![],
     })
+}
+
+/// The expression of `on update ...` in `EXTRA` (MariaDB:
+/// `on update current_timestamp()`; MySQL 8: `DEFAULT_GENERATED on update
+/// CURRENT_TIMESTAMP`), as the server spells it.
+fn on_update(extra: &str) -> Option<String> {
+    let at = extra.to_ascii_lowercase().find("on update ")?;
+    let rest = extra[at + "on update ".len()..].trim();
+    (!rest.is_empty()).then(|| rest.to_owned())
 }
 
 /// The default as SQL text (see the module's notes on MariaDB and MySQL).

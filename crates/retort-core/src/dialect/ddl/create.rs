@@ -166,7 +166,7 @@ pub(crate) fn is_autoincrement(primary_key: &[String], column: &Column) -> bool 
 }
 
 /// `"name" TYPE [COLLATE c] [GENERATED ...] [NOT NULL [ON CONFLICT x]]
-/// [DEFAULT x] [AUTO_INCREMENT] [UNIQUE] [COMMENT '...']`.
+/// [DEFAULT x] [ON UPDATE x] [AUTO_INCREMENT] [UNIQUE] [COMMENT '...']`.
 pub(crate) fn column_definition<D: Dialect + ?Sized>(
     d: &D,
     column: &Column,
@@ -222,6 +222,19 @@ pub(crate) fn column_definition_with<D: Dialect + ?Sized>(
     }
     if let Some(default) = &column.server_default {
         s.push_str(&format!(" DEFAULT {default}"));
+    }
+    if let Some(on_update) = &column.on_update {
+        if !d.supports_on_update() {
+            return Err(cannot(
+                d,
+                what(),
+                &format!(
+                    "{} has no ON UPDATE on a column (a MySQL clause); leave on_update out for this database, or use a trigger",
+                    d.name()
+                ),
+            ));
+        }
+        s.push_str(&format!(" ON UPDATE {on_update}"));
     }
     s.push_str(suffix);
     if column.unique {

@@ -45,6 +45,10 @@ impl Dialect for MySql {
         false
     }
 
+    fn supports_on_update(&self) -> bool {
+        true
+    }
+
     fn index_kind(&self, using: &str) -> Option<crate::dialect::IndexKind> {
         let upper = using.to_ascii_uppercase();
         matches!(upper.as_str(), "FULLTEXT" | "SPATIAL")

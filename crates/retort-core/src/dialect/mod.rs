@@ -111,6 +111,15 @@ pub trait Dialect {
         None
     }
 
+    /// A table's storage options as `CREATE TABLE` (and `ALTER TABLE`)
+    /// write them after the columns (MySQL: `ENGINE=InnoDB DEFAULT
+    /// CHARSET=utf8mb4 COLLATE=utf8mb4_bin`), or `None` when the dialect
+    /// has none (the default).
+    fn render_table_options(&self, options: &crate::schema::TableOptions) -> Option<String> {
+        let _ = options;
+        None
+    }
+
     /// A column may have MySQL's `ON UPDATE expression` (the default: no).
     fn supports_on_update(&self) -> bool {
         false

@@ -7,7 +7,7 @@ use crate::ops::fields::Fields;
 use crate::ops::{Literal, OperationProblem, Row};
 use crate::schema::{
     CheckConstraint, Column, ForeignKey, Generated, Index, KeyOrder, OnConflict, PrimaryKey,
-    Table as SchemaTable, TableName, UniqueConstraint,
+    Table as SchemaTable, TableName, TableOptions, UniqueConstraint,
 };
 
 type Result<T> = std::result::Result<T, OperationProblem>;
@@ -305,7 +305,8 @@ fn each<T>(
 
 /// The fields of a table definition (`create_table`, and `drop_table` when
 /// it carries one): `columns`, `primary_key`, `unique`, `foreign_keys`,
-/// `checks`, `indexes`, `comment`, `without_rowid`, `strict`. Without `columns_required`, an absent
+/// `checks`, `indexes`, `comment`, `without_rowid`, `strict`, and the
+/// storage options `engine`, `charset`, `collation` (MySQL). Without `columns_required`, an absent
 /// `columns` gives a table with no columns (and no other part may be given).
 pub(crate) fn read_table_definition(
     f: &mut Fields<'_>,
@@ -365,11 +366,31 @@ pub(crate) fn read_table_definition(
         comment: f.opt_str("comment")?,
         without_rowid: f.bool_or("without_rowid", false)?,
         strict: f.bool_or("strict", false)?,
+        options: TableOptions {
+            engine: option_name(f, "engine")?,
+            charset: option_name(f, "charset")?,
+            collation: option_name(f, "collation")?,
+        },
     };
     if table.columns.is_empty() && table != SchemaTable::new(table.name.clone()) {
         return Err(f.missing("columns", "a table definition needs its columns"));
     }
     Ok(table)
+}
+
+/// A storage option's value: a bare name (`InnoDB`, `utf8mb4_bin`), since
+/// it is written into the SQL unquoted.
+fn option_name(f: &mut Fields<'_>, key: &'static str) -> Result<Option<String>> {
+    let value = f.opt_str(key)?;
+    match &value {
+        Some(v) if v.is_empty() || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+            Err(f.invalid(
+                key,
+                format!("{v:?} is not a name; write letters, digits and _ only, e.g. {key} = \"utf8mb4_bin\""),
+            ))
+        }
+        _ => Ok(value),
+    }
 }
 
 /// `rows = [{ id = 1, name = "a" }, ...]` for `bulk_insert`.

@@ -179,6 +179,9 @@ fn table_definition(out: &mut Out, t: &SchemaTable) {
     out.opt("comment", &t.comment);
     out.flag("without_rowid", t.without_rowid);
     out.flag("strict", t.strict);
+    out.opt("engine", &t.options.engine);
+    out.opt("charset", &t.options.charset);
+    out.opt("collation", &t.options.collation);
 }
 
 fn alter_column(out: &mut Out, a: &AlterColumn) {

@@ -11,6 +11,7 @@ pub mod builder;
 mod constraint;
 mod database;
 pub mod naming;
+mod options;
 mod table;
 
 pub use builder::{
@@ -23,4 +24,5 @@ pub use constraint::{
 };
 pub use database::{EnumType, Schema};
 pub use naming::{apply_naming_convention, check_naming_convention};
+pub use options::TableOptions;
 pub use table::{Column, Generated, Table, TableName};

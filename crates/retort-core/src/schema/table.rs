@@ -166,6 +166,8 @@ pub struct Table {
     pub without_rowid: bool,
     /// SQLite's `STRICT`: every value must be of its column's declared type.
     pub strict: bool,
+    /// Storage options (MySQL's engine, default charset and collation).
+    pub options: crate::schema::TableOptions,
 }
 
 impl Table {

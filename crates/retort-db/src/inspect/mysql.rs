@@ -28,13 +28,17 @@
 //! - An empty comment is no comment.
 //!
 //! An index's type `FULLTEXT` or `SPATIAL` is [`Index::using`]; a
-//! column's `ON UPDATE` expression is [`Column::on_update`].
+//! column's `ON UPDATE` expression is [`Column::on_update`]; the table's
+//! engine, default character set and collation are [`Table::options`]; a
+//! column's collation is [`Column::collation`] when it is not the table's
+//! (the collation names its character set).
 //!
-//! Not recovered: index prefix lengths, `DESC`, character sets and collations,
-//! `unsigned` (kept in the type text), table options.
+//! Not recovered: index prefix lengths, `DESC`, other table options
+//! (`ROW_FORMAT`, `AUTO_INCREMENT=`), partitioning. `unsigned` is kept in
+//! the type text.
 
 use retort_core::schema::{
-    CheckConstraint, Column, ForeignKey, Index, PrimaryKey, Schema, Table, TableName,
+    CheckConstraint, Column, ForeignKey, Index, PrimaryKey, Schema, Table, TableName, TableOptions,
     UniqueConstraint,
 };
 use retort_core::types::ColumnType;
@@ -85,6 +89,11 @@ pub fn inspect_mysql_schema(
         if options.includes(&name) {
             let mut t = Table::new(TableName::new(name));
             t.comment = cell(row, 1).filter(|c| !c.is_empty()).map(str::to_owned);
+            t.options = TableOptions {
+                engine: cell(row, 2).map(str::to_owned),
+                collation: cell(row, 3).map(str::to_owned),
+                charset: cell(row, 4).map(str::to_owned),
+            };
             a.tables.push(t);
         }
     }
@@ -105,9 +114,15 @@ pub fn inspect_mysql_schema(
             comment: cell(row, 6).filter(|c| !c.is_empty()).map(str::to_owned),
             autoincrement: extra.contains("auto_increment").then_some(true),
             on_update: on_update(cell(row, 5).unwrap_or_default()),
+            collation: cell(row, 7).map(str::to_owned),
             ..Column::new(String::new(), ColumnType::Text)
         };
         if let Some(t) = a.table(&table) {
+            // A column's collation is kept only where it is not the table's.
+            let mut column = column;
+            if column.collation == t.options.collation {
+                column.collation = None;
+            }
             t.columns.push(column);
         }
     }
@@ -263,15 +278,19 @@ fn read_indexes(a: &mut Assembly, (sql, rows): &(String, Vec<Row>)) -> Result<()
 /// database's name.
 const VERSION: &str = "SELECT VERSION(), DATABASE()";
 
-/// Base tables (not views) with their comments.
-const TABLES: &str = "SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES \
-     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME";
+/// Base tables (not views) with their comments and storage options: the
+/// engine, the default collation and its character set.
+const TABLES: &str = "SELECT t.TABLE_NAME, t.TABLE_COMMENT, t.ENGINE, t.TABLE_COLLATION, \
+         c.CHARACTER_SET_NAME \
+     FROM information_schema.TABLES t \
+     LEFT JOIN information_schema.COLLATIONS c ON c.COLLATION_NAME = t.TABLE_COLLATION \
+     WHERE t.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE' ORDER BY t.TABLE_NAME";
 
 /// Every column in order; `COLUMN_TYPE` is the full type (`varchar(20)`,
 /// `enum('a','b')`, `int(11) unsigned`), `EXTRA` holds `auto_increment`
 /// and, on MySQL 8, `DEFAULT_GENERATED` for an expression default.
 const COLUMNS: &str = "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, \
-         COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT \
+         COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT, COLLATION_NAME \
      FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
      ORDER BY TABLE_NAME, ORDINAL_POSITION";
 

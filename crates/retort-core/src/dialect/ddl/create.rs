@@ -249,7 +249,7 @@ pub(crate) fn column_definition_with<D: Dialect + ?Sized>(
 }
 
 /// `WITHOUT ROWID` and `STRICT` after the closing parenthesis, where the
-/// dialect has them.
+/// dialect has them, and the storage options ([`Dialect::render_table_options`]).
 fn table_options<D: Dialect + ?Sized>(d: &D, t: &Table) -> Result<String> {
     let mut options = vec![];
     for (on, keyword, supported) in [
@@ -267,10 +267,26 @@ fn table_options<D: Dialect + ?Sized>(d: &D, t: &Table) -> Result<String> {
             options.push(keyword);
         }
     }
-    Ok(match options.is_empty() {
+    let mut text = match options.is_empty() {
         true => String::new(),
         false => format!(" {}", options.join(", ")),
-    })
+    };
+    if !t.options.is_empty() {
+        match d.render_table_options(&t.options) {
+            Some(rendered) => text.push_str(&format!(" {rendered}")),
+            None => {
+                return Err(cannot(
+                    d,
+                    format!("the table {}", t.name),
+                    &format!(
+                        "{} has no table options (engine, charset, collation are MySQL's); leave them out for this database",
+                        d.name()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(text)
 }
 
 /// The `CREATE TABLE` statement alone (no indexes, no separate comments).

@@ -49,6 +49,10 @@ impl Dialect for MySql {
         true
     }
 
+    fn render_table_options(&self, options: &crate::schema::TableOptions) -> Option<String> {
+        Some(render::table_options(options))
+    }
+
     fn index_kind(&self, using: &str) -> Option<crate::dialect::IndexKind> {
         let upper = using.to_ascii_uppercase();
         matches!(upper.as_str(), "FULLTEXT" | "SPATIAL")

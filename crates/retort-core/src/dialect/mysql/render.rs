@@ -141,3 +141,19 @@ pub(crate) fn drop_index<D: Dialect + ?Sized>(d: &D, table: &TableName, name: &s
         qualified(d, table)
     ))
 }
+
+/// `ENGINE=x DEFAULT CHARSET=y COLLATE=z`, the options given, in that order
+/// (names are bare words in MySQL: `InnoDB`, `utf8mb4_general_ci`).
+pub(crate) fn table_options(options: &crate::schema::TableOptions) -> String {
+    let mut parts = vec![];
+    if let Some(e) = &options.engine {
+        parts.push(format!("ENGINE={e}"));
+    }
+    if let Some(c) = &options.charset {
+        parts.push(format!("DEFAULT CHARSET={c}"));
+    }
+    if let Some(c) = &options.collation {
+        parts.push(format!("COLLATE={c}"));
+    }
+    parts.join(" ")
+}

@@ -66,6 +66,40 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions, out: 
             },
         });
     }
+    let set = live.options.changed_to(&target.options);
+    if !set.is_empty() {
+        let mut changed = crate::schema::TableOptions::default();
+        let mut existing = crate::schema::TableOptions::default();
+        for (option, value) in &set {
+            changes.push(Change::new(format!(
+                "Detected table option {option}={value} on '{name}'"
+            )));
+            let (slot, old, live_value) = match *option {
+                "engine" => (
+                    &mut changed.engine,
+                    &mut existing.engine,
+                    &live.options.engine,
+                ),
+                "charset" => (
+                    &mut changed.charset,
+                    &mut existing.charset,
+                    &live.options.charset,
+                ),
+                _ => (
+                    &mut changed.collation,
+                    &mut existing.collation,
+                    &live.options.collation,
+                ),
+            };
+            *slot = Some((*value).to_owned());
+            *old = live_value.clone();
+        }
+        ops.push(Operation::AlterTableOptions {
+            table: name.clone(),
+            options: changed,
+            existing,
+        });
+    }
     out.changes.extend(changes);
     let batch = match options.render_as_batch {
         None => ops.iter().any(|op| needs_rebuild(options, op)),

@@ -141,6 +141,17 @@ pub enum Operation {
         /// The comment it removes, for the reverse.
         existing_comment: Option<String>,
     },
+    /// `alter_table_options`: changes a table's storage options (MySQL's
+    /// engine, default charset, collation); reversible when it carries the
+    /// `existing_*` value of each option it changes.
+    AlterTableOptions {
+        /// The table.
+        table: TableName,
+        /// The options it sets (`None`: left as they are).
+        options: crate::schema::TableOptions,
+        /// The options before the change, for the reverse.
+        existing: crate::schema::TableOptions,
+    },
     /// `execute`: raw SQL, optionally per dialect. Irreversible.
     Execute(Execute),
     /// `bulk_insert`: rows inserted into a table. Irreversible.
@@ -371,6 +382,7 @@ impl Operation {
             Operation::DropConstraint { .. } => "drop_constraint",
             Operation::CreateTableComment { .. } => "create_table_comment",
             Operation::DropTableComment { .. } => "drop_table_comment",
+            Operation::AlterTableOptions { .. } => "alter_table_options",
             Operation::Execute(_) => "execute",
             Operation::BulkInsert { .. } => "bulk_insert",
             Operation::BatchAlterTable { .. } => "batch_alter_table",
@@ -400,6 +412,7 @@ impl Operation {
             | Operation::DropConstraint { table, .. }
             | Operation::CreateTableComment { table, .. }
             | Operation::DropTableComment { table, .. }
+            | Operation::AlterTableOptions { table, .. }
             | Operation::BulkInsert { table, .. }
             | Operation::BatchAlterTable { table, .. } => Some(table),
             Operation::Execute(_)

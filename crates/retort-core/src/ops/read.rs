@@ -275,6 +275,30 @@ fn read_simple(name: &str, f: &mut Fields<'_>, batch: Option<&TableName>) -> Res
             table: table_name(f, batch)?,
             existing_comment: f.opt_str("existing_comment")?,
         },
+        "alter_table_options" => {
+            let table = table_name(f, batch)?;
+            let options = crate::schema::TableOptions {
+                engine: f.opt_str("engine")?,
+                charset: f.opt_str("charset")?,
+                collation: f.opt_str("collation")?,
+            };
+            let existing = crate::schema::TableOptions {
+                engine: f.opt_str("existing_engine")?,
+                charset: f.opt_str("existing_charset")?,
+                collation: f.opt_str("existing_collation")?,
+            };
+            if options.is_empty() {
+                return Err(f.missing(
+                    "engine",
+                    "give the options to set: engine, charset and/or collation, e.g. engine = \"InnoDB\"",
+                ));
+            }
+            Operation::AlterTableOptions {
+                table,
+                options,
+                existing,
+            }
+        }
         "execute" => {
             let execute = Execute {
                 sql: f.opt_str("sql")?,

@@ -131,6 +131,39 @@ impl Operation {
                     existing_comment: Some(comment.clone()),
                 },
             },
+            Operation::AlterTableOptions {
+                table,
+                options,
+                existing,
+            } => {
+                // Each option set needs the value it replaces.
+                let back = |set: &Option<String>, old: &Option<String>, field: &'static str| match (
+                    set, old,
+                ) {
+                    (None, _) => Ok(None),
+                    (Some(_), Some(old)) => Ok(Some(old.clone())),
+                    (Some(_), None) => {
+                        Err(missing(field, "give the option's value before the change"))
+                    }
+                };
+                Operation::AlterTableOptions {
+                    table: table.clone(),
+                    options: crate::schema::TableOptions {
+                        engine: back(&options.engine, &existing.engine, "existing_engine")?,
+                        charset: back(&options.charset, &existing.charset, "existing_charset")?,
+                        collation: back(
+                            &options.collation,
+                            &existing.collation,
+                            "existing_collation",
+                        )?,
+                    },
+                    existing: crate::schema::TableOptions {
+                        engine: existing.engine.as_ref().and(options.engine.clone()),
+                        charset: existing.charset.as_ref().and(options.charset.clone()),
+                        collation: existing.collation.as_ref().and(options.collation.clone()),
+                    },
+                }
+            }
             Operation::DropTableComment {
                 table,
                 existing_comment,

@@ -349,6 +349,19 @@ impl Operation {
                 out.table(table);
                 out.opt("existing_comment", existing_comment);
             }
+            Operation::AlterTableOptions {
+                table,
+                options,
+                existing,
+            } => {
+                out.table(table);
+                out.opt("engine", &options.engine);
+                out.opt("charset", &options.charset);
+                out.opt("collation", &options.collation);
+                out.opt("existing_engine", &existing.engine);
+                out.opt("existing_charset", &existing.charset);
+                out.opt("existing_collation", &existing.collation);
+            }
             Operation::Execute(e) => {
                 out.opt("sql", &e.sql);
                 out.opt("sqlite", &e.sqlite);

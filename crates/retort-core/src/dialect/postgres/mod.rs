@@ -39,8 +39,11 @@ impl Dialect for Postgres {
 
     fn index_kind(&self, using: &str) -> Option<crate::dialect::IndexKind> {
         // Any access method: an extension may add its own (`ivfflat`).
-        let plain =
-            !using.is_empty() && using.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        // MySQL's kinds are not access methods.
+        let mysql = ["fulltext", "spatial"].contains(&using.to_ascii_lowercase().as_str());
+        let plain = !using.is_empty()
+            && !mysql
+            && using.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         plain.then(|| crate::dialect::IndexKind::Method(using.to_ascii_lowercase()))
     }
 

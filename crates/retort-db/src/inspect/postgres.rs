@@ -15,8 +15,9 @@
 //! - A column typed with an enum is [`ColumnType::Enum`] with the type's
 //!   name (schema-qualified when the type lives in another schema) and
 //!   values.
-//! - A `nextval(...)` default (`SERIAL`) or an identity is
-//!   `autoincrement = Some(true)` with no server default.
+//! - A `nextval(...)` default of a sequence the column owns (`SERIAL`) or an
+//!   identity is `autoincrement = Some(true)` with no server default; a
+//!   `nextval` of a sequence the column does not own stays its default.
 //! - A string literal's cast to the column's own type is dropped
 //!   (`'a'::character varying` → `'a'`), as PostgreSQL adds it.
 //! - A check's condition is `pg_get_constraintdef` without `CHECK` and its
@@ -174,9 +175,13 @@ fn read_columns(
         };
         let mut default = cell(row, 4).map(|d| strip_own_cast(d, &type_text));
         let identity = cell(row, 5).is_some_and(|i| !i.is_empty());
-        let serial = default
-            .as_deref()
-            .is_some_and(|d| d.starts_with("nextval("));
+        // `SERIAL`: a `nextval` default of a sequence the column owns. A
+        // sequence shared with another column (a partition of old style
+        // taking its parent's ids) stays the default it is.
+        let serial = cell(row, 11) == Some("t")
+            && default
+                .as_deref()
+                .is_some_and(|d| d.starts_with("nextval("));
         if serial {
             default = None;
         }
@@ -341,13 +346,19 @@ const ENUMS: &str = "SELECT n.nspname, t.typname, e.enumlabel \
 
 /// Every column of every table, in order: type text, `attnotnull`
 /// (`t`/`f`), default expression, `attidentity` (empty, `a` or `d`),
-/// comment, the type's kind (`e` for an enum), schema and name, and
-/// `attgenerated` (empty unless generated).
+/// comment, the type's kind (`e` for an enum), schema and name,
+/// `attgenerated` (empty unless generated), and whether the column owns a
+/// sequence (`SERIAL`'s, `t`/`f`).
 const COLUMNS: &str = "SELECT c.relname, a.attname, \
          pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, \
          pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, \
          pg_catalog.col_description(c.oid, a.attnum), t.typtype, tn.nspname, t.typname, \
-         a.attgenerated \
+         a.attgenerated, \
+         EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep \
+             JOIN pg_catalog.pg_class s ON s.oid = dep.objid AND s.relkind = 'S' \
+             WHERE dep.classid = CAST('pg_catalog.pg_class' AS regclass) \
+                 AND dep.refobjid = c.oid AND dep.refobjsubid = a.attnum \
+                 AND dep.deptype = 'a') \
      FROM pg_catalog.pg_attribute a \
      JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \

@@ -150,7 +150,8 @@ pub(crate) fn primary_key_clause<D: Dialect + ?Sized>(
 /// True when `column` is the table's lone integer primary key and has not
 /// turned auto-increment off (SQLAlchemy's `autoincrement="auto"`).
 /// An integer type spelled as a database does (`smallint(5) unsigned`,
-/// `mediumint`) counts when the column says `autoincrement = true`.
+/// `mediumint`) counts when the column says `autoincrement = true`, as does
+/// an integer column outside a lone primary key that says so.
 pub(crate) fn is_autoincrement(primary_key: &[String], column: &Column) -> bool {
     let spelled_integer = || match &column.ty {
         ColumnType::Other(text) => matches!(
@@ -159,10 +160,12 @@ pub(crate) fn is_autoincrement(primary_key: &[String], column: &Column) -> bool 
         ),
         _ => false,
     };
-    (column.ty.is_integer() || (column.autoincrement == Some(true) && spelled_integer()))
-        && column.autoincrement != Some(false)
-        && primary_key.len() == 1
-        && primary_key[0] == column.name
+    let integer =
+        column.ty.is_integer() || (column.autoincrement == Some(true) && spelled_integer());
+    let lone_key = primary_key.len() == 1 && primary_key[0] == column.name;
+    // Said explicitly, a column of a composite key (or none) increments too
+    // (`SERIAL` in PostgreSQL's `PRIMARY KEY (payment_date, payment_id)`).
+    integer && (column.autoincrement == Some(true) || (lone_key && column.autoincrement.is_none()))
 }
 
 /// `"name" TYPE [COLLATE c] [GENERATED ...] [NOT NULL [ON CONFLICT x]]

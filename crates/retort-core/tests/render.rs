@@ -199,6 +199,12 @@ existing_on_update = "current_timestamp()"
 existing_type = "verbatim(timestamp)"
 existing_nullable = false
 existing_server_default = "current_timestamp()"
+
+[[upgrade]]
+op = "create_table"
+table = "payment"
+columns = [{ name = "id", type = "integer", nullable = false }, { name = "paid", type = "date", nullable = false }]
+partition_by = "RANGE (paid)"
 "#;
 
 #[test]
@@ -240,7 +246,12 @@ fn table_fidelity() {
     let again = parse_operations(Path::new("again.toml"), "upgrade", &written).expect("reads back");
     assert_eq!(again, ops);
     // And each reverses.
-    for op in &ops[3..] {
+    assert!(pg.contains(") PARTITION BY RANGE (paid);"), "{pg}");
+    assert!(
+        mysql.contains("-- 6: create_table on payment\n-- error:"),
+        "{mysql}"
+    );
+    for op in &ops[3..5] {
         let back = op.reverse().expect("reversible");
         assert_eq!(back.reverse().expect("reversible"), *op);
     }

@@ -120,6 +120,12 @@ pub trait Dialect {
         None
     }
 
+    /// A table may be declared `PARTITION BY RANGE|LIST|HASH (key)`
+    /// (PostgreSQL; the default: no).
+    fn supports_partition_by(&self) -> bool {
+        false
+    }
+
     /// A column may have MySQL's `ON UPDATE expression` (the default: no).
     fn supports_on_update(&self) -> bool {
         false

@@ -66,6 +66,17 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions, out: 
             },
         });
     }
+    // Partitioning cannot be altered: the difference is reported, for a
+    // hand-written revision to make.
+    if target.options.partition_by.is_some()
+        && live.options.partition_by != target.options.partition_by
+    {
+        changes.push(Change::new(format!(
+            "Detected partitioning {} on '{name}' (was {}); a table's partitioning cannot be altered: write the revision by hand",
+            target.options.partition_by.as_deref().unwrap_or_default(),
+            live.options.partition_by.as_deref().unwrap_or("none")
+        )));
+    }
     let set = live.options.changed_to(&target.options);
     if !set.is_empty() {
         let mut changed = crate::schema::TableOptions::default();

@@ -306,7 +306,8 @@ fn each<T>(
 /// The fields of a table definition (`create_table`, and `drop_table` when
 /// it carries one): `columns`, `primary_key`, `unique`, `foreign_keys`,
 /// `checks`, `indexes`, `comment`, `without_rowid`, `strict`, and the
-/// storage options `engine`, `charset`, `collation` (MySQL). Without `columns_required`, an absent
+/// storage options `engine`, `charset`, `collation` (MySQL) and
+/// `partition_by` (PostgreSQL). Without `columns_required`, an absent
 /// `columns` gives a table with no columns (and no other part may be given).
 pub(crate) fn read_table_definition(
     f: &mut Fields<'_>,
@@ -370,6 +371,7 @@ pub(crate) fn read_table_definition(
             engine: option_name(f, "engine")?,
             charset: option_name(f, "charset")?,
             collation: option_name(f, "collation")?,
+            partition_by: f.opt_str("partition_by")?,
         },
     };
     if table.columns.is_empty() && table != SchemaTable::new(table.name.clone()) {

@@ -281,11 +281,13 @@ fn read_simple(name: &str, f: &mut Fields<'_>, batch: Option<&TableName>) -> Res
                 engine: f.opt_str("engine")?,
                 charset: f.opt_str("charset")?,
                 collation: f.opt_str("collation")?,
+                partition_by: None,
             };
             let existing = crate::schema::TableOptions {
                 engine: f.opt_str("existing_engine")?,
                 charset: f.opt_str("existing_charset")?,
                 collation: f.opt_str("existing_collation")?,
+                partition_by: None,
             };
             if options.is_empty() {
                 return Err(f.missing(

@@ -156,11 +156,13 @@ impl Operation {
                             &existing.collation,
                             "existing_collation",
                         )?,
+                        partition_by: None,
                     },
                     existing: crate::schema::TableOptions {
                         engine: existing.engine.as_ref().and(options.engine.clone()),
                         charset: existing.charset.as_ref().and(options.charset.clone()),
                         collation: existing.collation.as_ref().and(options.collation.clone()),
+                        partition_by: None,
                     },
                 }
             }

@@ -182,6 +182,7 @@ fn table_definition(out: &mut Out, t: &SchemaTable) {
     out.opt("engine", &t.options.engine);
     out.opt("charset", &t.options.charset);
     out.opt("collation", &t.options.collation);
+    out.opt("partition_by", &t.options.partition_by);
 }
 
 fn alter_column(out: &mut Out, a: &AlterColumn) {

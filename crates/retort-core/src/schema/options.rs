@@ -15,6 +15,12 @@ pub struct TableOptions {
     /// MySQL's default collation for the table's text columns
     /// (`COLLATE=utf8mb4_general_ci`).
     pub collation: Option<String>,
+    /// PostgreSQL's partitioning of a partitioned table, as
+    /// `pg_get_partkeydef` writes it (`RANGE (payment_date)`), rendered as
+    /// `PARTITION BY RANGE (payment_date)`. A table's partitioning cannot
+    /// change: a diff reports a difference and leaves the change to a
+    /// hand-written revision.
+    pub partition_by: Option<String>,
 }
 
 impl TableOptions {
@@ -23,8 +29,9 @@ impl TableOptions {
         self == &TableOptions::default()
     }
 
-    /// The options of `self` that `target` gives and that differ from
-    /// `self`'s, as `(name, target's value)`: what a diff changes.
+    /// The storage options of `self` that `target` gives and that differ
+    /// from `self`'s, as `(name, target's value)`: what a diff changes
+    /// (`partition_by` is not among them: see [`TableOptions::partition_by`]).
     pub fn changed_to<'a>(&self, target: &'a TableOptions) -> Vec<(&'static str, &'a str)> {
         let pairs = [
             ("engine", &self.engine, &target.engine),

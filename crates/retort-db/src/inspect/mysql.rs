@@ -93,6 +93,7 @@ pub fn inspect_mysql_schema(
                 engine: cell(row, 2).map(str::to_owned),
                 collation: cell(row, 3).map(str::to_owned),
                 charset: cell(row, 4).map(str::to_owned),
+                partition_by: None,
             };
             a.tables.push(t);
         }

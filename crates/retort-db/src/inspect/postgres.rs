@@ -9,7 +9,8 @@
 //! `ON DELETE` / `ON UPDATE`, names) and check constraints; indexes that
 //! back no constraint (unique, partial `WHERE`, columns); enum types with
 //! their values in order; an index's access method other than `btree`
-//! ([`Index::using`]).
+//! ([`Index::using`]); a partitioned table's `PARTITION BY` key
+//! ([`Table::options`]'s `partition_by`).
 //!
 //! Normalised:
 //! - A column typed with an enum is [`ColumnType::Enum`] with the type's
@@ -93,6 +94,7 @@ pub fn inspect_postgres_schema(
                 name,
             });
             t.comment = cell(row, 1).map(str::to_owned);
+            t.options.partition_by = cell(row, 2).map(str::to_owned);
             a.tables.push(t);
         }
     }
@@ -324,8 +326,10 @@ pub const QUERIES: [&str; 7] = [SCHEMA_NAME, TABLES, ENUMS, COLUMNS, KEYS, CHECK
 const SCHEMA_NAME: &str = "SELECT CAST({schema} AS text)";
 
 /// Ordinary and partitioned tables (not partitions, views or foreign
-/// tables) with their comments.
-const TABLES: &str = "SELECT c.relname, pg_catalog.obj_description(c.oid, 'pg_class') \
+/// tables) with their comments and, for a partitioned table, its
+/// partitioning (`RANGE (payment_date)`).
+const TABLES: &str = "SELECT c.relname, pg_catalog.obj_description(c.oid, 'pg_class'), \
+         CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END \
      FROM pg_catalog.pg_class c \
      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
      WHERE n.nspname = {schema} AND c.relkind IN ('r', 'p') AND NOT c.relispartition \

@@ -274,8 +274,25 @@ fn table_options<D: Dialect + ?Sized>(d: &D, t: &Table) -> Result<String> {
         true => String::new(),
         false => format!(" {}", options.join(", ")),
     };
-    if !t.options.is_empty() {
-        match d.render_table_options(&t.options) {
+    if let Some(key) = &t.options.partition_by {
+        if !d.supports_partition_by() {
+            return Err(cannot(
+                d,
+                format!("the table {}", t.name),
+                &format!(
+                    "{} has no declarative partitioning written as PARTITION BY {key} (PostgreSQL's); leave partition_by out for this database",
+                    d.name()
+                ),
+            ));
+        }
+        text.push_str(&format!(" PARTITION BY {key}"));
+    }
+    let storage = crate::schema::TableOptions {
+        partition_by: None,
+        ..t.options.clone()
+    };
+    if !storage.is_empty() {
+        match d.render_table_options(&storage) {
             Some(rendered) => text.push_str(&format!(" {rendered}")),
             None => {
                 return Err(cannot(

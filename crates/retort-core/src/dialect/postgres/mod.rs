@@ -37,6 +37,10 @@ impl Dialect for Postgres {
         true
     }
 
+    fn supports_partition_by(&self) -> bool {
+        true
+    }
+
     fn index_kind(&self, using: &str) -> Option<crate::dialect::IndexKind> {
         // Any access method: an extension may add its own (`ivfflat`).
         // MySQL's kinds are not access methods.

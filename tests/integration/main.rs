@@ -47,5 +47,8 @@ mod verify_lock;
 // The autogenerate corpus (SPEC section 7).
 mod autogen;
 
+// Real published schemas round-trip exactly (issue 10).
+mod real_schemas;
+
 // The guide in docs/: every example runs.
 mod docs;

@@ -158,3 +158,101 @@ fn capabilities() {
     assert_eq!(dialect_named("mariadb").map(|d| d.name()), Some("mysql"));
     assert!(dialect_named("oracle").is_none());
 }
+
+/// Table-level fidelity (issue 10): index kinds, `ON UPDATE`, storage
+/// options, per dialect, and their refusal where the database has none.
+const TABLE_FIDELITY: &str = r#"
+[[upgrade]]
+op = "create_table"
+table = "film"
+columns = [{ name = "id", type = "smallint(5) unsigned", primary_key = true, autoincrement = true }, { name = "title", type = "varchar(255)", nullable = false, collation = "utf8mb4_bin" }, { name = "last_update", type = "verbatim(timestamp)", nullable = false, server_default = "current_timestamp()", on_update = "current_timestamp()" }]
+engine = "InnoDB"
+charset = "utf8mb3"
+collation = "utf8mb3_general_ci"
+
+[[upgrade]]
+op = "create_index"
+table = "film"
+name = "ix_title"
+columns = ["title"]
+using = "FULLTEXT"
+
+[[upgrade]]
+op = "create_index"
+table = "doc"
+name = "ix_body"
+columns = ["body"]
+using = "gist"
+
+[[upgrade]]
+op = "alter_table_options"
+table = "film"
+engine = "MyISAM"
+existing_engine = "InnoDB"
+
+[[upgrade]]
+op = "alter_column"
+table = "film"
+column = "last_update"
+on_update = false
+existing_on_update = "current_timestamp()"
+existing_type = "verbatim(timestamp)"
+existing_nullable = false
+existing_server_default = "current_timestamp()"
+
+[[upgrade]]
+op = "create_table"
+table = "payment"
+columns = [{ name = "id", type = "integer", nullable = false }, { name = "paid", type = "date", nullable = false }]
+partition_by = "RANGE (paid)"
+"#;
+
+#[test]
+fn table_fidelity() {
+    let ops = fixture_ops(TABLE_FIDELITY);
+    let mysql = render_all(&MySql, &ops);
+    assert!(mysql.contains("`last_update` timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp()"), "{mysql}");
+    assert!(
+        mysql.contains("`id` smallint(5) unsigned NOT NULL AUTO_INCREMENT"),
+        "{mysql}"
+    );
+    assert!(
+        mysql.contains(") ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci"),
+        "{mysql}"
+    );
+    assert!(
+        mysql.contains("CREATE FULLTEXT INDEX `ix_title` ON `film` (`title`)"),
+        "{mysql}"
+    );
+    assert!(
+        mysql.contains("ALTER TABLE `film` ENGINE=MyISAM"),
+        "{mysql}"
+    );
+    assert!(mysql.contains("ALTER TABLE `film` MODIFY `last_update` timestamp NOT NULL DEFAULT current_timestamp();"), "{mysql}");
+    let pg = render_all(&Postgres, &ops);
+    assert!(
+        pg.contains(r#"CREATE INDEX "ix_body" ON "doc" USING gist ("body")"#),
+        "{pg}"
+    );
+    assert!(pg.contains("-- 1: create_table on film\n-- error:"), "{pg}");
+    assert!(pg.contains("-- 2: create_index on film\n-- error:"), "{pg}");
+    let sqlite = render_all(&Sqlite, &ops);
+    assert!(
+        sqlite.contains("-- 3: create_index on doc\n-- error:"),
+        "{sqlite}"
+    );
+    // Every operation reads back from what it writes.
+    let written = retort_core::ops::operations_to_toml(&ops);
+    let again = parse_operations(Path::new("again.toml"), "upgrade", &written).expect("reads back");
+    assert_eq!(again, ops);
+    // And each reverses.
+    assert!(pg.contains(") PARTITION BY RANGE (paid);"), "{pg}");
+    assert!(
+        mysql.contains("-- 6: create_table on payment\n-- error:"),
+        "{mysql}"
+    );
+    for op in &ops[3..5] {
+        let back = op.reverse().expect("reversible");
+        assert_eq!(back.reverse().expect("reversible"), *op);
+    }
+}

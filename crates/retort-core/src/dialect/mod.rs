@@ -103,6 +103,34 @@ pub trait Dialect {
     /// Indexes may have a `WHERE` condition (not MySQL).
     fn supports_partial_indexes(&self) -> bool;
 
+    /// Where an index's kind ([`Index::using`](crate::schema::Index::using))
+    /// goes in `CREATE INDEX`, or `None` when the dialect has no such kind
+    /// (the default: SQLite has only B-trees).
+    fn index_kind(&self, using: &str) -> Option<IndexKind> {
+        let _ = using;
+        None
+    }
+
+    /// A table's storage options as `CREATE TABLE` (and `ALTER TABLE`)
+    /// write them after the columns (MySQL: `ENGINE=InnoDB DEFAULT
+    /// CHARSET=utf8mb4 COLLATE=utf8mb4_bin`), or `None` when the dialect
+    /// has none (the default).
+    fn render_table_options(&self, options: &crate::schema::TableOptions) -> Option<String> {
+        let _ = options;
+        None
+    }
+
+    /// A table may be declared `PARTITION BY RANGE|LIST|HASH (key)`
+    /// (PostgreSQL; the default: no).
+    fn supports_partition_by(&self) -> bool {
+        false
+    }
+
+    /// A column may have MySQL's `ON UPDATE expression` (the default: no).
+    fn supports_on_update(&self) -> bool {
+        false
+    }
+
     /// An index key part may have its own collation (`a COLLATE "C"`;
     /// not MySQL).
     fn supports_index_collation(&self) -> bool {
@@ -327,4 +355,13 @@ pub fn dialect_named(name: &str) -> Option<&'static dyn Dialect> {
         "mysql" | "mariadb" => Some(&MySql),
         _ => None,
     }
+}
+
+/// How a dialect writes an index's kind in `CREATE INDEX` ([`Dialect::index_kind`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IndexKind {
+    /// Before `INDEX`: MySQL's `CREATE FULLTEXT INDEX`, `CREATE SPATIAL INDEX`.
+    Prefix(String),
+    /// After the table: PostgreSQL's `ON t USING gist (...)`.
+    Method(String),
 }

@@ -149,6 +149,8 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             parts_key(&a.columns) == parts_key(&b.columns)
                 && a.unique == b.unique
                 && where_key(&a.where_clause) == where_key(&b.where_clause)
+                && a.using.as_deref().map(str::to_ascii_lowercase)
+                    == b.using.as_deref().map(str::to_ascii_lowercase)
         },
     );
     // A unique index and a unique constraint on the same columns are the
@@ -338,6 +340,7 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
                     unique: false,
                     where_clause: None,
                     orders: vec![],
+                    using: None,
                 },
             });
         }

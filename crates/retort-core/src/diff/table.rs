@@ -66,6 +66,51 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions, out: 
             },
         });
     }
+    // Partitioning cannot be altered: the difference is reported, for a
+    // hand-written revision to make.
+    if target.options.partition_by.is_some()
+        && live.options.partition_by != target.options.partition_by
+    {
+        changes.push(Change::new(format!(
+            "Detected partitioning {} on '{name}' (was {}); a table's partitioning cannot be altered: write the revision by hand",
+            target.options.partition_by.as_deref().unwrap_or_default(),
+            live.options.partition_by.as_deref().unwrap_or("none")
+        )));
+    }
+    let set = live.options.changed_to(&target.options);
+    if !set.is_empty() {
+        let mut changed = crate::schema::TableOptions::default();
+        let mut existing = crate::schema::TableOptions::default();
+        for (option, value) in &set {
+            changes.push(Change::new(format!(
+                "Detected table option {option}={value} on '{name}'"
+            )));
+            let (slot, old, live_value) = match *option {
+                "engine" => (
+                    &mut changed.engine,
+                    &mut existing.engine,
+                    &live.options.engine,
+                ),
+                "charset" => (
+                    &mut changed.charset,
+                    &mut existing.charset,
+                    &live.options.charset,
+                ),
+                _ => (
+                    &mut changed.collation,
+                    &mut existing.collation,
+                    &live.options.collation,
+                ),
+            };
+            *slot = Some((*value).to_owned());
+            *old = live_value.clone();
+        }
+        ops.push(Operation::AlterTableOptions {
+            table: name.clone(),
+            options: changed,
+            existing,
+        });
+    }
     out.changes.extend(changes);
     let batch = match options.render_as_batch {
         None => ops.iter().any(|op| needs_rebuild(options, op)),
@@ -128,6 +173,7 @@ fn alter_column(
         existing_server_default: Some(Setting::from_option(live.server_default.clone())),
         existing_comment: Some(Setting::from_option(live.comment.clone())),
         existing_autoincrement: live.autoincrement,
+        existing_on_update: live.on_update.clone().map(Setting::Set),
         ..AlterColumn::default()
     };
     if options.compare_type && n.type_key(&live.ty) != n.type_key(&target.ty) {
@@ -153,6 +199,15 @@ fn alter_column(
             None => format!("Detected removed server default on column {at}"),
         }));
         alter.server_default = Some(Setting::from_option(target.server_default.clone()));
+    }
+    if options.compare_server_default
+        && default_key(&live.on_update) != default_key(&target.on_update)
+    {
+        changes.push(Change::new(match &target.on_update {
+            Some(x) => format!("Detected ON UPDATE {x} on column {at}"),
+            None => format!("Detected removed ON UPDATE on column {at}"),
+        }));
+        alter.on_update = Some(Setting::from_option(target.on_update.clone()));
     }
     if options.dialect().supports_comments() && live.comment != target.comment {
         changes.push(Change::new(format!("Detected column comment on {at}")));

@@ -80,6 +80,13 @@ pub(crate) fn create_index(
         unique: create.unique,
         where_clause: create.predicate.as_ref().map(ToString::to_string),
         orders: vec![],
+        // `USING gist`: PostgreSQL's access method, in its own spelling
+        // (lower case); a B-tree is the default.
+        using: create
+            .using
+            .as_ref()
+            .map(|u| u.to_string().to_ascii_lowercase())
+            .filter(|u| u != "btree"),
     });
     Ok(())
 }

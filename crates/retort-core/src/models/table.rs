@@ -171,6 +171,7 @@ fn column(
                 });
             }
             ColumnOption::Comment(c) => column.comment = Some(c.clone()),
+            ColumnOption::OnUpdate(e) => column.on_update = Some(e.to_string()),
             ColumnOption::DialectSpecific(tokens) if is_autoincrement(tokens) => {
                 keys.autoincrement.push(name.clone());
             }
@@ -263,6 +264,7 @@ fn constraint(
                 unique: false,
                 where_clause: None,
                 orders: vec![],
+                using: None,
             });
             Ok(())
         }

@@ -251,6 +251,18 @@ fn apply_one(
         }
         Operation::CreateTableComment { comment, .. } => table.comment = Some(comment.clone()),
         Operation::DropTableComment { .. } => table.comment = None,
+        Operation::AlterTableOptions { options, .. } => {
+            let o = &mut table.options;
+            for (set, slot) in [
+                (&options.engine, &mut o.engine),
+                (&options.charset, &mut o.charset),
+                (&options.collation, &mut o.collation),
+            ] {
+                if set.is_some() {
+                    *slot = set.clone();
+                }
+            }
+        }
         _ => {
             return Err(ApplyError::NotInBatch {
                 operation: op.to_string(),

@@ -143,6 +143,17 @@ pub enum Operation {
         /// The comment it removes, for the reverse.
         existing_comment: Option<String>,
     },
+    /// `alter_table_options`: changes a table's storage options (MySQL's
+    /// engine, default charset, collation); reversible when it carries the
+    /// `existing_*` value of each option it changes.
+    AlterTableOptions {
+        /// The table.
+        table: TableName,
+        /// The options it sets (`None`: left as they are).
+        options: crate::schema::TableOptions,
+        /// The options before the change, for the reverse.
+        existing: crate::schema::TableOptions,
+    },
     /// `execute`: raw SQL, optionally per dialect. Irreversible.
     Execute(Execute),
     /// `bulk_insert`: rows inserted into a table. Irreversible.
@@ -255,6 +266,11 @@ pub struct AlterColumn {
     /// The column auto-increments now (MySQL's `MODIFY` must restate
     /// `AUTO_INCREMENT` or it is lost).
     pub existing_autoincrement: Option<bool>,
+    /// Change MySQL's `ON UPDATE` expression (`Setting::Unset` drops it).
+    pub on_update: Option<Setting>,
+    /// The column's `ON UPDATE` expression now (`Setting::Unset`: none;
+    /// MySQL's `MODIFY` must restate it or it is lost).
+    pub existing_on_update: Option<Setting>,
 }
 
 impl AlterColumn {
@@ -265,6 +281,7 @@ impl AlterColumn {
             && self.nullable.is_none()
             && self.server_default.is_none()
             && self.comment.is_none()
+            && self.on_update.is_none()
     }
 
     /// The column's name after the change.
@@ -387,6 +404,7 @@ impl Operation {
             Operation::DropConstraint { .. } => "drop_constraint",
             Operation::CreateTableComment { .. } => "create_table_comment",
             Operation::DropTableComment { .. } => "drop_table_comment",
+            Operation::AlterTableOptions { .. } => "alter_table_options",
             Operation::Execute(_) => "execute",
             Operation::BulkInsert { .. } => "bulk_insert",
             Operation::BatchAlterTable { .. } => "batch_alter_table",
@@ -421,6 +439,7 @@ impl Operation {
             | Operation::DropConstraint { table, .. }
             | Operation::CreateTableComment { table, .. }
             | Operation::DropTableComment { table, .. }
+            | Operation::AlterTableOptions { table, .. }
             | Operation::BulkInsert { table, .. }
             | Operation::BatchAlterTable { table, .. } => Some(table),
             Operation::Execute(_)

@@ -7,14 +7,15 @@ use crate::ops::fields::Fields;
 use crate::ops::{Literal, OperationProblem, Row};
 use crate::schema::{
     CheckConstraint, Column, ForeignKey, Generated, Index, KeyOrder, OnConflict, PrimaryKey,
-    Table as SchemaTable, TableName, UniqueConstraint,
+    Table as SchemaTable, TableName, TableOptions, UniqueConstraint,
 };
 
 type Result<T> = std::result::Result<T, OperationProblem>;
 
 /// A column's inline table: `{ name, type, nullable, primary_key,
 /// server_default, unique, comment, autoincrement, sqlite_autoincrement,
-/// collation, generated = { expression, stored }, not_null_on_conflict }`.
+/// collation, generated = { expression, stored }, not_null_on_conflict,
+/// on_update }`.
 pub(crate) fn column(table: &Table, prefix: &str) -> Result<Column> {
     let mut f = Fields::new(table, prefix);
     let name = f.name("name", "name the column, e.g. name = \"email\"")?;
@@ -42,6 +43,7 @@ pub(crate) fn column(table: &Table, prefix: &str) -> Result<Column> {
         collation: f.opt_str("collation")?,
         generated: generated(&mut f)?,
         not_null_on_conflict: on_conflict(&mut f, "not_null_on_conflict")?,
+        on_update: f.opt_str("on_update")?,
     };
     if column.generated.is_some() && column.server_default.is_some() {
         return Err(f.invalid(
@@ -245,7 +247,7 @@ fn referential_action(f: &mut Fields<'_>, key: &'static str) -> Result<Option<St
     Ok(action)
 }
 
-/// `name`, `columns`, `unique`, `where`, `orders`. For `drop_index` the
+/// `name`, `columns`, `unique`, `where`, `orders`, `using`. For `drop_index` the
 /// columns are optional (they make it reversible); an absent list reads as
 /// empty.
 pub(crate) fn index(f: &mut Fields<'_>, columns_required: bool) -> Result<Index> {
@@ -281,6 +283,7 @@ pub(crate) fn index(f: &mut Fields<'_>, columns_required: bool) -> Result<Index>
         unique: f.bool_or("unique", false)?,
         where_clause: f.opt_str("where")?,
         orders,
+        using: f.opt_str("using")?,
     })
 }
 
@@ -302,7 +305,9 @@ fn each<T>(
 
 /// The fields of a table definition (`create_table`, and `drop_table` when
 /// it carries one): `columns`, `primary_key`, `unique`, `foreign_keys`,
-/// `checks`, `indexes`, `comment`, `without_rowid`, `strict`. Without `columns_required`, an absent
+/// `checks`, `indexes`, `comment`, `without_rowid`, `strict`, and the
+/// storage options `engine`, `charset`, `collation` (MySQL) and
+/// `partition_by` (PostgreSQL). Without `columns_required`, an absent
 /// `columns` gives a table with no columns (and no other part may be given).
 pub(crate) fn read_table_definition(
     f: &mut Fields<'_>,
@@ -362,11 +367,32 @@ pub(crate) fn read_table_definition(
         comment: f.opt_str("comment")?,
         without_rowid: f.bool_or("without_rowid", false)?,
         strict: f.bool_or("strict", false)?,
+        options: TableOptions {
+            engine: option_name(f, "engine")?,
+            charset: option_name(f, "charset")?,
+            collation: option_name(f, "collation")?,
+            partition_by: f.opt_str("partition_by")?,
+        },
     };
     if table.columns.is_empty() && table != SchemaTable::new(table.name.clone()) {
         return Err(f.missing("columns", "a table definition needs its columns"));
     }
     Ok(table)
+}
+
+/// A storage option's value: a bare name (`InnoDB`, `utf8mb4_bin`), since
+/// it is written into the SQL unquoted.
+fn option_name(f: &mut Fields<'_>, key: &'static str) -> Result<Option<String>> {
+    let value = f.opt_str(key)?;
+    match &value {
+        Some(v) if v.is_empty() || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+            Err(f.invalid(
+                key,
+                format!("{v:?} is not a name; write letters, digits and _ only, e.g. {key} = \"utf8mb4_bin\""),
+            ))
+        }
+        _ => Ok(value),
+    }
 }
 
 /// `rows = [{ id = 1, name = "a" }, ...]` for `bulk_insert`.

@@ -278,6 +278,32 @@ fn read_simple(name: &str, f: &mut Fields<'_>, batch: Option<&TableName>) -> Res
             table: table_name(f, batch)?,
             existing_comment: f.opt_str("existing_comment")?,
         },
+        "alter_table_options" => {
+            let table = table_name(f, batch)?;
+            let options = crate::schema::TableOptions {
+                engine: f.opt_str("engine")?,
+                charset: f.opt_str("charset")?,
+                collation: f.opt_str("collation")?,
+                partition_by: None,
+            };
+            let existing = crate::schema::TableOptions {
+                engine: f.opt_str("existing_engine")?,
+                charset: f.opt_str("existing_charset")?,
+                collation: f.opt_str("existing_collation")?,
+                partition_by: None,
+            };
+            if options.is_empty() {
+                return Err(f.missing(
+                    "engine",
+                    "give the options to set: engine, charset and/or collation, e.g. engine = \"InnoDB\"",
+                ));
+            }
+            Operation::AlterTableOptions {
+                table,
+                options,
+                existing,
+            }
+        }
         "execute" => {
             let execute = Execute {
                 sql: f.opt_str("sql")?,
@@ -373,6 +399,8 @@ fn read_alter_column(f: &mut Fields<'_>, batch: Option<&TableName>) -> Result<Al
         existing_server_default: setting(f, "existing_server_default")?,
         existing_comment: setting(f, "existing_comment")?,
         existing_autoincrement: f.opt_bool("existing_autoincrement")?,
+        on_update: setting(f, "on_update")?,
+        existing_on_update: setting(f, "existing_on_update")?,
     };
     if alter.new_name.as_deref() == Some("") {
         return Err(f.invalid("new_name", "a name cannot be empty"));

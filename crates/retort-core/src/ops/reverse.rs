@@ -131,6 +131,41 @@ impl Operation {
                     existing_comment: Some(comment.clone()),
                 },
             },
+            Operation::AlterTableOptions {
+                table,
+                options,
+                existing,
+            } => {
+                // Each option set needs the value it replaces.
+                let back = |set: &Option<String>, old: &Option<String>, field: &'static str| match (
+                    set, old,
+                ) {
+                    (None, _) => Ok(None),
+                    (Some(_), Some(old)) => Ok(Some(old.clone())),
+                    (Some(_), None) => {
+                        Err(missing(field, "give the option's value before the change"))
+                    }
+                };
+                Operation::AlterTableOptions {
+                    table: table.clone(),
+                    options: crate::schema::TableOptions {
+                        engine: back(&options.engine, &existing.engine, "existing_engine")?,
+                        charset: back(&options.charset, &existing.charset, "existing_charset")?,
+                        collation: back(
+                            &options.collation,
+                            &existing.collation,
+                            "existing_collation",
+                        )?,
+                        partition_by: None,
+                    },
+                    existing: crate::schema::TableOptions {
+                        engine: existing.engine.as_ref().and(options.engine.clone()),
+                        charset: existing.charset.as_ref().and(options.charset.clone()),
+                        collation: existing.collation.as_ref().and(options.collation.clone()),
+                        partition_by: None,
+                    },
+                }
+            }
             Operation::DropTableComment {
                 table,
                 existing_comment,
@@ -286,6 +321,12 @@ fn reverse_alter(a: &AlterColumn) -> Result<AlterColumn, Missing> {
         "existing_comment",
         "give the comment before the change, or existing_comment = false for none",
     )?;
+    let [on_update, existing_on_update] = back(
+        &a.on_update,
+        &a.existing_on_update,
+        "existing_on_update",
+        "give the ON UPDATE expression before the change, or existing_on_update = false for none",
+    )?;
     Ok(AlterColumn {
         table: a.table.clone(),
         column: a.final_name().to_owned(),
@@ -299,5 +340,7 @@ fn reverse_alter(a: &AlterColumn) -> Result<AlterColumn, Missing> {
         existing_server_default,
         existing_comment,
         existing_autoincrement: a.existing_autoincrement,
+        on_update,
+        existing_on_update,
     })
 }

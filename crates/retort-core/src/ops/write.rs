@@ -93,6 +93,7 @@ fn column(c: &Column) -> Value {
         out.set("generated", Value::Table(inner.0));
     }
     out.on_conflict("not_null_on_conflict", c.not_null_on_conflict);
+    out.opt("on_update", &c.on_update);
     Value::Table(out.0)
 }
 
@@ -137,6 +138,7 @@ fn index(out: &mut Out, ix: &Index) {
         out.opt("collation", &o.collation);
         out.flag("descending", o.descending);
     });
+    out.opt("using", &ix.using);
 }
 
 fn list<T>(out: &mut Out, key: &str, items: &[T], write: impl Fn(&mut Out, &T)) {
@@ -177,6 +179,10 @@ fn table_definition(out: &mut Out, t: &SchemaTable) {
     out.opt("comment", &t.comment);
     out.flag("without_rowid", t.without_rowid);
     out.flag("strict", t.strict);
+    out.opt("engine", &t.options.engine);
+    out.opt("charset", &t.options.charset);
+    out.opt("collation", &t.options.collation);
+    out.opt("partition_by", &t.options.partition_by);
 }
 
 fn alter_column(out: &mut Out, a: &AlterColumn) {
@@ -202,15 +208,25 @@ fn alter_column(out: &mut Out, a: &AlterColumn) {
     if let Some(n) = a.existing_autoincrement {
         out.set("existing_autoincrement", n);
     }
+    out.setting("on_update", &a.on_update);
+    out.setting("existing_on_update", &a.existing_on_update);
 }
 
 /// A type as a revision file holds it: a database's own type that no
 /// supported database's list knows (`citext`, a domain, read from a live
 /// database by autogenerate) is marked `verbatim(...)`, so that the file
 /// loads back ([`names::check_known`]) and passes it through unchanged.
+/// So is a database's spelling that would read back as a portable type
+/// rendered differently (MySQL's `timestamp` is not the portable
+/// `timestamp`, which is `datetime` there): the type is recreated as
+/// spelled.
 fn type_text(ty: &ColumnType) -> String {
     match ty {
-        ColumnType::Other(text) if names::check_known(ty).is_err() => format!("verbatim({text})"),
+        ColumnType::Other(text)
+            if names::check_known(ty).is_err() || ColumnType::parse(text).as_ref() != Ok(ty) =>
+        {
+            format!("verbatim({text})")
+        }
         _ => ty.to_string(),
     }
 }
@@ -333,6 +349,19 @@ impl Operation {
             } => {
                 out.table(table);
                 out.opt("existing_comment", existing_comment);
+            }
+            Operation::AlterTableOptions {
+                table,
+                options,
+                existing,
+            } => {
+                out.table(table);
+                out.opt("engine", &options.engine);
+                out.opt("charset", &options.charset);
+                out.opt("collation", &options.collation);
+                out.opt("existing_engine", &existing.engine);
+                out.opt("existing_charset", &existing.charset);
+                out.opt("existing_collation", &existing.collation);
             }
             Operation::Execute(e) => {
                 out.opt("sql", &e.sql);

@@ -129,6 +129,11 @@ pub struct Index {
     /// every part sorts ascending with its column's own collation (see
     /// [`Index::order`]).
     pub orders: Vec<KeyOrder>,
+    /// The index's kind when it is not the database's default B-tree, as
+    /// the database names it: PostgreSQL's access method (`gist`, `gin`,
+    /// `hash`, `brin`, `spgist`), MySQL's `FULLTEXT` or `SPATIAL`. `None`
+    /// is a B-tree.
+    pub using: Option<String>,
 }
 
 impl Index {

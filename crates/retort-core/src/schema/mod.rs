@@ -12,6 +12,7 @@ mod constraint;
 mod database;
 pub mod naming;
 mod object;
+mod options;
 mod table;
 
 pub use builder::{
@@ -25,4 +26,5 @@ pub use constraint::{
 pub use database::{EnumType, Schema};
 pub use naming::{apply_naming_convention, check_naming_convention};
 pub use object::{ObjectId, ObjectKind, SchemaObject};
+pub use options::TableOptions;
 pub use table::{Column, Generated, Table, TableName};

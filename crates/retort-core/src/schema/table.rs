@@ -78,6 +78,9 @@ pub struct Column {
     /// SQLite's `NOT NULL ON CONFLICT ...`: what a NULL written to this
     /// NOT NULL column does instead of failing the statement.
     pub not_null_on_conflict: Option<OnConflict>,
+    /// MySQL's `ON UPDATE` expression (`current_timestamp()`): the value a
+    /// `TIMESTAMP`/`DATETIME` column takes when its row is updated.
+    pub on_update: Option<String>,
 }
 
 /// The definition of a generated column (`GENERATED ALWAYS AS (expression)
@@ -108,6 +111,7 @@ impl Column {
             collation: None,
             generated: None,
             not_null_on_conflict: None,
+            on_update: None,
         }
     }
 
@@ -162,6 +166,8 @@ pub struct Table {
     pub without_rowid: bool,
     /// SQLite's `STRICT`: every value must be of its column's declared type.
     pub strict: bool,
+    /// Storage options (MySQL's engine, default charset and collation).
+    pub options: crate::schema::TableOptions,
 }
 
 impl Table {

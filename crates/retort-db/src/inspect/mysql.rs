@@ -27,12 +27,18 @@
 //!   read as the server spells them (`current_timestamp()` on MariaDB).
 //! - An empty comment is no comment.
 //!
-//! Not recovered: index prefix lengths, `DESC`, index types (`FULLTEXT`,
-//! `SPATIAL`), character sets and collations, `ON UPDATE` of a timestamp,
-//! `unsigned` (kept in the type text), table options.
+//! An index's type `FULLTEXT` or `SPATIAL` is [`Index::using`]; a
+//! column's `ON UPDATE` expression is [`Column::on_update`]; the table's
+//! engine, default character set and collation are [`Table::options`]; a
+//! column's collation is [`Column::collation`] when it is not the table's
+//! (the collation names its character set).
+//!
+//! Not recovered: index prefix lengths, `DESC`, other table options
+//! (`ROW_FORMAT`, `AUTO_INCREMENT=`), partitioning. `unsigned` is kept in
+//! the type text.
 
 use retort_core::schema::{
-    CheckConstraint, Column, ForeignKey, Index, PrimaryKey, Schema, Table, TableName,
+    CheckConstraint, Column, ForeignKey, Index, PrimaryKey, Schema, Table, TableName, TableOptions,
     UniqueConstraint,
 };
 use retort_core::types::ColumnType;
@@ -83,6 +89,12 @@ pub fn inspect_mysql_schema(
         if options.includes(&name) {
             let mut t = Table::new(TableName::new(name));
             t.comment = cell(row, 1).filter(|c| !c.is_empty()).map(str::to_owned);
+            t.options = TableOptions {
+                engine: cell(row, 2).map(str::to_owned),
+                collation: cell(row, 3).map(str::to_owned),
+                charset: cell(row, 4).map(str::to_owned),
+                partition_by: None,
+            };
             a.tables.push(t);
         }
     }
@@ -102,9 +114,16 @@ pub fn inspect_mysql_schema(
             unique: false,
             comment: cell(row, 6).filter(|c| !c.is_empty()).map(str::to_owned),
             autoincrement: extra.contains("auto_increment").then_some(true),
+            on_update: on_update(cell(row, 5).unwrap_or_default()),
+            collation: cell(row, 7).map(str::to_owned),
             ..Column::new(String::new(), ColumnType::Text)
         };
         if let Some(t) = a.table(&table) {
+            // A column's collation is kept only where it is not the table's.
+            let mut column = column;
+            if column.collation == t.options.collation {
+                column.collation = None;
+            }
             t.columns.push(column);
         }
     }
@@ -127,6 +146,15 @@ pub fn inspect_mysql_schema(
         enums: vec![],
         objects: vec![],
     })
+}
+
+/// The expression of `on update ...` in `EXTRA` (MariaDB:
+/// `on update current_timestamp()`; MySQL 8: `DEFAULT_GENERATED on update
+/// CURRENT_TIMESTAMP`), as the server spells it.
+fn on_update(extra: &str) -> Option<String> {
+    let at = extra.to_ascii_lowercase().find("on update ")?;
+    let rest = extra[at + "on update ".len()..].trim();
+    (!rest.is_empty()).then(|| rest.to_owned())
 }
 
 /// The default as SQL text (see the module's notes on MariaDB and MySQL).
@@ -218,6 +246,9 @@ fn read_indexes(a: &mut Assembly, (sql, rows): &(String, Vec<Row>)) -> Result<()
                     unique: cell(row, 2) == Some("0"),
                     where_clause: None,
                     orders: vec![],
+                    using: cell(row, 4)
+                        .filter(|t| matches!(*t, "FULLTEXT" | "SPATIAL"))
+                        .map(str::to_owned),
                 },
             )),
         }
@@ -249,22 +280,26 @@ fn read_indexes(a: &mut Assembly, (sql, rows): &(String, Vec<Row>)) -> Result<()
 /// database's name.
 const VERSION: &str = "SELECT VERSION(), DATABASE()";
 
-/// Base tables (not views) with their comments.
-const TABLES: &str = "SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES \
-     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME";
+/// Base tables (not views) with their comments and storage options: the
+/// engine, the default collation and its character set.
+const TABLES: &str = "SELECT t.TABLE_NAME, t.TABLE_COMMENT, t.ENGINE, t.TABLE_COLLATION, \
+         c.CHARACTER_SET_NAME \
+     FROM information_schema.TABLES t \
+     LEFT JOIN information_schema.COLLATIONS c ON c.COLLATION_NAME = t.TABLE_COLLATION \
+     WHERE t.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE' ORDER BY t.TABLE_NAME";
 
 /// Every column in order; `COLUMN_TYPE` is the full type (`varchar(20)`,
 /// `enum('a','b')`, `int(11) unsigned`), `EXTRA` holds `auto_increment`
 /// and, on MySQL 8, `DEFAULT_GENERATED` for an expression default.
 const COLUMNS: &str = "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, \
-         COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT \
+         COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT, COLLATION_NAME \
      FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
      ORDER BY TABLE_NAME, ORDINAL_POSITION";
 
 /// Every index, the primary key (`PRIMARY`) and unique constraints
 /// included, one row per column in order; `NON_UNIQUE` is `0` for a unique
-/// one.
-const INDEXES: &str = "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME \
+/// one; `INDEX_TYPE` is `BTREE`, `FULLTEXT`, `SPATIAL` or `HASH`.
+const INDEXES: &str = "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, INDEX_TYPE \
      FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
      ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
 

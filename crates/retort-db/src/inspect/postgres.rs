@@ -8,14 +8,17 @@
 //! primary keys, unique constraints, foreign keys (referenced columns,
 //! `ON DELETE` / `ON UPDATE`, names) and check constraints; indexes that
 //! back no constraint (unique, partial `WHERE`, columns); enum types with
-//! their values in order.
+//! their values in order; an index's access method other than `btree`
+//! ([`Index::using`]); a partitioned table's `PARTITION BY` key
+//! ([`Table::options`]'s `partition_by`).
 //!
 //! Normalised:
 //! - A column typed with an enum is [`ColumnType::Enum`] with the type's
 //!   name (schema-qualified when the type lives in another schema) and
 //!   values.
-//! - A `nextval(...)` default (`SERIAL`) or an identity is
-//!   `autoincrement = Some(true)` with no server default.
+//! - A `nextval(...)` default of a sequence the column owns (`SERIAL`) or an
+//!   identity is `autoincrement = Some(true)` with no server default; a
+//!   `nextval` of a sequence the column does not own stays its default.
 //! - A string literal's cast to the column's own type is dropped
 //!   (`'a'::character varying` → `'a'`), as PostgreSQL adds it.
 //! - A check's condition is `pg_get_constraintdef` without `CHECK` and its
@@ -24,10 +27,12 @@
 //! - `NO ACTION` (the default) is no action at all.
 //!
 //! Not recovered, because the model has no place for them: `DEFERRABLE`
-//! and `MATCH` on foreign keys, `NOT VALID`, collations, index methods,
+//! and `MATCH` on foreign keys, `NOT VALID`, collations,
 //! `DESC` and operator classes, `INCLUDE` columns, exclusion constraints,
-//! partitioning, a sequence's options. Generated columns cannot be
-//! expressed at all and are an error. An expression index's key parts
+//! partitioning, a sequence's options. A column of a domain or of a type
+//! from another schema than `pg_catalog` (an extension's) is
+//! [`ColumnType::Verbatim`] with `format_type()`'s text. A stored generated
+//! column is [`Column::generated`] with its expression. An expression index's key parts
 //! are `pg_get_indexdef`'s text, in parentheses.
 
 mod text;
@@ -36,8 +41,8 @@ pub(crate) use text::check_condition as pg_check_condition;
 use std::collections::BTreeMap;
 
 use retort_core::schema::{
-    CheckConstraint, Column, EnumType, ForeignKey, Index, PrimaryKey, Schema, Table, TableName,
-    UniqueConstraint,
+    CheckConstraint, Column, EnumType, ForeignKey, Generated, Index, PrimaryKey, Schema, Table,
+    TableName, UniqueConstraint,
 };
 use retort_core::types::ColumnType;
 
@@ -90,6 +95,7 @@ pub fn inspect_postgres_schema(
                 name,
             });
             t.comment = cell(row, 1).map(str::to_owned);
+            t.options.partition_by = cell(row, 2).map(str::to_owned);
             a.tables.push(t);
         }
     }
@@ -143,9 +149,13 @@ fn read_columns(
         let table = a.required(row, 0, "relname", sql)?;
         let name = a.required(row, 1, "attname", sql)?;
         let type_text = a.required(row, 2, "format_type", sql)?;
-        if cell(row, 10).is_some_and(|g| !g.is_empty()) {
-            return Err(a.bad("attgenerated", &format!("{table}.{name}"), sql));
-        }
+        // `s`: GENERATED ALWAYS AS (...) STORED, whose expression is the
+        // default's (PostgreSQL 12 to 17 have no other kind).
+        let generated = match cell(row, 10) {
+            None | Some("") => false,
+            Some("s") => true,
+            Some(other) => return Err(a.bad("attgenerated", other, sql)),
+        };
         let ty = match (cell(row, 7), cell(row, 8), cell(row, 9)) {
             (Some("e"), Some(nsp), Some(typ)) => ColumnType::Enum {
                 name: Some(if nsp == here {
@@ -158,16 +168,35 @@ fn read_columns(
                     .cloned()
                     .unwrap_or_default(),
             },
+            // A domain, an extension's or a user's type (not an enum):
+            // passed through as PostgreSQL spells it, unchecked, since no
+            // list of type names knows it.
+            (Some(kind), Some(nsp), _) if nsp != "pg_catalog" && kind != "e" => {
+                ColumnType::Verbatim(type_text.clone())
+            }
             _ => postgres_type(&type_text),
         };
         let mut default = cell(row, 4).map(|d| strip_own_cast(d, &type_text));
         let identity = cell(row, 5).is_some_and(|i| !i.is_empty());
-        let serial = default
-            .as_deref()
-            .is_some_and(|d| d.starts_with("nextval("));
+        // `SERIAL`: a `nextval` default of a sequence the column owns. A
+        // sequence shared with another column (a partition of old style
+        // taking its parent's ids) stays the default it is.
+        let serial = cell(row, 11) == Some("t")
+            && default
+                .as_deref()
+                .is_some_and(|d| d.starts_with("nextval("));
         if serial {
             default = None;
         }
+        let generated = if generated {
+            let expression = default.take().ok_or_else(|| a.bad("adbin", "NULL", sql))?;
+            Some(Generated {
+                expression,
+                stored: true,
+            })
+        } else {
+            None
+        };
         let column = Column {
             name,
             ty,
@@ -177,6 +206,7 @@ fn read_columns(
             unique: false,
             comment: cell(row, 6).map(str::to_owned),
             autoincrement: (identity || serial).then_some(true),
+            generated,
             ..Column::new(String::new(), ColumnType::Text)
         };
         if let Some(t) = a.table(&table) {
@@ -269,6 +299,7 @@ fn read_indexes(a: &mut Assembly, (sql, rows): &(String, Vec<Row>)) -> Result<()
         last = Some((table.clone(), name.clone()));
         let unique = cell(row, 2) == Some("t");
         let where_clause = cell(row, 4).map(|w| unwrap_parens(w).to_owned());
+        let using = cell(row, 6).filter(|m| *m != "btree").map(str::to_owned);
         let Some(t) = a.table(&table) else {
             continue;
         };
@@ -280,6 +311,7 @@ fn read_indexes(a: &mut Assembly, (sql, rows): &(String, Vec<Row>)) -> Result<()
                 unique,
                 where_clause,
                 orders: vec![],
+                using,
             }),
         }
     }
@@ -295,8 +327,10 @@ pub const QUERIES: [&str; 7] = [SCHEMA_NAME, TABLES, ENUMS, COLUMNS, KEYS, CHECK
 const SCHEMA_NAME: &str = "SELECT CAST({schema} AS text)";
 
 /// Ordinary and partitioned tables (not partitions, views or foreign
-/// tables) with their comments.
-const TABLES: &str = "SELECT c.relname, pg_catalog.obj_description(c.oid, 'pg_class') \
+/// tables) with their comments and, for a partitioned table, its
+/// partitioning (`RANGE (payment_date)`).
+const TABLES: &str = "SELECT c.relname, pg_catalog.obj_description(c.oid, 'pg_class'), \
+         CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END \
      FROM pg_catalog.pg_class c \
      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
      WHERE n.nspname = {schema} AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
@@ -317,13 +351,19 @@ const ENUMS: &str = "SELECT n.nspname, t.typname, e.enumlabel \
 
 /// Every column of every table, in order: type text, `attnotnull`
 /// (`t`/`f`), default expression, `attidentity` (empty, `a` or `d`),
-/// comment, the type's kind (`e` for an enum), schema and name, and
-/// `attgenerated` (empty unless generated).
+/// comment, the type's kind (`e` for an enum), schema and name,
+/// `attgenerated` (empty unless generated), and whether the column owns a
+/// sequence (`SERIAL`'s, `t`/`f`).
 const COLUMNS: &str = "SELECT c.relname, a.attname, \
          pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, \
          pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, \
          pg_catalog.col_description(c.oid, a.attnum), t.typtype, tn.nspname, t.typname, \
-         a.attgenerated \
+         a.attgenerated, \
+         EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep \
+             JOIN pg_catalog.pg_class s ON s.oid = dep.objid AND s.relkind = 'S' \
+             WHERE dep.classid = CAST('pg_catalog.pg_class' AS regclass) \
+                 AND dep.refobjid = c.oid AND dep.refobjsubid = a.attnum \
+                 AND dep.deptype = 'a') \
      FROM pg_catalog.pg_attribute a \
      JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
@@ -362,13 +402,15 @@ const CHECKS: &str = "SELECT cl.relname, con.conname, pg_catalog.pg_get_constrai
 
 /// Indexes that back no primary key, unique or exclusion constraint, one
 /// row per key column (not `INCLUDE` ones) in order; `attname` is NULL for
-/// an expression, whose text is the last column; the one before is a
-/// partial index's condition.
+/// an expression, whose text is the next-to-last column; the one before is
+/// a partial index's condition; the last is the access method (`btree`,
+/// `gist`, ...).
 const INDEXES: &str = "SELECT t.relname, ic.relname, i.indisunique, a.attname, \
          pg_catalog.pg_get_expr(i.indpred, i.indrelid), \
-         pg_catalog.pg_get_indexdef(i.indexrelid, CAST(k.i AS int), true) \
+         pg_catalog.pg_get_indexdef(i.indexrelid, CAST(k.i AS int), true), am.amname \
      FROM pg_catalog.pg_index i \
      JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
+     JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
      JOIN pg_catalog.pg_class t ON t.oid = i.indrelid \
      JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace \
      CROSS JOIN LATERAL unnest(CAST(i.indkey AS smallint[])) WITH ORDINALITY AS k(attnum, i) \

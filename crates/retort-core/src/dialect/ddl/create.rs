@@ -9,12 +9,13 @@
 //! naming what it cannot keep, never left out.
 
 use crate::dialect::ddl::{column_comment, column_list, qualified};
-use crate::dialect::{CommentStyle, Dialect, DialectError, Statement};
+use crate::dialect::{CommentStyle, Dialect, DialectError, IndexKind, Statement};
 use crate::ops::Operation;
 use crate::schema::{
     CheckConstraint, Column, ForeignKey, Index, OnConflict, PrimaryKey, Table, TableName,
     UniqueConstraint, index_expression,
 };
+use crate::types::ColumnType;
 
 type Result<T> = std::result::Result<T, DialectError>;
 
@@ -148,15 +149,27 @@ pub(crate) fn primary_key_clause<D: Dialect + ?Sized>(
 
 /// True when `column` is the table's lone integer primary key and has not
 /// turned auto-increment off (SQLAlchemy's `autoincrement="auto"`).
+/// An integer type spelled as a database does (`smallint(5) unsigned`,
+/// `mediumint`) counts when the column says `autoincrement = true`, as does
+/// an integer column outside a lone primary key that says so.
 pub(crate) fn is_autoincrement(primary_key: &[String], column: &Column) -> bool {
-    column.ty.is_integer()
-        && column.autoincrement != Some(false)
-        && primary_key.len() == 1
-        && primary_key[0] == column.name
+    let spelled_integer = || match &column.ty {
+        ColumnType::Other(text) => matches!(
+            crate::types::names::leading_name(text).as_str(),
+            "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint"
+        ),
+        _ => false,
+    };
+    let integer =
+        column.ty.is_integer() || (column.autoincrement == Some(true) && spelled_integer());
+    let lone_key = primary_key.len() == 1 && primary_key[0] == column.name;
+    // Said explicitly, a column of a composite key (or none) increments too
+    // (`SERIAL` in PostgreSQL's `PRIMARY KEY (payment_date, payment_id)`).
+    integer && (column.autoincrement == Some(true) || (lone_key && column.autoincrement.is_none()))
 }
 
 /// `"name" TYPE [COLLATE c] [GENERATED ...] [NOT NULL [ON CONFLICT x]]
-/// [DEFAULT x] [AUTO_INCREMENT] [UNIQUE] [COMMENT '...']`.
+/// [DEFAULT x] [ON UPDATE x] [AUTO_INCREMENT] [UNIQUE] [COMMENT '...']`.
 pub(crate) fn column_definition<D: Dialect + ?Sized>(
     d: &D,
     column: &Column,
@@ -213,6 +226,19 @@ pub(crate) fn column_definition_with<D: Dialect + ?Sized>(
     if let Some(default) = &column.server_default {
         s.push_str(&format!(" DEFAULT {default}"));
     }
+    if let Some(on_update) = &column.on_update {
+        if !d.supports_on_update() {
+            return Err(cannot(
+                d,
+                what(),
+                &format!(
+                    "{} has no ON UPDATE on a column (a MySQL clause); leave on_update out for this database, or use a trigger",
+                    d.name()
+                ),
+            ));
+        }
+        s.push_str(&format!(" ON UPDATE {on_update}"));
+    }
     s.push_str(suffix);
     if column.unique {
         s.push_str(" UNIQUE");
@@ -226,7 +252,7 @@ pub(crate) fn column_definition_with<D: Dialect + ?Sized>(
 }
 
 /// `WITHOUT ROWID` and `STRICT` after the closing parenthesis, where the
-/// dialect has them.
+/// dialect has them, and the storage options ([`Dialect::render_table_options`]).
 fn table_options<D: Dialect + ?Sized>(d: &D, t: &Table) -> Result<String> {
     let mut options = vec![];
     for (on, keyword, supported) in [
@@ -244,10 +270,43 @@ fn table_options<D: Dialect + ?Sized>(d: &D, t: &Table) -> Result<String> {
             options.push(keyword);
         }
     }
-    Ok(match options.is_empty() {
+    let mut text = match options.is_empty() {
         true => String::new(),
         false => format!(" {}", options.join(", ")),
-    })
+    };
+    if let Some(key) = &t.options.partition_by {
+        if !d.supports_partition_by() {
+            return Err(cannot(
+                d,
+                format!("the table {}", t.name),
+                &format!(
+                    "{} has no declarative partitioning written as PARTITION BY {key} (PostgreSQL's); leave partition_by out for this database",
+                    d.name()
+                ),
+            ));
+        }
+        text.push_str(&format!(" PARTITION BY {key}"));
+    }
+    let storage = crate::schema::TableOptions {
+        partition_by: None,
+        ..t.options.clone()
+    };
+    if !storage.is_empty() {
+        match d.render_table_options(&storage) {
+            Some(rendered) => text.push_str(&format!(" {rendered}")),
+            None => {
+                return Err(cannot(
+                    d,
+                    format!("the table {}", t.name),
+                    &format!(
+                        "{} has no table options (engine, charset, collation are MySQL's); leave them out for this database",
+                        d.name()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(text)
 }
 
 /// The `CREATE TABLE` statement alone (no indexes, no separate comments).
@@ -379,8 +438,26 @@ pub(crate) fn create_index<D: Dialect + ?Sized>(
     } else {
         (d.quote_identifier(&index.name), qualified(d, table))
     };
+    let (prefix, method) = match &index.using {
+        None => (String::new(), String::new()),
+        Some(using) => match d.index_kind(using) {
+            Some(IndexKind::Prefix(p)) => (format!("{p} "), String::new()),
+            Some(IndexKind::Method(m)) => (String::new(), format!(" USING {m}")),
+            None => {
+                return Err(DialectError::Unsupported {
+                    dialect: d.name(),
+                    operation: op.to_string(),
+                    reason: format!(
+                        "index {:?} is of the kind {using:?}, which {} does not have; leave `using` out for this database",
+                        index.name,
+                        d.name()
+                    ),
+                });
+            }
+        },
+    };
     let mut sql = format!(
-        "CREATE {}INDEX {name} ON {on} ({})",
+        "CREATE {}{prefix}INDEX {name} ON {on}{method} ({})",
         if index.unique { "UNIQUE " } else { "" },
         index_key_list(d, op, index)?
     );

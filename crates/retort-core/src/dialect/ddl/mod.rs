@@ -110,6 +110,19 @@ pub(crate) fn render<D: Dialect + ?Sized>(d: &D, op: &Operation) -> Result<Vec<S
             Ok(d.table_comment(table, Some(comment)))
         }
         Operation::DropTableComment { table, .. } => Ok(d.table_comment(table, None)),
+        Operation::AlterTableOptions { table, options, .. } => {
+            match d.render_table_options(options) {
+                Some(rendered) => one(format!("ALTER TABLE {} {rendered}", qualified(d, table))),
+                None => Err(DialectError::Unsupported {
+                    dialect: d.name(),
+                    operation: op.to_string(),
+                    reason: format!(
+                        "{} has no table options (engine, charset, collation are MySQL's); leave this operation out for this database",
+                        d.name()
+                    ),
+                }),
+            }
+        }
         Operation::Execute(e) => Ok(e
             .sql_for(d.name())
             .map(Statement::new)

@@ -45,6 +45,20 @@ impl Dialect for MySql {
         false
     }
 
+    fn supports_on_update(&self) -> bool {
+        true
+    }
+
+    fn render_table_options(&self, options: &crate::schema::TableOptions) -> Option<String> {
+        Some(render::table_options(options))
+    }
+
+    fn index_kind(&self, using: &str) -> Option<crate::dialect::IndexKind> {
+        let upper = using.to_ascii_uppercase();
+        matches!(upper.as_str(), "FULLTEXT" | "SPATIAL")
+            .then_some(crate::dialect::IndexKind::Prefix(upper))
+    }
+
     fn supports_foreign_key_match(&self) -> bool {
         false
     }

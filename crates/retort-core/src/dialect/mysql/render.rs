@@ -60,8 +60,11 @@ pub(crate) fn alter_column<D: Dialect + ?Sized>(
 ) -> Result<Vec<Statement>, DialectError> {
     let table = qualified(d, &a.table);
     let column = d.quote_identifier(&a.column);
-    let only_default =
-        a.new_name.is_none() && a.ty.is_none() && a.nullable.is_none() && a.comment.is_none();
+    let only_default = a.new_name.is_none()
+        && a.ty.is_none()
+        && a.nullable.is_none()
+        && a.comment.is_none()
+        && a.on_update.is_none();
     if only_default {
         let clause = match &a.server_default {
             Some(Setting::Set(v)) => format!("SET DEFAULT {v}"),
@@ -98,6 +101,7 @@ pub(crate) fn alter_column<D: Dialect + ?Sized>(
         server_default: pick(&a.server_default, &a.existing_server_default),
         unique: false,
         comment: pick(&a.comment, &a.existing_comment),
+        on_update: pick(&a.on_update, &a.existing_on_update),
         ..Column::new(String::new(), ColumnType::Text)
     };
     // NULL is restated explicitly, as Alembic does; AUTO_INCREMENT must be
@@ -136,4 +140,20 @@ pub(crate) fn drop_index<D: Dialect + ?Sized>(d: &D, table: &TableName, name: &s
         d.quote_identifier(name),
         qualified(d, table)
     ))
+}
+
+/// `ENGINE=x DEFAULT CHARSET=y COLLATE=z`, the options given, in that order
+/// (names are bare words in MySQL: `InnoDB`, `utf8mb4_general_ci`).
+pub(crate) fn table_options(options: &crate::schema::TableOptions) -> String {
+    let mut parts = vec![];
+    if let Some(e) = &options.engine {
+        parts.push(format!("ENGINE={e}"));
+    }
+    if let Some(c) = &options.charset {
+        parts.push(format!("DEFAULT CHARSET={c}"));
+    }
+    if let Some(c) = &options.collation {
+        parts.push(format!("COLLATE={c}"));
+    }
+    parts.join(" ")
 }

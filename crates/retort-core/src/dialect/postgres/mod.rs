@@ -37,6 +37,20 @@ impl Dialect for Postgres {
         true
     }
 
+    fn supports_partition_by(&self) -> bool {
+        true
+    }
+
+    fn index_kind(&self, using: &str) -> Option<crate::dialect::IndexKind> {
+        // Any access method: an extension may add its own (`ivfflat`).
+        // MySQL's kinds are not access methods.
+        let mysql = ["fulltext", "spatial"].contains(&using.to_ascii_lowercase().as_str());
+        let plain = !using.is_empty()
+            && !mysql
+            && using.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        plain.then(|| crate::dialect::IndexKind::Method(using.to_ascii_lowercase()))
+    }
+
     fn supports_virtual_generated_columns(&self) -> bool {
         false
     }

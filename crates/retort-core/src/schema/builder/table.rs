@@ -108,6 +108,7 @@ impl TableBuilder {
             unique: options.unique,
             where_clause: options.where_clause,
             orders: vec![],
+            using: None,
         });
         self
     }

@@ -94,6 +94,7 @@ pub(super) fn read_indexes(
                     unique: cell(row, 1) == Some("1"),
                     where_clause,
                     orders,
+                    using: None,
                 });
             }
         }

@@ -1,0 +1,304 @@
+//! Real published schemas round-trip exactly (GitHub issue 10): for each
+//! file of `real_schemas/<schema>/<dialect>.sql` (see its README.md and
+//! each SOURCE.md), on its own database,
+//!
+//! 1. the file is loaded with the database's own client (`sqlite3`, `psql
+//!    -v ON_ERROR_STOP=1`, `mariadb`) into a fresh database, and read back
+//!    with [`inspect_schema`]: `native`;
+//! 2. no false positive: `diff(native, native read a second time)` is empty;
+//! 3. on a second fresh database, the operations of `diff(empty, native)`
+//!    are written into a revision file and applied with `retort upgrade`;
+//!    read back, that database's tables and enums equal `native`'s (columns
+//!    with their types as spelled, nullability, defaults, keys, indexes,
+//!    checks, comments, table options);
+//! 4. `retort downgrade base` leaves no table but retort's own.
+//!
+//! One test function per (schema, database), so they run in parallel.
+//!
+//! Views, triggers, routines and sequences are not compared yet: they will
+//! be once `Schema.objects` exists (see `compare_schemas`).
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use retort_core::diff::{DiffOptions, diff};
+use retort_core::revision::Operations;
+use retort_core::schema::Schema;
+use retort_core::script::render::render_operations;
+use retort_db::inspect::{InspectOptions, inspect_schema};
+use retort_db::{DatabaseUrl, connect};
+
+use crate::harness::{Project, rev};
+use crate::migrate_db::{Db, Kind, RETORT_TABLES};
+
+/// `real_schemas/<schema>/<file>`.
+fn corpus_file(schema: &str, kind: Kind) -> PathBuf {
+    let file = match kind {
+        Kind::Sqlite => "sqlite.sql",
+        Kind::Postgres => "postgresql.sql",
+        Kind::Mysql => "mysql.sql",
+    };
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/integration/real_schemas")
+        .join(schema)
+        .join(file)
+}
+
+/// The file's text with the load-time adjustments of real_schemas/README.md:
+/// the statements that create, drop or select a database of the file's own
+/// are skipped, and references qualified with the upstream database's name
+/// `qualifier` name the test's database instead.
+fn loadable(text: &str, qualifier: Option<&str>, db: &Db) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let words: Vec<String> = line
+            .split_whitespace()
+            .take(2)
+            .map(|w| w.to_ascii_uppercase())
+            .collect();
+        let skip = match words.as_slice() {
+            [a, b] if (a == "DROP" || a == "CREATE") && (b == "DATABASE" || b == "SCHEMA") => {
+                line.trim_end().ends_with(';')
+            }
+            [a, ..] if a == "USE" || a == "\\C" => true,
+            _ => false,
+        };
+        if skip {
+            out.push_str("-- (skipped by the test's loader) ");
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    match qualifier {
+        Some(q) if db.kind == Kind::Mysql => {
+            out.replace(&format!("{q}."), &format!("`{}`.", db.name))
+        }
+        _ => out,
+    }
+}
+
+/// Loads `text` with the database's own client, failing with its output.
+fn load_natively(db: &Db, text: &str) {
+    if db.kind == Kind::Postgres {
+        // pg_dump output gives ownership to `postgres`, which may not exist.
+        db.sql(
+            "DO $$ BEGIN CREATE ROLE postgres NOLOGIN; \
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
+        );
+    }
+    let out = db.pipe(text);
+    assert!(
+        out.status.success(),
+        "loading the schema with the {:?} client failed\n{}{}",
+        db.kind,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The whole schema of `db`, as autogenerate reads the live side.
+fn inspect(db: &Db) -> Schema {
+    let url = DatabaseUrl::parse(&db.url).expect("a valid test URL");
+    let mut conn = connect(&url).unwrap_or_else(|e| panic!("connect to {}: {e}", db.url));
+    let mut options = InspectOptions::new("retort_version", "retort_log");
+    for t in RETORT_TABLES {
+        options = options.exclude(*t);
+    }
+    inspect_schema(conn.as_mut(), &options).unwrap_or_else(|e| panic!("inspect {}: {e}", db.url))
+}
+
+fn diff_options(kind: Kind) -> (Vec<String>, retort_db::DialectName) {
+    let dialect = match kind {
+        Kind::Sqlite => retort_db::DialectName::Sqlite,
+        Kind::Postgres => retort_db::DialectName::Postgresql,
+        Kind::Mysql => retort_db::DialectName::Mysql,
+    };
+    let ignored = RETORT_TABLES.iter().map(|t| t.to_string()).collect();
+    (ignored, dialect)
+}
+
+/// The operations from `from` to `to`, as autogenerate computes them
+/// (types and server defaults compared).
+fn operations(kind: Kind, from: &Schema, to: &Schema) -> retort_core::diff::Diff {
+    let (ignored, dialect) = diff_options(kind);
+    let mut options = DiffOptions::new(dialect.normalizer());
+    options.compare_type = true;
+    options.compare_server_default = true;
+    options.ignored_tables = &ignored;
+    diff(from, to, &options)
+}
+
+/// Where `rebuilt` differs from `native`, one block per table; empty when
+/// they are equal.
+fn compare_schemas(native: &Schema, rebuilt: &Schema) -> String {
+    let mut report = String::new();
+    let names =
+        |s: &Schema| -> Vec<String> { s.tables.iter().map(|t| t.name.to_string()).collect() };
+    if names(native) != names(rebuilt) {
+        let _ = writeln!(
+            report,
+            "tables differ:\n  native:  {:?}\n  rebuilt: {:?}",
+            names(native),
+            names(rebuilt)
+        );
+    }
+    for n in &native.tables {
+        let Some(r) = rebuilt.table(&n.name) else {
+            continue;
+        };
+        if n != r {
+            let _ = writeln!(report, "table {} differs:", n.name);
+            let columns = n.columns.len().max(r.columns.len());
+            for i in 0..columns {
+                let (a, b) = (n.columns.get(i), r.columns.get(i));
+                if a != b {
+                    let _ = writeln!(report, "  native  {a:?}\n  rebuilt {b:?}");
+                }
+            }
+            let parts = |t: &retort_core::schema::Table| {
+                let mut t = t.clone();
+                t.columns.clear();
+                format!("{t:?}")
+            };
+            if parts(n) != parts(r) {
+                let _ = writeln!(report, "  native  {}\n  rebuilt {}", parts(n), parts(r));
+            }
+        }
+    }
+    if native.enums != rebuilt.enums {
+        let _ = writeln!(
+            report,
+            "enums differ:\n  native:  {:?}\n  rebuilt: {:?}",
+            native.enums, rebuilt.enums
+        );
+    }
+    // Views, triggers, routines, sequences: compare `native.objects` with
+    // `rebuilt.objects` here once `Schema.objects` lands.
+    report
+}
+
+/// The round trip of `real_schemas/<schema>/` on `kind` (see the module doc).
+fn round_trip(schema: &str, kind: Kind, qualifier: Option<&str>) {
+    let path = corpus_file(schema, kind);
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+
+    // 1. Loaded natively, read back.
+    let p0 = Project::init();
+    let loaded = Db::fresh_named(kind, &p0, "native.db");
+    load_natively(&loaded, &loadable(&text, qualifier, &loaded));
+    let native = inspect(&loaded);
+    assert!(
+        !native.tables.is_empty(),
+        "{}: no table was read back",
+        path.display()
+    );
+
+    // 2. No false positive.
+    let again = operations(kind, &native, &inspect(&loaded));
+    assert!(
+        again.is_empty(),
+        "{}: the database compared with itself reports changes:\n{:#?}",
+        path.display(),
+        again.changes
+    );
+
+    // 3. The operations from an empty database, applied by `upgrade`.
+    let d = operations(kind, &Schema::default(), &native);
+    let p = Project::init();
+    let mut file = rev("0001")
+        .message(&format!("{schema} on {kind:?}"))
+        .to_toml();
+    let write = retort_core::ops::operations_to_toml;
+    file.push('\n');
+    file.push_str(&render_operations(
+        "upgrade",
+        &Operations::List(write(&d.upgrade)),
+    ));
+    file.push('\n');
+    file.push_str(&render_operations(
+        "downgrade",
+        &Operations::List(write(&d.downgrade)),
+    ));
+    p.write("migrations/versions/0001.toml", &file);
+    let db = Db::fresh(kind, &p);
+    let run = db.run(&p, &["upgrade", "head"]);
+    if run.code != 0 {
+        // The revision file is kept for reading: it is long.
+        let kept = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("real_schemas_{schema}_{kind:?}.toml"));
+        let _ = std::fs::write(&kept, &file);
+        panic!(
+            "{}: upgrade failed (revision file kept as {})\n{}",
+            path.display(),
+            kept.display(),
+            run.describe()
+        );
+    }
+    let rebuilt = inspect(&db);
+    let report = compare_schemas(&native, &rebuilt);
+    assert!(
+        report.is_empty(),
+        "{}: the migrated database differs from the natively loaded one\n{report}",
+        path.display()
+    );
+
+    // 4. Back to nothing.
+    let run = db.run(&p, &["downgrade", "base"]);
+    assert_eq!(
+        run.code,
+        0,
+        "{}: downgrade failed\n{}",
+        path.display(),
+        run.describe()
+    );
+    assert_eq!(
+        db.user_tables(),
+        Vec::<String>::new(),
+        "{}: tables left after downgrade base",
+        path.display()
+    );
+}
+
+#[test]
+#[ignore = "SQLite foreign-key cycles (customer/store/staff): the diff emits create_foreign_key outside a batch, which SQLite cannot ALTER; fixed by the SQLite FK cycle work"]
+fn sakila_sqlite() {
+    round_trip("sakila", Kind::Sqlite, None);
+}
+
+#[test]
+#[ignore = "needs schema objects (Schema.objects): the domain `year` a column uses and the standalone sequences of the nextval() defaults must be created before the tables"]
+fn sakila_postgres() {
+    round_trip("sakila", Kind::Postgres, None);
+}
+
+#[test]
+fn sakila_mysql() {
+    round_trip("sakila", Kind::Mysql, Some("sakila"));
+}
+
+#[test]
+#[ignore = "needs schema objects (Schema.objects): the domains `year` and `bıgınt` and the standalone sequences of the nextval() defaults; and partitions (PARTITION OF) are not modelled yet"]
+fn pagila_postgres() {
+    round_trip("pagila", Kind::Postgres, None);
+}
+
+#[test]
+fn chinook_sqlite() {
+    round_trip("chinook", Kind::Sqlite, None);
+}
+
+#[test]
+fn chinook_postgres() {
+    round_trip("chinook", Kind::Postgres, None);
+}
+
+#[test]
+fn chinook_mysql() {
+    round_trip("chinook", Kind::Mysql, None);
+}
+
+#[test]
+fn employees_mysql() {
+    round_trip("employees", Kind::Mysql, None);
+}

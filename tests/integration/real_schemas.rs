@@ -6,29 +6,25 @@
 //!    -v ON_ERROR_STOP=1`, `mariadb`) into a fresh database, and read back
 //!    with [`inspect_schema`]: `native`;
 //! 2. no false positive: `diff(native, native read a second time)` is empty;
-//! 3. on a second fresh database, the operations of `diff(empty, native)`
-//!    are written into a revision file and applied with `retort upgrade`;
-//!    read back, that database's tables and enums equal `native`'s (columns
-//!    with their types as spelled, nullability, defaults, keys, indexes,
-//!    checks, comments, table options);
-//! 4. `retort downgrade base` leaves no table but retort's own.
+//! 3. adoption: that database, `retort stamp head`, then `retort check`
+//!    with the file itself as `--models` reports no change;
+//! 4. from an empty database, `retort migrate` (the file as models) +
+//!    `retort upgrade` gives a database whose tables, enums and objects
+//!    (views, triggers, routines, sequences, ...) equal `native`'s, and
+//!    `check` is clean;
+//! 5. `retort downgrade base` leaves no table, object or enum.
 //!
 //! One test function per (schema, database), so they run in parallel.
-//!
-//! Views, triggers, routines and sequences are not compared yet: they will
-//! be once `Schema.objects` exists (see `compare_schemas`).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use retort_core::diff::{DiffOptions, diff};
-use retort_core::revision::Operations;
 use retort_core::schema::Schema;
-use retort_core::script::render::render_operations;
 use retort_db::inspect::{InspectOptions, inspect_schema};
 use retort_db::{DatabaseUrl, connect};
 
-use crate::harness::{Project, rev};
+use crate::harness::Project;
 use crate::migrate_db::{Db, Kind, RETORT_TABLES};
 
 /// `real_schemas/<schema>/<file>`.
@@ -172,8 +168,22 @@ fn compare_schemas(native: &Schema, rebuilt: &Schema) -> String {
             native.enums, rebuilt.enums
         );
     }
-    // Views, triggers, routines, sequences: compare `native.objects` with
-    // `rebuilt.objects` here once `Schema.objects` lands.
+    if native.objects != rebuilt.objects {
+        let ids = |s: &Schema| -> Vec<String> {
+            s.objects.iter().map(|o| format!("{:?}", o.id)).collect()
+        };
+        let _ = writeln!(
+            report,
+            "objects differ:\n  native:  {:?}\n  rebuilt: {:?}",
+            ids(native),
+            ids(rebuilt)
+        );
+        for (n, r) in native.objects.iter().zip(&rebuilt.objects) {
+            if n != r {
+                let _ = writeln!(report, "  native  {n:?}\n  rebuilt {r:?}");
+            }
+        }
+    }
     report
 }
 
@@ -203,28 +213,27 @@ fn round_trip(schema: &str, kind: Kind, qualifier: Option<&str>) {
         again.changes
     );
 
-    // 3. The operations from an empty database, applied by `upgrade`.
-    let d = operations(kind, &Schema::default(), &native);
+    // 3. Adoption: the natively loaded database, stamped, is clean with
+    //    the file as its models.
+    let models = path.display().to_string();
+    loaded.ok(&p0, &["stamp", "head"]);
+    let run = loaded.run(&p0, &["--models", &models, "check"]);
+    assert_eq!(
+        run.code,
+        0,
+        "{}: check on the natively loaded database reports changes\n{}",
+        path.display(),
+        run.describe()
+    );
+
+    // 4. From an empty database: migrate + upgrade gives the same catalog,
+    //    and check is clean.
     let p = Project::init();
-    let mut file = rev("0001")
-        .message(&format!("{schema} on {kind:?}"))
-        .to_toml();
-    let write = retort_core::ops::operations_to_toml;
-    file.push('\n');
-    file.push_str(&render_operations(
-        "upgrade",
-        &Operations::List(write(&d.upgrade)),
-    ));
-    file.push('\n');
-    file.push_str(&render_operations(
-        "downgrade",
-        &Operations::List(write(&d.downgrade)),
-    ));
-    p.write("migrations/versions/0001.toml", &file);
     let db = Db::fresh(kind, &p);
+    db.ok(&p, &["--models", &models, "migrate", "-m", "adopt"]);
     let run = db.run(&p, &["upgrade", "head"]);
     if run.code != 0 {
-        // The revision file is kept for reading: it is long.
+        let file = p.read(&format!("migrations/versions/{}", p.version_files()[0]));
         let kept = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
             .join(format!("real_schemas_{schema}_{kind:?}.toml"));
         let _ = std::fs::write(&kept, &file);
@@ -235,6 +244,14 @@ fn round_trip(schema: &str, kind: Kind, qualifier: Option<&str>) {
             run.describe()
         );
     }
+    let run = db.run(&p, &["--models", &models, "check"]);
+    assert_eq!(
+        run.code,
+        0,
+        "{}: check after migrate + upgrade reports changes\n{}",
+        path.display(),
+        run.describe()
+    );
     let rebuilt = inspect(&db);
     let report = compare_schemas(&native, &rebuilt);
     assert!(
@@ -243,7 +260,7 @@ fn round_trip(schema: &str, kind: Kind, qualifier: Option<&str>) {
         path.display()
     );
 
-    // 4. Back to nothing.
+    // 5. Back to nothing.
     let run = db.run(&p, &["downgrade", "base"]);
     assert_eq!(
         run.code,
@@ -252,22 +269,32 @@ fn round_trip(schema: &str, kind: Kind, qualifier: Option<&str>) {
         path.display(),
         run.describe()
     );
-    assert_eq!(
-        db.user_tables(),
-        Vec::<String>::new(),
-        "{}: tables left after downgrade base",
-        path.display()
+    let left = inspect(&db);
+    assert!(
+        left.tables.is_empty() && left.objects.is_empty() && left.enums.is_empty(),
+        "{}: left after downgrade base: tables {:?}, objects {:?}, enums {:?}",
+        path.display(),
+        left.tables
+            .iter()
+            .map(|t| t.name.to_string())
+            .collect::<Vec<_>>(),
+        left.objects
+            .iter()
+            .map(|o| format!("{:?}", o.id))
+            .collect::<Vec<_>>(),
+        left.enums
+            .iter()
+            .map(|e| e.name.clone())
+            .collect::<Vec<_>>()
     );
 }
 
 #[test]
-#[ignore = "SQLite foreign-key cycles (customer/store/staff): the diff emits create_foreign_key outside a batch, which SQLite cannot ALTER; fixed by the SQLite FK cycle work"]
 fn sakila_sqlite() {
     round_trip("sakila", Kind::Sqlite, None);
 }
 
 #[test]
-#[ignore = "needs schema objects (Schema.objects): the domain `year` a column uses and the standalone sequences of the nextval() defaults must be created before the tables"]
 fn sakila_postgres() {
     round_trip("sakila", Kind::Postgres, None);
 }
@@ -278,7 +305,6 @@ fn sakila_mysql() {
 }
 
 #[test]
-#[ignore = "needs schema objects (Schema.objects): the domains `year` and `bıgınt` and the standalone sequences of the nextval() defaults; and partitions (PARTITION OF) are not modelled yet"]
 fn pagila_postgres() {
     round_trip("pagila", Kind::Postgres, None);
 }

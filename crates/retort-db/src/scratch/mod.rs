@@ -155,27 +155,31 @@ pub fn normalize_models(
     live: &mut Schema,
 ) -> Result<Normalized, ScratchError> {
     let dialect = conn.dialect();
-    let (statements, skipped) = split_files(dialect, files)?;
+    let split = split_files(dialect, files)?;
     let schema = match dev {
         Some(url) if dialect != DialectName::Sqlite => {
             let mut dev_conn = crate::connect(url)?;
-            run(dev_conn.as_mut(), &statements, options, live)?
+            run(dev_conn.as_mut(), &split, options, live)?
         }
-        _ => run(conn, &statements, options, live)?,
+        _ => run(conn, &split, options, live)?,
     };
-    Ok(Normalized { schema, skipped })
+    Ok(Normalized {
+        schema,
+        skipped: split.skipped,
+    })
 }
 
 fn run(
     conn: &mut dyn Connection,
-    statements: &[Located<'_>],
+    split: &Split<'_>,
     options: &InspectOptions,
     live: &mut Schema,
 ) -> Result<Schema, ScratchError> {
+    let statements = &split.statements;
     match conn.dialect() {
         DialectName::Sqlite => sqlite::read(statements, options),
         DialectName::Postgresql => postgres::read(conn, statements, options, live),
-        DialectName::Mysql => mysql::read(conn, statements, options),
+        DialectName::Mysql => mysql::read(conn, statements, options, &split.selected),
     }
 }
 
@@ -217,12 +221,30 @@ impl Located<'_> {
 
 type Skipped = Vec<(PathBuf, Skip, usize)>;
 
-fn split_files(
-    dialect: DialectName,
-    files: &[ModelFile],
-) -> Result<(Vec<Located<'_>>, Skipped), ScratchError> {
+/// The statements to run, what was skipped, and the databases the files
+/// select with `USE` (MySQL dumps: `CREATE SCHEMA sakila; USE sakila;`),
+/// whose qualifier (`sakila.film`) names the scratch database.
+struct Split<'a> {
+    statements: Vec<Located<'a>>,
+    skipped: Skipped,
+    selected: Vec<String>,
+}
+
+/// The database a `USE name` statement selects.
+fn used_database(text: &str) -> Option<String> {
+    let mut words = text.split_whitespace();
+    if !words.next()?.eq_ignore_ascii_case("USE") {
+        return None;
+    }
+    let name = words.next()?.trim_end_matches(';');
+    let name = name.trim_matches(|c| c == '`' || c == '"' || c == '\'');
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+fn split_files(dialect: DialectName, files: &[ModelFile]) -> Result<Split<'_>, ScratchError> {
     let mut statements = Vec::new();
     let mut skipped = Vec::new();
+    let mut selected = Vec::new();
     for file in files {
         let split =
             model_statements(dialect.as_str(), &file.text).map_err(|e| ScratchError::Split {
@@ -238,7 +260,15 @@ fn split_files(
                     path: &file.path,
                     statement,
                 }),
-                StatementKind::Skipped(kind) => *counts.entry(kind).or_default() += 1,
+                StatementKind::Skipped(kind) => {
+                    if kind == Skip::Databases
+                        && let Some(name) = used_database(&statement.text)
+                        && !selected.contains(&name)
+                    {
+                        selected.push(name);
+                    }
+                    *counts.entry(kind).or_default() += 1
+                }
             }
         }
         skipped.extend(
@@ -247,7 +277,11 @@ fn split_files(
                 .map(|(kind, n)| (file.path.clone(), kind, n)),
         );
     }
-    Ok((statements, skipped))
+    Ok(Split {
+        statements,
+        skipped,
+        selected,
+    })
 }
 
 /// A name no other run picks: the process id and the clock's nanoseconds.

@@ -28,6 +28,7 @@ pub(super) fn read(
     conn: &mut dyn Connection,
     statements: &[Located<'_>],
     options: &InspectOptions,
+    selected: &[String],
 ) -> Result<Schema, ScratchError> {
     let row = conn
         .query_strings("SELECT DATABASE(), CONNECTION_ID()")?
@@ -46,7 +47,10 @@ pub(super) fn read(
     let result = (|| -> Result<Schema, ScratchError> {
         conn.execute(&format!("USE {quoted}"))?;
         for located in statements {
-            let sql = without_definer(&located.statement.text);
+            let mut sql = without_definer(&located.statement.text);
+            for db in selected {
+                sql = requalify(&sql, db, &name);
+            }
             conn.execute(&sql)
                 .map_err(|e| located.refused(DialectName::Mysql, e))?;
         }
@@ -97,6 +101,34 @@ fn drop_leftovers(conn: &mut dyn Connection) -> Result<(), DbError> {
         }
     }
     Ok(())
+}
+
+/// `sql` with the qualifier `db.` (or `` `db`. ``) of the database a
+/// dump selects with `USE` turned into the scratch database's.
+pub(crate) fn requalify(sql: &str, db: &str, scratch: &str) -> String {
+    let bytes = sql.as_bytes();
+    let quoted = format!("`{db}`.");
+    let plain = format!("{db}.");
+    let mut out = String::with_capacity(sql.len() + 32);
+    let mut i = 0;
+    while i < sql.len() {
+        let boundary = i == 0
+            || !(bytes[i - 1].is_ascii_alphanumeric()
+                || matches!(bytes[i - 1], b'_' | b'$' | b'`'));
+        let rest = &sql[i..];
+        if boundary && rest.starts_with(&quoted) {
+            out.push_str(&format!("`{scratch}`."));
+            i += quoted.len();
+        } else if boundary && rest.starts_with(&plain) {
+            out.push_str(&format!("`{scratch}`."));
+            i += plain.len();
+        } else {
+            let c = rest.chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
 }
 
 /// `sql` without its `DEFINER = user@host` clause, written plainly or
@@ -154,6 +186,18 @@ fn definer_value_len(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_selected_database_is_the_scratch_one() {
+        assert_eq!(
+            requalify(
+                "SELECT * FROM sakila.film f JOIN `sakila`.actor, mysakila.x",
+                "sakila",
+                "s1"
+            ),
+            "SELECT * FROM `s1`.film f JOIN `s1`.actor, mysakila.x"
+        );
+    }
 
     #[test]
     fn definers_are_removed() {

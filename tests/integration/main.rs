@@ -43,6 +43,7 @@ mod verify_lock;
 
 // The autogenerate corpus (SPEC section 7).
 mod autogen;
+mod autogen_fixes;
 
 // The guide in docs/: every example runs.
 mod docs;

@@ -100,6 +100,15 @@ pub trait Dialect {
     /// `NOT NULL` without a constant default (not SQLite).
     fn supports_add_column_constraints(&self) -> bool;
 
+    /// A `CREATE TABLE` may declare a foreign key to a table that does not
+    /// exist yet (SQLite, which looks the referent up only when a row is
+    /// written): tables that reference each other are created with their
+    /// keys inline, in any order, and dropped without dropping the keys
+    /// first. Elsewhere a cycle is broken with a later `create_foreign_key`.
+    fn supports_forward_foreign_keys(&self) -> bool {
+        false
+    }
+
     /// Indexes may have a `WHERE` condition (not MySQL).
     fn supports_partial_indexes(&self) -> bool;
 

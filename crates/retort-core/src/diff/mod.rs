@@ -13,7 +13,8 @@
 //! tables, columns, types, nullability, server defaults, primary keys,
 //! unique constraints, indexes, foreign keys, check constraints, comments
 //! and enum types. The upgrade creates new tables in foreign-key order
-//! (cycles broken with a later `create_foreign_key`); the downgrade is the
+//! (cycles broken with a later, named `create_foreign_key`, except where
+//! the dialect accepts keys to tables not created yet); the downgrade is the
 //! reverse of each upgrade operation, in reverse order.
 
 mod constraints;
@@ -144,7 +145,7 @@ pub fn diff(live: &Schema, target: &Schema, options: &DiffOptions) -> Diff {
         .copied()
         .filter(|t| !find(&live_tables, &t.name))
         .collect();
-    let (creation, deferred) = order::creation_order(&added);
+    let (creation, deferred) = order::creation_order(&added, options.normalizer);
     for t in creation {
         out.changes
             .push(Change::new(format!("Detected added table '{}'", t.name)));
@@ -169,7 +170,7 @@ pub fn diff(live: &Schema, target: &Schema, options: &DiffOptions) -> Diff {
         .copied()
         .filter(|t| !find(&target_tables, &t.name))
         .collect();
-    let (creation, deferred) = order::creation_order(&removed);
+    let (creation, deferred) = order::creation_order(&removed, options.normalizer);
     for (table, fk) in deferred {
         out.upgrade
             .push(constraints::drop_foreign_key(&table, &fk, options));

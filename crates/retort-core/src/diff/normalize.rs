@@ -68,6 +68,21 @@ pub trait Normalizer {
         default_constraint_name(kind, table, columns, referred, condition)
     }
 
+    /// The name the database gives the `ordinal`-th (from 1) unnamed
+    /// foreign key of `table`, in the order the keys are declared. By
+    /// default [`default_constraint_name`](Normalizer::default_constraint_name),
+    /// which does not depend on the order.
+    fn default_foreign_key_name(&self, table: &str, fk: &ForeignKey, ordinal: usize) -> String {
+        let _ = ordinal;
+        self.default_constraint_name(
+            ConstraintKind::ForeignKey,
+            table,
+            &fk.columns,
+            &fk.referent_table.name,
+            "",
+        )
+    }
+
     /// True when the database needs an index on a foreign key's columns
     /// and makes one by itself (MySQL's InnoDB), keeping it when the key is
     /// dropped: the diff then creates and drops that index explicitly, so

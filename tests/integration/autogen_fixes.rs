@@ -97,3 +97,55 @@ fn foreign_key_cycle_sqlite_enforced() {
     crate::migrate_db::assert_piped(&out, "the cycle's upgrade and downgrade with foreign keys on");
     assert!(db.user_tables().is_empty(), "{:?}", db.user_tables());
 }
+
+// --- Boolean server defaults ----------------------------------------------
+
+const BOOLEANS: &str = "
+CREATE TABLE flags (
+    id INTEGER NOT NULL PRIMARY KEY,
+    active BOOLEAN NOT NULL DEFAULT 0,
+    visible BOOLEAN NOT NULL DEFAULT 1
+);
+";
+
+per_db!(boolean_defaults_round_trip);
+
+/// `BOOLEAN ... DEFAULT 0` / `DEFAULT 't'` in the models: the upgrade
+/// applies on every database (PostgreSQL refuses an integer default for
+/// a boolean), `check` is clean, added columns and new tables alike.
+fn boolean_defaults_round_trip(kind: Kind) {
+    round_trip(
+        kind,
+        "boolean_defaults",
+        "CREATE TABLE city (id INTEGER NOT NULL PRIMARY KEY);",
+        &format!(
+            "CREATE TABLE city (id INTEGER NOT NULL PRIMARY KEY, capital BOOLEAN NOT NULL DEFAULT 0, big BOOLEAN DEFAULT 't');\n{BOOLEANS}"
+        ),
+        Some("INSERT INTO city (id) VALUES (1);"),
+    );
+}
+
+/// A revision generated on SQLite from `BOOLEAN ... DEFAULT 0` applies on
+/// PostgreSQL and MariaDB, and `check` is clean on all three.
+#[test]
+fn boolean_defaults_generated_on_sqlite_apply_everywhere() {
+    let p = Project::init();
+    p.write("models.sql", BOOLEANS);
+    let sqlite = Db::fresh(Kind::Sqlite, &p);
+    sqlite.ok(&p, &["--models", "models.sql", "migrate", "-m", "flags"]);
+    let text = revision(&p, "_flags.toml");
+    assert!(
+        text.contains("server_default = \"false\"") && text.contains("server_default = \"true\""),
+        "boolean defaults are written as false/true:\n{text}"
+    );
+    for kind in [Kind::Sqlite, Kind::Postgres, Kind::Mysql] {
+        let db = if kind == Kind::Sqlite {
+            Db::fresh_named(kind, &p, "other.db")
+        } else {
+            Db::fresh(kind, &p)
+        };
+        db.ok(&p, &["upgrade", "head"]);
+        db.ok(&p, &["--models", "models.sql", "check"]);
+        db.ok(&p, &["downgrade", "base"]);
+    }
+}

@@ -18,11 +18,13 @@
 //! reverse of each upgrade operation, in reverse order.
 
 mod constraints;
+mod defaults;
 mod enums;
 mod normalize;
 mod order;
 mod table;
 
+pub use defaults::{boolean_default, portable_default};
 pub use normalize::{
     Normalizer, boolean_as_number, default_constraint_name, default_key, expression_key,
     is_foreign_key_index, is_implicit_index, type_text_key,
@@ -131,6 +133,7 @@ impl Diff {
 
 /// Compares `live` with `target`.
 pub fn diff(live: &Schema, target: &Schema, options: &DiffOptions) -> Diff {
+    let target = &defaults::portable_defaults(target);
     let mut out = Diff::default();
     let live_tables: Vec<&Table> = compared(live, options);
     let target_tables: Vec<&Table> = compared(target, options);

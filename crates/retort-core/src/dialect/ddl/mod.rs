@@ -7,7 +7,7 @@ mod create;
 pub(crate) use create::{
     check_clause, column_definition, column_definition_with, create_index, create_table,
     create_table_followups, create_table_statement, foreign_key_clause, is_autoincrement,
-    primary_key_clause, unique_clause,
+    primary_key_clause, render_default, unique_clause,
 };
 
 use crate::dialect::{CommentStyle, Dialect, DialectError, Statement, batch, data};
@@ -351,7 +351,10 @@ pub(crate) fn alter_column<D: Dialect + ?Sized>(d: &D, a: &AlterColumn) -> Resul
         None => {}
     }
     match &a.server_default {
-        Some(Setting::Set(v)) => out.push(alter(format!("SET DEFAULT {v}"))),
+        Some(Setting::Set(v)) => out.push(alter(format!(
+            "SET DEFAULT {}",
+            render_default(d, a.ty.as_ref().or(a.existing_type.as_ref()), v)
+        ))),
         Some(Setting::Unset) => out.push(alter("DROP DEFAULT".into())),
         None => {}
     }

@@ -149,3 +149,20 @@ fn boolean_defaults_generated_on_sqlite_apply_everywhere() {
         db.ok(&p, &["downgrade", "base"]);
     }
 }
+
+// --- Type changes that need a cast -----------------------------------------
+
+per_db!(type_change_needing_a_cast);
+
+/// `varchar` -> `integer` and `varchar` -> `boolean`, with a default and a
+/// row: PostgreSQL needs `USING "col"::integer` (and the default dropped
+/// around the change); the others convert by themselves.
+fn type_change_needing_a_cast(kind: Kind) {
+    round_trip(
+        kind,
+        "type_change_needing_a_cast",
+        "CREATE TABLE item (id INTEGER NOT NULL PRIMARY KEY, code VARCHAR(10) DEFAULT '5', flag VARCHAR(5));",
+        "CREATE TABLE item (id INTEGER NOT NULL PRIMARY KEY, code INTEGER DEFAULT '5', flag BOOLEAN);",
+        Some("INSERT INTO item (id, code) VALUES (1, '42');"),
+    );
+}

@@ -258,6 +258,15 @@ pub trait Dialect {
         ddl::alter_column(self, alter)
     }
 
+    /// The `USING` expression of an `ALTER COLUMN ... TYPE` that the
+    /// database cannot do by an implicit or assignment cast (PostgreSQL's
+    /// `varchar` to `integer`: Alembic's `postgresql_using`), from the
+    /// operation's `existing_type`; `None` (the default) writes no `USING`.
+    fn type_change_using(&self, alter: &AlterColumn) -> Result<Option<String>, DialectError> {
+        let _ = alter;
+        Ok(None)
+    }
+
     /// Renders `drop_constraint` (`DROP CONSTRAINT` by default).
     fn drop_constraint(
         &self,

@@ -343,7 +343,11 @@ pub(crate) fn alter_column<D: Dialect + ?Sized>(d: &D, a: &AlterColumn) -> Resul
     let mut out = vec![];
     if let Some(ty) = &a.ty {
         check_type(d, ty)?;
-        out.push(alter(format!("TYPE {}", d.render_type(ty)?)));
+        let using = match d.type_change_using(a)? {
+            Some(expr) => format!(" USING {expr}"),
+            None => String::new(),
+        };
+        out.push(alter(format!("TYPE {}{using}", d.render_type(ty)?)));
     }
     match a.nullable {
         Some(false) => out.push(alter("SET NOT NULL".into())),

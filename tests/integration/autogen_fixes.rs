@@ -166,3 +166,32 @@ fn type_change_needing_a_cast(kind: Kind) {
         Some("INSERT INTO item (id, code) VALUES (1, '42');"),
     );
 }
+
+// --- Removing an enum value that a CHECK or a partial index mentions -------
+
+/// PostgreSQL: dropping `'gone'` from an enum whose column a CHECK
+/// constraint and a partial index compare with values (they must be
+/// dropped and re-created around the type swap, or PostgreSQL cannot
+/// compare the new type with the old one's constants); the downgrade adds
+/// the value back.
+#[test]
+fn enum_value_drop_with_check_and_partial_index() {
+    let v1 = "
+CREATE TYPE status AS ENUM ('a', 'b', 'x', 'gone');
+CREATE TABLE job (
+    id INTEGER NOT NULL PRIMARY KEY,
+    status status NOT NULL DEFAULT 'a',
+    CONSTRAINT ck_job_not_x CHECK (status <> 'x')
+);
+CREATE INDEX ix_job_active ON job (id) WHERE status = 'a';
+CREATE INDEX ix_job_status ON job (status);
+";
+    let v2 = v1.replace(", 'gone')", ")");
+    round_trip(
+        Kind::Postgres,
+        "enum_value_drop_with_check_and_partial_index",
+        v1,
+        &v2,
+        Some("INSERT INTO job (id, status) VALUES (1, 'a'), (2, 'b');"),
+    );
+}

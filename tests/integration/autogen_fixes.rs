@@ -195,3 +195,93 @@ CREATE INDEX ix_job_status ON job (status);
         Some("INSERT INTO job (id, status) VALUES (1, 'a'), (2, 'b');"),
     );
 }
+
+// --- MariaDB: the index behind a foreign key -------------------------------
+
+per_db!(unique_behind_a_foreign_key_dropped);
+
+/// Dropping a UNIQUE constraint that is the only index a foreign key can
+/// use (MariaDB: error 1553, "needed in a foreign key constraint").
+fn unique_behind_a_foreign_key_dropped(kind: Kind) {
+    let v1 = "
+CREATE TABLE parent (id INTEGER NOT NULL PRIMARY KEY);
+CREATE TABLE child (
+    id INTEGER NOT NULL PRIMARY KEY,
+    parent_id INTEGER,
+    UNIQUE (parent_id),
+    FOREIGN KEY (parent_id) REFERENCES parent (id)
+);
+";
+    let v2 = v1.replace("    UNIQUE (parent_id),\n", "");
+    round_trip(
+        kind,
+        "unique_behind_a_foreign_key_dropped",
+        v1,
+        &v2,
+        Some("INSERT INTO parent (id) VALUES (1);\nINSERT INTO child (id, parent_id) VALUES (1, 1);"),
+    );
+}
+
+per_db!(composite_foreign_key_index_name_taken);
+
+/// A composite foreign key added to a table whose index named after the
+/// key's first column already exists (MariaDB's `UNIQUE (a)` is named
+/// `a`): the key's own index must not reuse the name ("Duplicate key name").
+fn composite_foreign_key_index_name_taken(kind: Kind) {
+    let v1 = "
+CREATE TABLE parent (a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY (a, b));
+CREATE TABLE child (
+    id INTEGER NOT NULL PRIMARY KEY,
+    a INTEGER,
+    b INTEGER,
+    UNIQUE (a)
+);
+";
+    let v2 = v1.replace(
+        "    UNIQUE (a)\n",
+        "    UNIQUE (a),\n    FOREIGN KEY (a, b) REFERENCES parent (a, b)\n",
+    );
+    round_trip(
+        kind,
+        "composite_foreign_key_index_name_taken",
+        v1,
+        &v2,
+        Some("INSERT INTO parent (a, b) VALUES (1, 2);\nINSERT INTO child (id, a, b) VALUES (1, 1, 2);"),
+    );
+}
+
+/// The same with a named UNIQUE constraint: the key's index (named after
+/// its column) is made before the drop, and the key itself stays.
+#[test]
+fn named_unique_behind_a_foreign_key_dropped_mysql() {
+    let v1 = "
+CREATE TABLE parent (id INTEGER NOT NULL PRIMARY KEY);
+CREATE TABLE child (
+    id INTEGER NOT NULL PRIMARY KEY,
+    parent_id INTEGER,
+    CONSTRAINT uq_child_parent UNIQUE (parent_id),
+    CONSTRAINT fk_child_parent FOREIGN KEY (parent_id) REFERENCES parent (id)
+);
+";
+    let v2 = v1.replace("    CONSTRAINT uq_child_parent UNIQUE (parent_id),\n", "");
+    round_trip(
+        Kind::Mysql,
+        "named_unique_behind_a_foreign_key_dropped",
+        v1,
+        &v2,
+        Some("INSERT INTO parent (id) VALUES (1);\nINSERT INTO child (id, parent_id) VALUES (1, 1);"),
+    );
+    let p = Project::init();
+    p.write("v1.sql", v1);
+    p.write("v2.sql", &v2);
+    let db = Db::fresh(Kind::Mysql, &p);
+    db.ok(&p, &["--models", "v1.sql", "migrate", "-m", "v1"]);
+    db.ok(&p, &["upgrade", "head"]);
+    db.ok(&p, &["--models", "v2.sql", "migrate", "-m", "v2"]);
+    let text = revision(&p, "_v2.toml");
+    let upgrade = text.split("[[downgrade]]").next().unwrap_or_default();
+    assert!(
+        !upgrade.contains("op = \"create_foreign_key\""),
+        "the key stays when its index can be made first:\n{text}"
+    );
+}

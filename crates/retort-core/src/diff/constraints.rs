@@ -2,7 +2,7 @@
 //! definition, with names compared only when both sides have one (so a
 //! target's unnamed constraint matches the name the database made up).
 
-use crate::diff::{Change, DiffOptions, is_foreign_key_index};
+use crate::diff::{Change, DiffOptions, is_foreign_key_index, key_index};
 use crate::ops::Operation;
 use crate::schema::{
     CheckConstraint, Constraint, ConstraintKind, ForeignKey, Index, PrimaryKey, Table, TableName,
@@ -185,6 +185,15 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
         |a, b| n.expression_key(&a.condition) == n.expression_key(&b.condition),
     );
     let pk_changed = l.pk.as_ref().map(|p| &p.columns) != t.pk.as_ref().map(|p| &p.columns);
+    let fk_kept: Vec<&ForeignKey> = live
+        .foreign_keys
+        .iter()
+        .filter(|f| !fk_gone.iter().any(|g| std::ptr::eq(*g, *f)))
+        .collect();
+    let key_indexes = key_index::keep(
+        live, target, &fk_kept, &ix_gone, &uq_gone, pk_changed, options,
+    );
+    out.drops.extend(key_indexes.before);
 
     for fk in fk_gone {
         out.changes.push(Change::new(format!(
@@ -318,10 +327,13 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             // so that the downgrade drops it too: named after the key, or
             // after its first column for a key the models leave unnamed
             // (the database's own choices).
-            let name = match &fk.name {
+            let base = match &fk.name {
                 Some(name) => name.clone(),
                 None => fk.columns[0].clone(),
             };
+            let name = key_index::free_index_name(&base, |name| {
+                index_name_taken(live, name) || index_name_taken(target, name)
+            });
             out.creates.push(Operation::CreateIndex {
                 table: table.clone(),
                 index: Index {
@@ -338,7 +350,18 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             foreign_key,
         });
     }
+    out.creates.extend(key_indexes.after);
     out
+}
+
+/// True when an index or unique constraint of `table` is named `name`.
+fn index_name_taken(table: &Table, name: &str) -> bool {
+    table.indexes.iter().any(|ix| ix.name == name)
+        || table.uniques.iter().any(|u| u.name.as_deref() == Some(name))
+        || table
+            .columns
+            .iter()
+            .any(|c| c.unique && c.name == name)
 }
 
 fn describe(name: Option<&str>, columns: &[String]) -> String {

@@ -19,6 +19,7 @@
 
 mod constraints;
 mod defaults;
+mod key_index;
 mod enums;
 mod normalize;
 mod order;

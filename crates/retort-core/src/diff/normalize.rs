@@ -129,12 +129,21 @@ pub fn default_constraint_name(
 /// True when `index` is the one a database that indexes foreign keys by
 /// itself (MySQL's InnoDB) makes for `fk`: plain, over the key's leading
 /// columns, named after the key or, for a key the user left unnamed,
-/// after its first column.
+/// after its first column (`a`, or `a_2`, `a_3`, ... when the name was
+/// taken).
 pub fn is_foreign_key_index(fk: &ForeignKey, index: &Index) -> bool {
+    let numbered = |base: &str| {
+        index.name == base
+            || index
+                .name
+                .strip_prefix(base)
+                .and_then(|rest| rest.strip_prefix('_'))
+                .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n >= 2))
+    };
     !index.unique
         && index.where_clause.is_none()
         && (fk.name.as_deref() == Some(index.name.as_str())
-            || fk.columns.first() == Some(&index.name))
+            || fk.columns.first().is_some_and(|c| numbered(c)))
         && fk.columns.starts_with(&index.columns)
 }
 

@@ -285,3 +285,76 @@ CREATE TABLE child (
         "the key stays when its index can be made first:\n{text}"
     );
 }
+
+// --- include_schemas / exclude_schemas -------------------------------------
+
+const TWO_SCHEMAS: &str = "
+CREATE TABLE account (id INTEGER NOT NULL PRIMARY KEY);
+CREATE TABLE audit.entry (
+    id INTEGER NOT NULL PRIMARY KEY,
+    account_id INTEGER REFERENCES account (id),
+    parent_id INTEGER REFERENCES audit.entry (id),
+    note VARCHAR(40)
+);
+";
+
+/// A PostgreSQL project whose models have a table in the schema `audit`,
+/// with `extra` appended to retort.toml.
+fn two_schemas(extra: &str) -> (Project, Db) {
+    let p = Project::init();
+    p.append("migrations/retort.toml", extra);
+    p.write("models.sql", TWO_SCHEMAS);
+    let db = Db::fresh(Kind::Postgres, &p);
+    db.sql("CREATE SCHEMA audit");
+    (p, db)
+}
+
+/// Without `include_schemas`, only the default schema is compared: the
+/// table of `audit` is neither created nor re-created by each `migrate`.
+#[test]
+fn other_schemas_are_not_compared_by_default() {
+    let (p, db) = two_schemas("");
+    db.ok(&p, &["--models", "models.sql", "migrate", "-m", "first"]);
+    let text = revision(&p, "_first.toml");
+    assert!(text.contains("\"account\""), "{text}");
+    assert!(!text.contains("entry"), "audit.entry is not compared:\n{text}");
+    db.ok(&p, &["upgrade", "head"]);
+    db.ok(&p, &["--models", "models.sql", "check"]);
+}
+
+/// With `include_schemas = ["audit"]`, the schema is read too: its table
+/// is created once (keys to both schemas), `check` is clean afterwards,
+/// and the downgrade drops it.
+#[test]
+fn include_schemas_compares_the_listed_schemas() {
+    let (p, db) = two_schemas("\ninclude_schemas = [\"audit\"]\n");
+    db.ok(&p, &["--models", "models.sql", "migrate", "-m", "first"]);
+    let text = revision(&p, "_first.toml");
+    assert!(text.contains("schema = \"audit\"") || text.contains("audit.entry"), "{text}");
+    db.ok(&p, &["upgrade", "head"]);
+    db.ok(&p, &["--models", "models.sql", "check"]);
+    // A change inside the included schema is found.
+    p.write(
+        "models2.sql",
+        &TWO_SCHEMAS.replace("note VARCHAR(40)", "note VARCHAR(40),\n    extra INTEGER"),
+    );
+    db.ok(&p, &["--models", "models2.sql", "migrate", "-m", "second"]);
+    let second = revision(&p, "_second.toml");
+    assert!(second.contains("add_column") && second.contains("extra"), "{second}");
+    assert!(!second.contains("create_table"), "{second}");
+    db.ok(&p, &["downgrade", "base"]);
+    assert_eq!(
+        db.rows("SELECT count(*) FROM pg_tables WHERE schemaname = 'audit'"),
+        ["0"]
+    );
+}
+
+/// `exclude_schemas` wins over `include_schemas`.
+#[test]
+fn exclude_schemas_removes_a_schema() {
+    let (p, db) = two_schemas("\ninclude_schemas = [\"audit\"]\nexclude_schemas = [\"audit\"]\n");
+    db.sql("CREATE TABLE audit.stray (id INTEGER PRIMARY KEY)");
+    db.ok(&p, &["--models", "models.sql", "migrate", "-m", "first"]);
+    let text = revision(&p, "_first.toml");
+    assert!(!text.contains("entry") && !text.contains("stray"), "{text}");
+}

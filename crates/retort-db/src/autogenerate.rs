@@ -1,7 +1,7 @@
 //! Autogenerate: inspect the live database, read the target schema, compare.
 //!
 //! The data path of `retort migrate`: the database must be at head (as
-//! Alembic requires) -> [`inspect_schema`] (a fixed number of catalog
+//! Alembic requires) -> [`inspect_schema`](crate::inspect::inspect_schema) (a fixed number of catalog
 //! queries) -> [`retort_core::diff::diff`] against the target read from the
 //! models -> the upgrade operations and their reverses.
 
@@ -13,7 +13,7 @@ use retort_core::{RevisionId, ScriptDirectory};
 
 use crate::connection::Connection;
 use crate::error::DbError;
-use crate::inspect::{InspectOptions, inspect_schema};
+use crate::inspect::{InspectOptions, SchemaSelection};
 use crate::runner::{Tables, rows_text};
 
 /// Why a comparison could not be made.
@@ -60,7 +60,8 @@ pub fn ensure_at_head(
 
 /// Compares the live database with `target`, under the project's
 /// comparison settings (`compare_type`, `compare_server_default`, the
-/// include/exclude lists); retort's own tables are never reported.
+/// include/exclude lists of tables and schemas); retort's own tables are
+/// never reported.
 pub fn compare(
     dir: &ScriptDirectory,
     conn: &mut dyn Connection,
@@ -74,7 +75,8 @@ pub fn compare(
     for excluded in &dir.config.exclude_tables {
         options = options.exclude(excluded.clone());
     }
-    let live = inspect_schema(conn, &options)?;
+    let schemas = SchemaSelection::new(&dir.config.include_schemas, &dir.config.exclude_schemas);
+    let live = schemas.inspect(conn, &options)?;
     let config = &dir.config;
     let ignored = tables.names();
     let mut diff_options = DiffOptions::new(conn.dialect().normalizer());
@@ -85,7 +87,7 @@ pub fn compare(
     diff_options.exclude_tables = &config.exclude_tables;
     diff_options.ignored_tables = &ignored;
     diff_options.render_as_batch = config.render_as_batch;
-    Ok(diff(&live, target, &diff_options))
+    Ok(diff(&live, &schemas.target(target), &diff_options))
 }
 
 /// The model files of a project, or of one of its databases: `--models`

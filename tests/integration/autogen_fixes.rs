@@ -70,7 +70,10 @@ fn foreign_key_cycle_names_the_cut_key(kind: Kind) {
     let db = Db::fresh(kind, &p);
     db.ok(&p, &["--models", "models.sql", "migrate", "-m", "cycle"]);
     let text = revision(&p, "_cycle.toml");
-    assert!(!text.contains("name = \"\""), "an unnamed constraint:\n{text}");
+    assert!(
+        !text.contains("name = \"\""),
+        "an unnamed constraint:\n{text}"
+    );
     if kind == Kind::Sqlite {
         assert!(
             !text.contains("create_foreign_key"),
@@ -94,7 +97,10 @@ fn foreign_key_cycle_sqlite_enforced() {
          INSERT INTO book (id, author_id) VALUES (1, 1);\n{down}\n"
     );
     let out = db.pipe(&script);
-    crate::migrate_db::assert_piped(&out, "the cycle's upgrade and downgrade with foreign keys on");
+    crate::migrate_db::assert_piped(
+        &out,
+        "the cycle's upgrade and downgrade with foreign keys on",
+    );
     assert!(db.user_tables().is_empty(), "{:?}", db.user_tables());
 }
 
@@ -218,7 +224,9 @@ CREATE TABLE child (
         "unique_behind_a_foreign_key_dropped",
         v1,
         &v2,
-        Some("INSERT INTO parent (id) VALUES (1);\nINSERT INTO child (id, parent_id) VALUES (1, 1);"),
+        Some(
+            "INSERT INTO parent (id) VALUES (1);\nINSERT INTO child (id, parent_id) VALUES (1, 1);",
+        ),
     );
 }
 
@@ -246,7 +254,9 @@ CREATE TABLE child (
         "composite_foreign_key_index_name_taken",
         v1,
         &v2,
-        Some("INSERT INTO parent (a, b) VALUES (1, 2);\nINSERT INTO child (id, a, b) VALUES (1, 1, 2);"),
+        Some(
+            "INSERT INTO parent (a, b) VALUES (1, 2);\nINSERT INTO child (id, a, b) VALUES (1, 1, 2);",
+        ),
     );
 }
 
@@ -269,7 +279,9 @@ CREATE TABLE child (
         "named_unique_behind_a_foreign_key_dropped",
         v1,
         &v2,
-        Some("INSERT INTO parent (id) VALUES (1);\nINSERT INTO child (id, parent_id) VALUES (1, 1);"),
+        Some(
+            "INSERT INTO parent (id) VALUES (1);\nINSERT INTO child (id, parent_id) VALUES (1, 1);",
+        ),
     );
     let p = Project::init();
     p.write("v1.sql", v1);
@@ -317,7 +329,10 @@ fn other_schemas_are_not_compared_by_default() {
     db.ok(&p, &["--models", "models.sql", "migrate", "-m", "first"]);
     let text = revision(&p, "_first.toml");
     assert!(text.contains("\"account\""), "{text}");
-    assert!(!text.contains("entry"), "audit.entry is not compared:\n{text}");
+    assert!(
+        !text.contains("entry"),
+        "audit.entry is not compared:\n{text}"
+    );
     db.ok(&p, &["upgrade", "head"]);
     db.ok(&p, &["--models", "models.sql", "check"]);
 }
@@ -330,7 +345,10 @@ fn include_schemas_compares_the_listed_schemas() {
     let (p, db) = two_schemas("\ninclude_schemas = [\"audit\"]\n");
     db.ok(&p, &["--models", "models.sql", "migrate", "-m", "first"]);
     let text = revision(&p, "_first.toml");
-    assert!(text.contains("schema = \"audit\"") || text.contains("audit.entry"), "{text}");
+    assert!(
+        text.contains("schema = \"audit\"") || text.contains("audit.entry"),
+        "{text}"
+    );
     db.ok(&p, &["upgrade", "head"]);
     db.ok(&p, &["--models", "models.sql", "check"]);
     // A change inside the included schema is found.
@@ -340,7 +358,10 @@ fn include_schemas_compares_the_listed_schemas() {
     );
     db.ok(&p, &["--models", "models2.sql", "migrate", "-m", "second"]);
     let second = revision(&p, "_second.toml");
-    assert!(second.contains("add_column") && second.contains("extra"), "{second}");
+    assert!(
+        second.contains("add_column") && second.contains("extra"),
+        "{second}"
+    );
     assert!(!second.contains("create_table"), "{second}");
     db.ok(&p, &["downgrade", "base"]);
     assert_eq!(

@@ -357,11 +357,11 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
 /// True when an index or unique constraint of `table` is named `name`.
 fn index_name_taken(table: &Table, name: &str) -> bool {
     table.indexes.iter().any(|ix| ix.name == name)
-        || table.uniques.iter().any(|u| u.name.as_deref() == Some(name))
         || table
-            .columns
+            .uniques
             .iter()
-            .any(|c| c.unique && c.name == name)
+            .any(|u| u.name.as_deref() == Some(name))
+        || table.columns.iter().any(|c| c.unique && c.name == name)
 }
 
 fn describe(name: Option<&str>, columns: &[String]) -> String {

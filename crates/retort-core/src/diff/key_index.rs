@@ -58,8 +58,11 @@ pub(crate) fn keep(
         return out;
     }
     let index_dropped = |ix: &Index| dropped_indexes.iter().any(|d| d.name == ix.name);
-    let unique_dropped =
-        |u: &UniqueConstraint| dropped_uniques.iter().any(|d| d.columns == u.columns && d.name == u.name);
+    let unique_dropped = |u: &UniqueConstraint| {
+        dropped_uniques
+            .iter()
+            .any(|d| d.columns == u.columns && d.name == u.name)
+    };
     let pk = live.primary_key_columns();
     let mut made: Vec<String> = vec![];
     for fk in kept {
@@ -100,7 +103,9 @@ pub(crate) fn keep(
         let now = |name: &str| {
             remaining(name)
                 || dropped_indexes.iter().any(|ix| ix.name == name)
-                || dropped_uniques.iter().any(|u| u.name.as_deref() == Some(name))
+                || dropped_uniques
+                    .iter()
+                    .any(|u| u.name.as_deref() == Some(name))
         };
         let name = free_index_name(&wanted, remaining);
         let index = Operation::CreateIndex {
@@ -118,8 +123,7 @@ pub(crate) fn keep(
         if !taken_now {
             out.before.push(index);
         } else {
-            out.before
-                .push(drop_foreign_key(&live.name, fk, options));
+            out.before.push(drop_foreign_key(&live.name, fk, options));
             out.after.push(index);
             out.after.push(Operation::CreateForeignKey {
                 table: live.name.clone(),

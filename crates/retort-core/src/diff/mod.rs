@@ -19,8 +19,8 @@
 
 mod constraints;
 mod defaults;
-mod key_index;
 mod enums;
+mod key_index;
 mod normalize;
 mod order;
 mod table;

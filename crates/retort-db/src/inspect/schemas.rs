@@ -63,7 +63,8 @@ impl SchemaSelection {
     /// compared.
     pub fn target(&self, target: &Schema) -> Schema {
         let mut out = target.clone();
-        out.tables.retain(|t| self.compares(t.name.schema.as_deref()));
+        out.tables
+            .retain(|t| self.compares(t.name.schema.as_deref()));
         out.enums.retain(|e| self.compares(e.schema.as_deref()));
         out
     }

@@ -11,11 +11,11 @@
 use crate::dialect::ddl::{column_comment, column_list, qualified};
 use crate::dialect::{CommentStyle, Dialect, DialectError, Statement};
 use crate::ops::Operation;
-use crate::types::ColumnType;
 use crate::schema::{
     CheckConstraint, Column, ForeignKey, Index, OnConflict, PrimaryKey, Table, TableName,
     UniqueConstraint, index_expression,
 };
+use crate::types::ColumnType;
 
 type Result<T> = std::result::Result<T, DialectError>;
 
@@ -212,7 +212,10 @@ pub(crate) fn column_definition_with<D: Dialect + ?Sized>(
         s.push_str(" NULL");
     }
     if let Some(default) = &column.server_default {
-        s.push_str(&format!(" DEFAULT {}", render_default(d, Some(&column.ty), default)));
+        s.push_str(&format!(
+            " DEFAULT {}",
+            render_default(d, Some(&column.ty), default)
+        ));
     }
     s.push_str(suffix);
     if column.unique {

@@ -128,7 +128,10 @@ mod tests {
         assert!(needs_using(&v, &ColumnType::Date));
         assert!(needs_using(&v, &ColumnType::Json));
         assert!(needs_using(&v, &ColumnType::Uuid));
-        assert!(needs_using(&ColumnType::Other("character varying(5)".into()), &ColumnType::BigInt));
+        assert!(needs_using(
+            &ColumnType::Other("character varying(5)".into()),
+            &ColumnType::BigInt
+        ));
         assert!(needs_using(&ColumnType::Integer, &ColumnType::Boolean));
         assert!(!needs_using(&ColumnType::Integer, &v));
         assert!(!needs_using(&ColumnType::Integer, &ColumnType::BigInt));

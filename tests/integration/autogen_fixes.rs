@@ -379,3 +379,28 @@ fn exclude_schemas_removes_a_schema() {
     let text = revision(&p, "_first.toml");
     assert!(!text.contains("entry") && !text.contains("stray"), "{text}");
 }
+
+per_db!(second_unnamed_foreign_key_added);
+
+/// A table with an unnamed foreign key gets a second one: the new key must
+/// not take the name the first one has (MySQL: `<table>_ibfk_1`).
+fn second_unnamed_foreign_key_added(kind: Kind) {
+    let v1 = "
+CREATE TABLE parent (id INTEGER NOT NULL PRIMARY KEY);
+CREATE TABLE child (
+    id INTEGER NOT NULL PRIMARY KEY,
+    a_id INTEGER REFERENCES parent (id),
+    b_id INTEGER
+);
+";
+    let v2 = v1.replace("b_id INTEGER\n", "b_id INTEGER REFERENCES parent (id)\n");
+    round_trip(
+        kind,
+        "second_unnamed_foreign_key_added",
+        v1,
+        &v2,
+        Some(
+            "INSERT INTO parent (id) VALUES (1);\nINSERT INTO child (id, a_id, b_id) VALUES (1, 1, 1);",
+        ),
+    );
+}

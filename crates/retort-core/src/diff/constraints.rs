@@ -301,6 +301,8 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             index: ix.clone(),
         });
     }
+    // The names given to the new keys so far, which later ones avoid.
+    let mut fk_names: Vec<String> = vec![];
     for fk in fk_new {
         out.changes.push(Change::new(format!(
             "Detected added foreign key ({}) -> {}({}) on table '{table}'",
@@ -309,15 +311,11 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             fk.referent_columns.join(", ")
         )));
         let mut foreign_key = fk.clone();
-        foreign_key.name.get_or_insert_with(|| {
-            n.default_constraint_name(
-                ConstraintKind::ForeignKey,
-                &table.name,
-                &fk.columns,
-                &fk.referent_table.name,
-                "",
-            )
-        });
+        if foreign_key.name.is_none() {
+            let name = key_index::free_foreign_key_name(live, &fk_names, fk, n);
+            foreign_key.name = Some(name);
+        }
+        fk_names.extend(foreign_key.name.clone());
         let kept_index = live
             .indexes
             .iter()

@@ -16,8 +16,8 @@
 //!
 //! [`Normalizer::foreign_keys_need_index`]: crate::diff::Normalizer::foreign_keys_need_index
 
-use crate::diff::DiffOptions;
 use crate::diff::constraints::drop_foreign_key;
+use crate::diff::{DiffOptions, Normalizer};
 use crate::ops::Operation;
 use crate::schema::{ForeignKey, Index, Table, UniqueConstraint};
 
@@ -28,6 +28,34 @@ pub(crate) struct KeyIndexOps {
     pub before: Vec<Operation>,
     /// After the table's creates: indexes and the keys added back.
     pub after: Vec<Operation>,
+}
+
+/// The name of a new foreign key the target leaves unnamed: the one the
+/// database would give it ([`Normalizer::default_foreign_key_name`]),
+/// counting past the names the table's keys already have (MySQL's
+/// `<table>_ibfk_1` may be taken by a key of the live table or by another
+/// new one: `ADD CONSTRAINT` with a taken name fails).
+///
+/// [`Normalizer::default_foreign_key_name`]: crate::diff::Normalizer::default_foreign_key_name
+pub(crate) fn free_foreign_key_name(
+    live: &Table,
+    new_names: &[String],
+    fk: &ForeignKey,
+    n: &dyn Normalizer,
+) -> String {
+    let taken = |name: &str| {
+        new_names.iter().any(|t| t == name)
+            || live
+                .foreign_keys
+                .iter()
+                .any(|f| f.name.as_deref() == Some(name))
+    };
+    let table = &live.name.name;
+    let limit = live.foreign_keys.len() + new_names.len() + 1;
+    (1..=limit)
+        .map(|ordinal| n.default_foreign_key_name(table, fk, ordinal))
+        .find(|name| !taken(name))
+        .unwrap_or_else(|| n.default_foreign_key_name(table, fk, 1))
 }
 
 /// `base`, or `base_2`, `base_3`, ...: the first name `taken` refuses not.

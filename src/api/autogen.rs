@@ -3,12 +3,13 @@
 //! `check`, and the operations `migrate` writes.
 
 use retort_core::diff::Diff;
-use retort_core::models::read_models;
 use retort_core::ops::operations_to_toml;
 use retort_core::schema::{Schema, apply_naming_convention};
 use retort_core::script::Depth;
 use retort_core::{Operations, ScriptDirectory};
-use retort_db::autogenerate::{compare, model_paths};
+use retort_db::DatabaseUrl;
+use retort_db::autogenerate::{AutogenerateError, compare, compare_models, model_paths};
+use retort_db::scratch::{ModelFile, forget_generated_names};
 use serde::Serialize;
 
 use super::{Error, Event, Result, Retort, Target};
@@ -31,6 +32,12 @@ impl Retort {
         let mut pending = Vec::new();
         for target in self.targets(&dir)? {
             let diff = self.compare_target(&dir, &target)?;
+            for note in &diff.notes {
+                self.emit(Event::Note {
+                    database: target.name.as_deref(),
+                    note,
+                });
+            }
             pending.extend(diff.changes.iter().map(|c| PendingChange {
                 database: target.name.clone(),
                 change: c.to_string(),
@@ -39,35 +46,84 @@ impl Retort {
         Ok(pending)
     }
 
-    /// The target schema of one database, for its dialect.
-    fn target_schema_of(&self, dir: &ScriptDirectory, target: &Target) -> Result<Schema> {
+    /// The target schema of one database from the
+    /// [`target_schema`](Retort::target_schema) callback, when it is the
+    /// target (no models files were given).
+    fn callback_schema(&self, target: &Target) -> Result<Option<Schema>> {
         let dialect = target.url.dialect().as_str();
-        let mut schema = match &self.target_schema {
+        match &self.target_schema {
             Some(callback) if self.models.is_empty() => callback(target.name.as_deref(), dialect)
+                .map(Some)
                 .map_err(|source| Error::TargetSchema {
-                database: target.name.clone(),
-                source,
-            })?,
-            _ => {
-                let paths = model_paths(dir, target.name.as_deref(), &self.models)?;
-                if paths.is_empty() {
-                    return Err(Error::NoTargetSchema {
-                        config: dir.config.path.clone(),
-                    });
-                }
-                read_models(&paths, dialect)?
-            }
-        };
-        apply_naming_convention(&mut schema, &dir.config.naming_convention);
-        Ok(schema)
+                    database: target.name.clone(),
+                    source,
+                }),
+            _ => Ok(None),
+        }
     }
 
-    /// Compares one database with its target schema.
+    /// The model files of one database, read.
+    fn model_files(&self, dir: &ScriptDirectory, target: &Target) -> Result<Vec<ModelFile>> {
+        let paths = model_paths(dir, target.name.as_deref(), &self.models)?;
+        if paths.is_empty() {
+            return Err(Error::NoTargetSchema {
+                config: dir.config.path.clone(),
+            });
+        }
+        Ok(paths
+            .into_iter()
+            .map(ModelFile::read)
+            .collect::<std::result::Result<_, _>>()
+            .map_err(AutogenerateError::from)?)
+    }
+
+    /// The `dev_url` for one database: `--dev-url`, else the database's
+    /// own `dev_url`, else the project's.
+    fn dev_url_of(&self, dir: &ScriptDirectory, target: &Target) -> Result<Option<DatabaseUrl>> {
+        let configured = target
+            .name
+            .as_ref()
+            .and_then(|name| dir.config.databases.get(name))
+            .and_then(|db| db.dev_url.clone());
+        let Some(raw) = self
+            .dev_url
+            .clone()
+            .or(configured)
+            .or_else(|| dir.config.dev_url.clone())
+        else {
+            return Ok(None);
+        };
+        DatabaseUrl::parse(&raw)
+            .map(Some)
+            .map_err(|error| AutogenerateError::DevUrl(error).into())
+    }
+
+    /// Compares one database with its target schema: the models as the
+    /// database reads them (in a scratch space), or the callback's schema.
     fn compare_target(&self, dir: &ScriptDirectory, target: &Target) -> Result<Diff> {
         let result = (|| {
-            let schema = self.target_schema_of(dir, target)?;
+            let naming = &dir.config.naming_convention;
+            if let Some(mut schema) = self.callback_schema(target)? {
+                apply_naming_convention(&mut schema, naming);
+                let mut conn = retort_db::connect(&target.url)?;
+                return Ok(compare(dir, conn.as_mut(), &schema)?);
+            }
+            let files = self.model_files(dir, target)?;
+            let dev = self.dev_url_of(dir, target)?;
             let mut conn = retort_db::connect(&target.url)?;
-            Ok(compare(dir, conn.as_mut(), &schema)?)
+            let dialect = conn.dialect();
+            Ok(compare_models(
+                dir,
+                conn.as_mut(),
+                dev.as_ref(),
+                &files,
+                |schema| {
+                    if !naming.is_empty() {
+                        forget_generated_names(schema, dialect);
+                        apply_naming_convention(schema, naming);
+                    }
+                },
+            )?)
         })();
         // In a multi-database project, say which database failed.
         result.map_err(|error| match &target.name {

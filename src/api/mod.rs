@@ -101,6 +101,7 @@ pub struct Retort {
     url: Option<String>,
     database: Option<String>,
     models: Vec<String>,
+    dev_url: Option<String>,
     x: Vec<(String, String)>,
     quiet: bool,
     tag: Option<String>,
@@ -116,6 +117,7 @@ impl fmt::Debug for Retort {
             .field("url", &self.url.as_ref().map(|u| mask(u)))
             .field("database", &self.database)
             .field("models", &self.models)
+            .field("dev_url", &self.dev_url.as_ref().map(|u| mask(u)))
             .field("x", &self.x)
             .field("quiet", &self.quiet)
             .field("tag", &self.tag)
@@ -148,6 +150,7 @@ impl Retort {
             url: None,
             database: None,
             models: Vec::new(),
+            dev_url: None,
             x: Vec::new(),
             quiet: false,
             tag: None,
@@ -213,6 +216,15 @@ impl Retort {
         S: Into<String>,
     {
         self.models = paths.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The database autogenerate reads the models in (`--dev-url`, over
+    /// `dev_url` in `retort.toml`): MySQL/MariaDB's scratch database is
+    /// created on its server, PostgreSQL's scratch schema in it. Default:
+    /// the database being compared.
+    pub fn dev_url(mut self, url: impl Into<String>) -> Retort {
+        self.dev_url = Some(url.into());
         self
     }
 
@@ -321,9 +333,13 @@ impl Retort {
         url: Option<&str>,
         database: Option<&str>,
         models: &[String],
+        dev_url: Option<&str>,
         x: &[(String, String)],
         quiet: bool,
     ) -> Retort {
+        if let Some(url) = dev_url {
+            self.dev_url = Some(url.to_owned());
+        }
         if let Some((dir, config)) = project {
             self.source = Source::Folder { dir, config };
         }

@@ -55,6 +55,9 @@ pub struct GlobalOptions {
     /// Target schema files, replacing the configured models (repeatable).
     #[arg(long = "models", value_name = "PATH")]
     pub models: Vec<String>,
+    /// The database autogenerate reads the models in (over `dev_url`).
+    #[arg(long = "dev-url", value_name = "URL")]
+    pub dev_url: Option<String>,
     /// Extra arguments for templates and hooks: KEY=VALUE (repeatable).
     #[arg(short = 'x', value_name = "KEY=VALUE", value_parser = parse_x_arg)]
     pub x: Vec<(String, String)>,

@@ -57,6 +57,7 @@ impl GlobalOptions {
             self.url.as_deref(),
             self.database.as_deref(),
             &self.models,
+            self.dev_url.as_deref(),
             &self.x,
             self.quiet,
         )

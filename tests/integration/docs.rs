@@ -444,6 +444,7 @@ fn every_example_in_the_guide_runs() {
         "multiple-databases.md",
         "embedding.md",
         "deploying.md",
+        "models.md",
     ] {
         if !pages.iter().any(|p| p.ends_with(required)) {
             failures.push(format!("docs/{required} is missing"));

@@ -32,12 +32,14 @@ mod migrate_graph;
 mod migrate_offline;
 mod migrate_ops;
 mod migrate_options;
+mod models_reader;
 mod multidb;
 mod safety_depth;
 mod safety_files;
 mod safety_quoting;
 mod safety_types;
 mod safety_urls;
+mod scratch;
 mod sqlite_rebuild;
 mod verify_lock;
 

@@ -54,6 +54,11 @@ pub struct Config {
     pub include_tables: Vec<String>,
     /// These tables are never compared (`exclude_tables`).
     pub exclude_tables: Vec<String>,
+    /// The database autogenerate reads the models in (`dev_url`): the
+    /// server on which MySQL/MariaDB's scratch database is created, or the
+    /// PostgreSQL database its scratch schema is made in. Default: the
+    /// database being compared.
+    pub dev_url: Option<String>,
     /// Only these schemas are compared (`include_schemas`); empty means the default one.
     pub include_schemas: Vec<String>,
     /// These schemas are never compared (`exclude_schemas`).
@@ -96,6 +101,7 @@ impl Default for Config {
             compare_server_default: true,
             include_tables: Vec::new(),
             exclude_tables: Vec::new(),
+            dev_url: None,
             include_schemas: Vec::new(),
             exclude_schemas: Vec::new(),
             naming_convention: BTreeMap::new(),
@@ -116,6 +122,8 @@ pub struct DatabaseConfig {
     pub url: Option<String>,
     /// The target schema files of this database.
     pub models: Vec<String>,
+    /// This database's `dev_url` (see [`Config::dev_url`]).
+    pub dev_url: Option<String>,
 }
 
 /// A command run on each new revision file (Alembic's `post_write_hooks`).

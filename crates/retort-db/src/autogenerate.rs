@@ -15,6 +15,8 @@ use crate::connection::Connection;
 use crate::error::DbError;
 use crate::inspect::{InspectOptions, SchemaSelection};
 use crate::runner::{Tables, rows_text};
+use crate::scratch::{ModelFile, ScratchError, normalize_models};
+use crate::url::{DatabaseUrl, DialectName};
 
 /// Why a comparison could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +34,25 @@ pub enum AutogenerateError {
     /// The database could not be read.
     #[error(transparent)]
     Db(#[from] DbError),
+    /// The models could not be read through the scratch space.
+    #[error(transparent)]
+    Scratch(#[from] ScratchError),
+    /// `dev_url` (or `--dev-url`) does not parse.
+    #[error("dev_url is not a valid database URL: {0}")]
+    DevUrl(crate::url::UrlError),
+    /// `dev_url` is not a URL of the compared database's kind.
+    #[error(
+        "dev_url {url} is a {dev} URL but the database it reads the models for is {live}; \
+         set dev_url to a {live} server, or remove it to use the database itself"
+    )]
+    DevUrlDialect {
+        /// The dev URL, password hidden.
+        url: String,
+        /// Its product.
+        dev: &'static str,
+        /// The compared database's product.
+        live: &'static str,
+    },
 }
 
 /// The database's version rows must equal the graph's heads.
@@ -58,6 +79,19 @@ pub fn ensure_at_head(
     Ok(())
 }
 
+/// What the live database is inspected with: everything but retort's own
+/// tables and the configured `exclude_tables`.
+fn inspect_options(dir: &ScriptDirectory) -> InspectOptions {
+    let tables = Tables::from_config(&dir.config);
+    let mut options = InspectOptions::new(&tables.version.name, &tables.log.name)
+        .exclude(tables.lock.name.clone())
+        .exclude(tables.journal.name.clone());
+    for excluded in &dir.config.exclude_tables {
+        options = options.exclude(excluded.clone());
+    }
+    options
+}
+
 /// Compares the live database with `target`, under the project's
 /// comparison settings (`compare_type`, `compare_server_default`, the
 /// include/exclude lists of tables and schemas); retort's own tables are
@@ -68,18 +102,66 @@ pub fn compare(
     target: &Schema,
 ) -> Result<Diff, AutogenerateError> {
     ensure_at_head(dir, conn)?;
-    let tables = Tables::from_config(&dir.config);
-    let mut options = InspectOptions::new(&tables.version.name, &tables.log.name)
-        .exclude(tables.lock.name.clone())
-        .exclude(tables.journal.name.clone());
-    for excluded in &dir.config.exclude_tables {
-        options = options.exclude(excluded.clone());
+    let schemas = schema_selection(dir);
+    let live = schemas.inspect(conn, &inspect_options(dir))?;
+    Ok(compare_schemas(
+        dir,
+        conn.dialect(),
+        &live,
+        &schemas.target(target),
+    ))
+}
+
+/// The schemas compared: `include_schemas` and `exclude_schemas`.
+fn schema_selection(dir: &ScriptDirectory) -> SchemaSelection {
+    SchemaSelection::new(&dir.config.include_schemas, &dir.config.exclude_schemas)
+}
+
+/// Compares the live database with the model `files` as the database
+/// itself reads them: run in a scratch space (on `dev` when given, see
+/// [`crate::scratch`]) and inspected like the live database. The
+/// statements of the files that are not schema are reported in the
+/// diff's notes, one line per kind. `prepare` may adjust the models'
+/// schema before the comparison (a naming convention).
+pub fn compare_models(
+    dir: &ScriptDirectory,
+    conn: &mut dyn Connection,
+    dev: Option<&DatabaseUrl>,
+    files: &[ModelFile],
+    prepare: impl FnOnce(&mut Schema),
+) -> Result<Diff, AutogenerateError> {
+    ensure_at_head(dir, conn)?;
+    if let Some(url) = dev
+        && url.dialect() != conn.dialect()
+    {
+        return Err(AutogenerateError::DevUrlDialect {
+            url: url.to_string(),
+            dev: url.dialect().product(),
+            live: conn.dialect().product(),
+        });
     }
-    let schemas = SchemaSelection::new(&dir.config.include_schemas, &dir.config.exclude_schemas);
-    let live = schemas.inspect(conn, &options)?;
+    let options = inspect_options(dir);
+    let schemas = schema_selection(dir);
+    let mut live = schemas.inspect(conn, &options)?;
+    let mut models = normalize_models(conn, dev, files, &options, &mut live)?;
+    prepare(&mut models.schema);
+    let target = schemas.target(&models.schema);
+    let mut diff = compare_schemas(dir, conn.dialect(), &live, &target);
+    diff.notes.extend(models.skipped_notes());
+    Ok(diff)
+}
+
+/// The comparison of two schemas under the project's settings.
+fn compare_schemas(
+    dir: &ScriptDirectory,
+    dialect: DialectName,
+    live: &Schema,
+    target: &Schema,
+) -> Diff {
+    let tables = Tables::from_config(&dir.config);
     let config = &dir.config;
     let ignored = tables.names();
-    let mut diff_options = DiffOptions::new(conn.dialect().normalizer());
+    let mut diff_options = DiffOptions::new(dialect.normalizer());
     diff_options.compare_type = config.compare_type;
     diff_options.compare_server_default = config.compare_server_default;
     diff_options.include_tables =
@@ -87,7 +169,7 @@ pub fn compare(
     diff_options.exclude_tables = &config.exclude_tables;
     diff_options.ignored_tables = &ignored;
     diff_options.render_as_batch = config.render_as_batch;
-    Ok(diff(&live, &schemas.target(target), &diff_options))
+    diff(live, target, &diff_options)
 }
 
 /// The model files of a project, or of one of its databases: `--models`

@@ -71,6 +71,7 @@ pub mod mysql;
 pub mod postgres;
 pub mod quote;
 pub mod runner;
+pub mod scratch;
 pub mod source;
 pub mod sqlite;
 pub mod url;

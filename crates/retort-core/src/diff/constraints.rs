@@ -320,18 +320,28 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             .indexes
             .iter()
             .any(|ix| n.is_implicit_index(live, ix) && ix.columns.starts_with(&fk.columns));
-        if n.foreign_keys_need_index() && !covered(target, &fk.columns) && !kept_index {
+        if n.foreign_keys_need_index() && !covered(target, &fk.columns, n) && !kept_index {
             // The index the database would make by itself, made explicitly
             // so that the downgrade drops it too: named after the key, or
             // after its first column for a key the models leave unnamed
             // (the database's own choices).
-            let base = match &fk.name {
-                Some(name) => name.clone(),
-                None => fk.columns[0].clone(),
+            // A target read back from the database has that index already:
+            // its name is the database's choice. Else the first free name
+            // of the key's (or its first column's), as MySQL chooses.
+            let made = target
+                .indexes
+                .iter()
+                .find(|ix| is_foreign_key_index(fk, ix))
+                .map(|ix| ix.name.clone());
+            let name = match made {
+                Some(name) => name,
+                None => {
+                    let base = fk.name.clone().unwrap_or_else(|| fk.columns[0].clone());
+                    key_index::free_index_name(&base, |name| {
+                        index_name_taken(live, name) || index_name_taken(target, name)
+                    })
+                }
             };
-            let name = key_index::free_index_name(&base, |name| {
-                index_name_taken(live, name) || index_name_taken(target, name)
-            });
             out.creates.push(Operation::CreateIndex {
                 table: table.clone(),
                 index: Index {
@@ -430,11 +440,15 @@ pub(crate) fn drop_foreign_key(
 /// True when an index, unique constraint or the primary key of `table`
 /// starts with `columns` (so a foreign key on them needs no index of its
 /// own).
-fn covered(table: &Table, columns: &[String]) -> bool {
+/// Whether `columns` lead a key or index of `table` other than the one a
+/// database that indexes foreign keys made by itself (a target read back
+/// from the database has those too).
+fn covered(table: &Table, columns: &[String], n: &dyn crate::diff::Normalizer) -> bool {
     let pk = table.primary_key_columns();
     table
         .indexes
         .iter()
+        .filter(|ix| !n.is_implicit_index(table, ix))
         .any(|ix| ix.columns.starts_with(columns))
         || table.uniques.iter().any(|u| u.columns.starts_with(columns))
         || (columns.len() == 1

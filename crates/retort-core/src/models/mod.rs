@@ -25,6 +25,7 @@
 //! table-level `primary_key` is kept only for a named or composite key.
 
 mod depth;
+pub mod dump;
 mod error;
 mod glob;
 mod other;
@@ -72,7 +73,34 @@ pub fn parse_models(
     into: &mut Schema,
 ) -> Result<(), ModelError> {
     let rules = Rules::named(dialect).ok_or_else(|| ModelError::UnknownDialect(dialect.into()))?;
-    read_on_big_stack(|| parse_statements(path, text, rules, into))
+    let text = without_skipped(path, dialect, text)?;
+    read_on_big_stack(|| parse_statements(path, &text, rules, into))
+}
+
+/// `text` with the statements that are not schema (see [`dump`]: data,
+/// grants, session settings, client commands, ...) blanked out, lines and
+/// columns kept so that errors still point into the file.
+fn without_skipped(path: &Path, dialect: &str, text: &str) -> Result<String, ModelError> {
+    let statements = dump::model_statements(dialect, text).map_err(|e| ModelError::Syntax {
+        path: path.to_owned(),
+        line: e.line,
+        column: e.column,
+        message: e.message,
+    })?;
+    let mut out = text.as_bytes().to_vec();
+    for statement in statements
+        .iter()
+        .filter(|s| s.kind != dump::StatementKind::Schema)
+    {
+        for b in &mut out[statement.range.clone()] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    }
+    // Only whole UTF-8 sequences were blanked (statements start and end at
+    // ASCII characters), so this cannot fail; fall back to the text as is.
+    Ok(String::from_utf8(out).unwrap_or_else(|_| text.to_owned()))
 }
 
 /// The stack the models are read on: enough for the deepest tree

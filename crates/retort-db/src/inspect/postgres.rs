@@ -31,6 +31,7 @@
 //! are `pg_get_indexdef`'s text, in parentheses.
 
 mod text;
+pub(crate) use text::check_condition as pg_check_condition;
 
 use std::collections::BTreeMap;
 

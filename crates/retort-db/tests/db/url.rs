@@ -234,6 +234,7 @@ fn multi_database_projects_use_their_own_variable_and_table() {
         retort_core::config::DatabaseConfig {
             url: Some("sqlite:///engine1.db".into()),
             models: Vec::new(),
+            dev_url: None,
         },
     );
     let env = env_of(&[

@@ -35,7 +35,7 @@ pub(super) fn strip_own_cast(default: &str, ty: &str) -> String {
 }
 
 /// `CHECK ((qty > 0))` → `qty > 0`; `None` when not a `CHECK`.
-pub(super) fn check_condition(def: &str) -> Option<String> {
+pub(crate) fn check_condition(def: &str) -> Option<String> {
     let body = def.strip_prefix("CHECK ")?;
     let body = body.strip_suffix(" NOT VALID").unwrap_or(body);
     Some(unwrap_parens(unwrap_parens(body)).to_owned())

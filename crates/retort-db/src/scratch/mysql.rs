@@ -1,0 +1,175 @@
+//! MySQL/MariaDB: the models run in a database of their own, created on
+//! the server (the live one, or `dev_url`'s) and dropped afterwards.
+//!
+//! The database is named `retort_scratch_<connection id>_<unique>` and made
+//! current with `USE` on the same connection, so unqualified names land in
+//! it; the connection's own database is made current again afterwards. A
+//! run killed midway leaves its database behind: the next run drops every
+//! `retort_scratch_<id>_...` whose connection `<id>` is no longer on the
+//! server's process list. `DEFINER=` clauses are removed (creating an
+//! object for another user needs a privilege the user may not have; the
+//! inspector leaves definers out of the comparison anyway).
+
+use retort_core::schema::Schema;
+
+use super::{Located, ScratchError, unique_suffix};
+use crate::connection::Connection;
+use crate::error::DbError;
+use crate::inspect::{InspectOptions, inspect_schema};
+use crate::quote::ident;
+use crate::url::DialectName;
+
+/// The prefix of every scratch database's name.
+pub const SCRATCH_PREFIX: &str = "retort_scratch_";
+
+/// Runs `statements` in a scratch database on `conn`'s server and reads it
+/// back; the database is dropped whatever happens.
+pub(super) fn read(
+    conn: &mut dyn Connection,
+    statements: &[Located<'_>],
+    options: &InspectOptions,
+) -> Result<Schema, ScratchError> {
+    let row = conn
+        .query_strings("SELECT DATABASE(), CONNECTION_ID()")?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let cell = |i: usize| row.get(i).cloned().flatten();
+    let current = cell(0);
+    let id = cell(1).unwrap_or_default();
+    drop_leftovers(conn)?;
+    let name = format!("{SCRATCH_PREFIX}{id}_{}", unique_suffix());
+    let quoted = ident(DialectName::Mysql, &name);
+    if let Err(e) = conn.execute(&format!("CREATE DATABASE {quoted}")) {
+        return Err(privilege(conn, e));
+    }
+    let result = (|| -> Result<Schema, ScratchError> {
+        conn.execute(&format!("USE {quoted}"))?;
+        for located in statements {
+            let sql = without_definer(&located.statement.text);
+            conn.execute(&sql)
+                .map_err(|e| located.refused(DialectName::Mysql, e))?;
+        }
+        Ok(inspect_schema(conn, options)?)
+    })();
+    let restored = match &current {
+        Some(db) => conn.execute(&format!("USE {}", ident(DialectName::Mysql, db))),
+        None => Ok(0),
+    };
+    let dropped = conn.execute(&format!("DROP DATABASE IF EXISTS {quoted}"));
+    let schema = result?;
+    restored?;
+    dropped?;
+    Ok(schema)
+}
+
+/// A failed `CREATE DATABASE`: for want of a privilege, an error that says
+/// what to grant or to set `dev_url`.
+fn privilege(conn: &dyn Connection, error: DbError) -> ScratchError {
+    match error {
+        DbError::Statement { reason, .. } => ScratchError::Privilege {
+            url: conn.url().to_string(),
+            reason,
+            prefix: SCRATCH_PREFIX,
+        },
+        other => ScratchError::Db(other),
+    }
+}
+
+/// Drops the scratch databases of runs whose connection is gone.
+fn drop_leftovers(conn: &mut dyn Connection) -> Result<(), DbError> {
+    let names = conn.query_column(&format!(
+        "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE '{}%'",
+        SCRATCH_PREFIX.replace('_', "\\_")
+    ))?;
+    for name in names {
+        let Some(id) = name
+            .strip_prefix(SCRATCH_PREFIX)
+            .and_then(|rest| rest.split('_').next())
+        else {
+            continue;
+        };
+        if !conn.session_running(id)? {
+            conn.execute(&format!(
+                "DROP DATABASE IF EXISTS {}",
+                ident(DialectName::Mysql, &name)
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// `sql` without its `DEFINER = user@host` clause, written plainly or
+/// inside an executable comment (`/*!50017 DEFINER=...*/`).
+pub(crate) fn without_definer(sql: &str) -> String {
+    let upper = sql.to_ascii_uppercase();
+    let Some(at) = upper.find("DEFINER") else {
+        return sql.to_owned();
+    };
+    // Only the clause: `DEFINER` followed by `=`.
+    let after = &sql[at + "DEFINER".len()..];
+    let Some(eq) = after.trim_start().strip_prefix('=') else {
+        return sql.to_owned();
+    };
+    let value = eq.trim_start();
+    let consumed_ws = after.len() - after.trim_start().len() + 1 + (eq.len() - value.len());
+    let end = definer_value_len(value);
+    let start_clause = at;
+    let end_clause = at + "DEFINER".len() + consumed_ws + end;
+    let mut out = String::with_capacity(sql.len());
+    out.push_str(&sql[..start_clause]);
+    out.push_str(&sql[end_clause..]);
+    without_definer(&out)
+}
+
+/// The length of `user@host` (each part quoted with `` ` ``, `'`, `"`, or
+/// bare; or `CURRENT_USER[()]`) at the start of `text`.
+fn definer_value_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let part = |i: &mut usize| {
+        if let Some(&q) = bytes.get(*i).filter(|b| matches!(b, b'`' | b'\'' | b'"')) {
+            *i += 1;
+            while *i < bytes.len() && bytes[*i] != q {
+                *i += 1;
+            }
+            *i = (*i + 1).min(bytes.len());
+        } else {
+            while *i < bytes.len()
+                && (bytes[*i].is_ascii_alphanumeric()
+                    || matches!(bytes[*i], b'_' | b'.' | b'%' | b'(' | b')'))
+            {
+                *i += 1;
+            }
+        }
+    };
+    part(&mut i);
+    if bytes.get(i) == Some(&b'@') {
+        i += 1;
+        part(&mut i);
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn definers_are_removed() {
+        assert_eq!(
+            without_definer(
+                "/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER t"
+            ),
+            "/*!50003 CREATE*/ /*!50017 */ /*!50003 TRIGGER t"
+        );
+        assert_eq!(
+            without_definer("CREATE DEFINER = 'app'@'%' SQL SECURITY DEFINER VIEW v AS SELECT 1"),
+            "CREATE  SQL SECURITY DEFINER VIEW v AS SELECT 1"
+        );
+        assert_eq!(
+            without_definer("CREATE DEFINER=CURRENT_USER() PROCEDURE p() SELECT 1"),
+            "CREATE  PROCEDURE p() SELECT 1"
+        );
+    }
+}

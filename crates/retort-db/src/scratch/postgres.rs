@@ -1,0 +1,302 @@
+//! PostgreSQL: the models run in a schema of their own, created inside a
+//! transaction that is always rolled back.
+//!
+//! The schema is named `retort_scratch_<unique>` and put first on the
+//! transaction's `search_path`, so unqualified names land in it; the
+//! default schema's qualifier the dump tools write (`public.actor`,
+//! `'public.actor_actor_id_seq'::regclass`) is rewritten to it. What the
+//! inspector reads back from it is reported as the default schema's:
+//! unqualified, with the scratch schema's name removed from definitions.
+//! `CREATE INDEX CONCURRENTLY` cannot run in a transaction and is run
+//! without `CONCURRENTLY` (the index is the same).
+
+use retort_core::schema::Schema;
+
+use super::{Located, ScratchError, unique_suffix};
+use crate::connection::Connection;
+use crate::inspect::{InspectOptions, inspect_schema};
+use crate::quote::ident;
+use crate::url::DialectName;
+
+/// Runs `statements` in a scratch schema of `conn`'s database and reads it
+/// back; the transaction is rolled back whatever happens.
+pub(super) fn read(
+    conn: &mut dyn Connection,
+    statements: &[Located<'_>],
+    options: &InspectOptions,
+    live: &mut Schema,
+) -> Result<Schema, ScratchError> {
+    let default = conn
+        .query_column("SELECT current_schema()")?
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| "public".to_owned());
+    let scratch = format!("retort_scratch_{}", unique_suffix());
+    conn.begin()?;
+    let result = run(conn, statements, options, &default, &scratch, live);
+    let rolled_back = conn.rollback();
+    let schema = result?;
+    rolled_back?;
+    Ok(schema)
+}
+
+fn run(
+    conn: &mut dyn Connection,
+    statements: &[Located<'_>],
+    options: &InspectOptions,
+    default: &str,
+    scratch: &str,
+    live: &mut Schema,
+) -> Result<Schema, ScratchError> {
+    let quoted = ident(DialectName::Postgresql, scratch);
+    conn.execute(&format!("CREATE SCHEMA {quoted}"))?;
+    conn.execute(&format!(
+        "SELECT pg_catalog.set_config('search_path', '{quoted}, ' || pg_catalog.current_setting('search_path'), true)"
+    ))?;
+    run_batched(conn, statements, default, scratch)?;
+    let mut inspect = options.clone();
+    inspect.schema = Some(scratch.to_owned());
+    let mut schema = inspect_schema(conn, &inspect)?;
+    unqualify(&mut schema, scratch);
+    canonical_checks(conn, scratch, &mut schema, live)?;
+    Ok(schema)
+}
+
+/// How many statements of the models go to the server in one round trip.
+const BATCH: usize = 500;
+
+/// Runs the statements [`BATCH`] at a time (one simple-query round trip
+/// each, a savepoint before it); when a batch fails, it is rolled back to
+/// its savepoint and run again one statement at a time, so that the error
+/// names the statement the server refused.
+fn run_batched(
+    conn: &mut dyn Connection,
+    statements: &[Located<'_>],
+    default: &str,
+    scratch: &str,
+) -> Result<(), ScratchError> {
+    for chunk in statements.chunks(BATCH) {
+        let texts: Vec<String> = chunk
+            .iter()
+            .map(|l| rewrite(&l.statement.text, default, scratch))
+            .collect();
+        conn.execute("SAVEPOINT retort_scratch_batch")?;
+        if conn.execute(&texts.join("\n;\n")).is_ok() {
+            conn.execute("RELEASE SAVEPOINT retort_scratch_batch")?;
+            continue;
+        }
+        conn.execute("ROLLBACK TO SAVEPOINT retort_scratch_batch")?;
+        for (located, sql) in chunk.iter().zip(&texts) {
+            conn.execute(sql)
+                .map_err(|e| located.refused(DialectName::Postgresql, e))?;
+        }
+        conn.execute("RELEASE SAVEPOINT retort_scratch_batch")?;
+    }
+    Ok(())
+}
+
+/// How many times a condition is given back to PostgreSQL at most: the
+/// text it writes back for a condition is not always the text it writes
+/// back for that text (`a IN ('x')` becomes `a = ANY ((ARRAY[...])::text[])`,
+/// which becomes `a = ANY (ARRAY[(...)::text])`), but it settles after two.
+const CANONICAL_ROUNDS: usize = 3;
+
+/// Rewrites the CHECK conditions of both schemas into the form PostgreSQL
+/// settles on, so that a condition and PostgreSQL's own rewriting of it
+/// compare equal: each is added (`NOT VALID`, nothing is scanned) to the
+/// scratch schema's table of the same name and read back, until the text
+/// no longer changes. A condition the scratch table cannot take (a column
+/// it lacks) is left as it is.
+fn canonical_checks(
+    conn: &mut dyn Connection,
+    scratch: &str,
+    models: &mut Schema,
+    live: &mut Schema,
+) -> Result<(), ScratchError> {
+    let tables: std::collections::BTreeSet<String> = models
+        .tables
+        .iter()
+        .filter(|t| t.name.schema.is_none())
+        .map(|t| t.name.name.clone())
+        .collect();
+    // (table, condition) pairs to settle, and what each became.
+    let mut settled: std::collections::BTreeMap<(String, String), String> = Default::default();
+    for schema in [&*models, &*live] {
+        for table in schema.tables.iter().filter(|t| t.name.schema.is_none()) {
+            if !tables.contains(&table.name.name) {
+                continue;
+            }
+            for check in &table.checks {
+                let key = (table.name.name.clone(), check.condition.clone());
+                settled.insert(key, check.condition.clone());
+            }
+        }
+    }
+    if settled.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<(String, String)> = settled.keys().cloned().collect();
+    for round in 0..CANONICAL_ROUNDS {
+        let mut body = String::new();
+        for (i, (table, _)) in keys.iter().enumerate() {
+            let condition = &settled[&keys[i]];
+            let alter = format!(
+                "ALTER TABLE {}.{} ADD CONSTRAINT {} CHECK ({condition}) NOT VALID",
+                ident(DialectName::Postgresql, scratch),
+                ident(DialectName::Postgresql, table),
+                ident(
+                    DialectName::Postgresql,
+                    &format!("retort_canon_{round}_{i}")
+                ),
+            );
+            body.push_str(&format!(
+                "BEGIN EXECUTE {}; EXCEPTION WHEN OTHERS THEN NULL; END;\n",
+                crate::quote::literal(DialectName::Postgresql, &alter)
+            ));
+        }
+        conn.execute(&format!(
+            "DO $retort_canon$ BEGIN\n{body}END $retort_canon$"
+        ))?;
+        let rows = conn.query_strings(&format!(
+            "SELECT con.conname, pg_catalog.pg_get_constraintdef(con.oid) \
+             FROM pg_catalog.pg_constraint con \
+             JOIN pg_catalog.pg_namespace n ON n.oid = con.connamespace \
+             WHERE n.nspname = {} AND con.conname LIKE 'retort\\_canon\\_{round}\\_%'",
+            crate::quote::literal(DialectName::Postgresql, scratch)
+        ))?;
+        let mut changed = false;
+        for row in rows {
+            let (Some(Some(name)), Some(Some(def))) = (row.first(), row.get(1)) else {
+                continue;
+            };
+            let Some(i) = name
+                .rsplit('_')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+            else {
+                continue;
+            };
+            let (Some(key), Some(condition)) = (
+                keys.get(i),
+                crate::inspect::postgres::pg_check_condition(def),
+            ) else {
+                continue;
+            };
+            if settled[key] != condition {
+                changed = true;
+                settled.insert(key.clone(), condition);
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for schema in [models, live] {
+        for table in schema.tables.iter_mut().filter(|t| t.name.schema.is_none()) {
+            let name = table.name.name.clone();
+            for check in &mut table.checks {
+                if let Some(c) = settled.get(&(name.clone(), check.condition.clone())) {
+                    check.condition = c.clone();
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `sql` with the default schema's qualifier (`public.`, `"public".`,
+/// also inside string literals such as `'public.seq'::regclass`) turned
+/// into the scratch schema's, and `CONCURRENTLY` dropped from `CREATE
+/// INDEX`.
+pub(crate) fn rewrite(sql: &str, default: &str, scratch: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 64);
+    let bytes = sql.as_bytes();
+    let plain = format!("{default}.");
+    let quoted = format!("\"{default}\".");
+    let mut i = 0;
+    while i < sql.len() {
+        let rest = &sql[i..];
+        let boundary = i == 0 || !is_ident_byte(bytes[i - 1]) && bytes[i - 1] != b'"';
+        if boundary && rest.starts_with(&quoted) {
+            out.push_str(&format!("\"{scratch}\"."));
+            i += quoted.len();
+        } else if boundary && starts_with_word(rest, &plain) {
+            out.push_str(scratch);
+            out.push('.');
+            i += plain.len();
+        } else {
+            let c = rest.chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    drop_concurrently(&out)
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
+}
+
+/// `text` starts with `word` (ASCII, case-insensitive: unquoted names
+/// fold to lower case).
+fn starts_with_word(text: &str, word: &str) -> bool {
+    text.len() >= word.len() && text.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
+}
+
+/// `CREATE [UNIQUE] INDEX CONCURRENTLY` without `CONCURRENTLY`.
+fn drop_concurrently(sql: &str) -> String {
+    let words: Vec<&str> = sql.split_whitespace().take(4).collect();
+    let upper: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
+    let is_index = upper.first().is_some_and(|w| w == "CREATE")
+        && upper.iter().any(|w| w == "INDEX")
+        && upper.iter().any(|w| w == "CONCURRENTLY");
+    if !is_index {
+        return sql.to_owned();
+    }
+    match sql.to_ascii_uppercase().find("CONCURRENTLY") {
+        Some(at) => format!("{}{}", &sql[..at], &sql[at + "CONCURRENTLY".len()..]),
+        None => sql.to_owned(),
+    }
+}
+
+/// The scratch schema's objects as the default schema's: unqualified.
+fn unqualify(schema: &mut Schema, scratch: &str) {
+    let is_scratch = |s: &Option<String>| s.as_deref() == Some(scratch);
+    for table in &mut schema.tables {
+        if is_scratch(&table.name.schema) {
+            table.name.schema = None;
+        }
+        for fk in &mut table.foreign_keys {
+            if is_scratch(&fk.referent_table.schema) {
+                fk.referent_table.schema = None;
+            }
+        }
+    }
+    for e in &mut schema.enums {
+        if is_scratch(&e.schema) {
+            e.schema = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_the_default_schema_qualifier_only() {
+        let got = rewrite(
+            "CREATE TABLE public.t (a int DEFAULT nextval('public.s'::regclass), b \"public\".mood, c mypublic.x);",
+            "public",
+            "retort_scratch_1",
+        );
+        assert_eq!(
+            got,
+            "CREATE TABLE retort_scratch_1.t (a int DEFAULT nextval('retort_scratch_1.s'::regclass), b \"retort_scratch_1\".mood, c mypublic.x);"
+        );
+        assert_eq!(
+            rewrite("CREATE INDEX CONCURRENTLY ix ON t (a)", "public", "s"),
+            "CREATE INDEX  ix ON t (a)"
+        );
+    }
+}

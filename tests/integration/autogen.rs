@@ -38,11 +38,11 @@ per_db!(corpus);
 const GENERATED: &str = "generated_200_tables";
 
 /// One pair of schemas, for one dialect.
-struct Case {
-    name: String,
-    v1: String,
-    v2: String,
-    rows: Option<String>,
+pub(crate) struct Case {
+    pub(crate) name: String,
+    pub(crate) v1: String,
+    pub(crate) v2: String,
+    pub(crate) rows: Option<String>,
 }
 
 fn dialect(kind: Kind) -> &'static str {
@@ -270,7 +270,7 @@ fn same(what: &str, expected: &str, got: &str) -> Result<(), String> {
     Err(msg)
 }
 
-fn run_case(kind: Kind, case: &Case) -> Result<(), String> {
+pub(crate) fn run_case(kind: Kind, case: &Case) -> Result<(), String> {
     // The database built directly from v2 (for step 3).
     let p2 = Project::init();
     p2.write("v2.sql", &case.v2);

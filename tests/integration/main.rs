@@ -46,6 +46,7 @@ mod verify_lock;
 
 // The autogenerate corpus (SPEC section 7).
 mod autogen;
+mod autogen_fixes;
 
 // Real published schemas round-trip exactly (issue 10).
 mod real_schemas;

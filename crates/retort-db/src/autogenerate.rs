@@ -1,7 +1,7 @@
 //! Autogenerate: inspect the live database, read the target schema, compare.
 //!
 //! The data path of `retort migrate`: the database must be at head (as
-//! Alembic requires) -> [`inspect_schema`] (a fixed number of catalog
+//! Alembic requires) -> [`inspect_schema`](crate::inspect::inspect_schema) (a fixed number of catalog
 //! queries) -> [`retort_core::diff::diff`] against the target read from the
 //! models -> the upgrade operations and their reverses.
 
@@ -13,7 +13,7 @@ use retort_core::{RevisionId, ScriptDirectory};
 
 use crate::connection::Connection;
 use crate::error::DbError;
-use crate::inspect::{InspectOptions, inspect_schema};
+use crate::inspect::{InspectOptions, SchemaSelection};
 use crate::runner::{Tables, rows_text};
 use crate::scratch::{ModelFile, ScratchError, normalize_models};
 use crate::url::{DatabaseUrl, DialectName};
@@ -94,14 +94,16 @@ fn inspect_options(dir: &ScriptDirectory) -> InspectOptions {
 
 /// Compares the live database with `target`, under the project's
 /// comparison settings (`compare_type`, `compare_server_default`, the
-/// include/exclude lists); retort's own tables are never reported.
+/// include/exclude lists of tables and schemas); retort's own tables are
+/// never reported.
 pub fn compare(
     dir: &ScriptDirectory,
     conn: &mut dyn Connection,
     target: &Schema,
 ) -> Result<Diff, AutogenerateError> {
     ensure_at_head(dir, conn)?;
-    let mut live = inspect_schema(conn, &inspect_options(dir))?;
+    let schemas = schema_selection(dir);
+    let mut live = schemas.inspect(conn, &inspect_options(dir))?;
     // A schema built in Rust cannot declare views, triggers, routines,
     // ...: a target without any leaves the live ones alone instead of
     // dropping them. (Model files are read back from a scratch database,
@@ -109,7 +111,17 @@ pub fn compare(
     if target.objects.is_empty() {
         live.objects.clear();
     }
-    Ok(compare_schemas(dir, conn.dialect(), &live, target))
+    Ok(compare_schemas(
+        dir,
+        conn.dialect(),
+        &live,
+        &schemas.target(target),
+    ))
+}
+
+/// The schemas compared: `include_schemas` and `exclude_schemas`.
+fn schema_selection(dir: &ScriptDirectory) -> SchemaSelection {
+    SchemaSelection::new(&dir.config.include_schemas, &dir.config.exclude_schemas)
 }
 
 /// Compares the live database with the model `files` as the database
@@ -136,10 +148,12 @@ pub fn compare_models(
         });
     }
     let options = inspect_options(dir);
-    let mut live = inspect_schema(conn, &options)?;
+    let schemas = schema_selection(dir);
+    let mut live = schemas.inspect(conn, &options)?;
     let mut models = normalize_models(conn, dev, files, &options, &mut live)?;
     prepare(&mut models.schema);
-    let mut diff = compare_schemas(dir, conn.dialect(), &live, &models.schema);
+    let target = schemas.target(&models.schema);
+    let mut diff = compare_schemas(dir, conn.dialect(), &live, &target);
     diff.notes.extend(models.skipped_notes());
     Ok(diff)
 }

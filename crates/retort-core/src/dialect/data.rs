@@ -106,8 +106,13 @@ pub(crate) fn add_enum_value<D: Dialect + ?Sized>(d: &D, op: &Operation) -> Resu
 /// text does not hold, see [`dollar_tag`]) renames the type away, creates
 /// it again with the other values (read from the catalog, in order),
 /// converts every column of the old type (its default dropped and put
-/// back), and drops the old type. A row that holds the value makes the
-/// conversion fail, and the revision's transaction rolls back. Columns
+/// back), and drops the old type. CHECK constraints and partial or
+/// expression indexes holding a constant of the type (`status <> 'x'`,
+/// `WHERE status = 'a'`) are dropped before the conversion and made again
+/// after it, their constants cast to the new type (one that names the
+/// dropped value then fails to be made again, naming it). A row that holds
+/// the value makes the conversion fail, and the revision's transaction
+/// rolls back. Columns
 /// that hold arrays of the type are not converted (the drop then fails,
 /// naming them).
 pub(crate) fn drop_enum_value<D: Dialect + ?Sized>(
@@ -137,6 +142,10 @@ DECLARE
     enum_oid oid := {type_lit}::regtype::oid;
     labels text;
     col record;
+    dep record;
+    old_text text;
+    saved text[] := '{{}}';
+    stmt text;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_enum WHERE enumtypid = enum_oid AND enumlabel = {value}) THEN
         RAISE EXCEPTION 'enum type % has no value %', {type_lit}, {value};
@@ -144,7 +153,33 @@ BEGIN
     SELECT string_agg(quote_literal(enumlabel), ', ' ORDER BY enumsortorder) INTO labels
         FROM pg_enum WHERE enumtypid = enum_oid AND enumlabel <> {value};
     EXECUTE {rename};
+    old_text := enum_oid::regtype::text;
     EXECUTE format({create}, labels);
+    -- CHECK constraints and partial or expression indexes that hold a
+    -- constant of the type: ALTER COLUMN TYPE cannot rebuild them (the new
+    -- type has no operators with the old one), so they are dropped here
+    -- and made again after the columns, their constants cast to the new type.
+    FOR dep IN
+        SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', con.conrelid::regclass::text, con.conname) AS drop_sql,
+               format('ALTER TABLE %s ADD CONSTRAINT %I %s', con.conrelid::regclass::text, con.conname,
+                      pg_get_constraintdef(con.oid)) AS create_sql
+        FROM pg_constraint con
+        WHERE con.contype = 'c' AND (
+            EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_constraint'::regclass
+                    AND d.objid = con.oid AND d.refclassid = 'pg_type'::regclass AND d.refobjid = enum_oid)
+            OR strpos(pg_get_constraintdef(con.oid), '::' || old_text) > 0)
+        UNION ALL
+        SELECT format('DROP INDEX %s', i.indexrelid::regclass::text), pg_get_indexdef(i.indexrelid)
+        FROM pg_index i
+        WHERE (i.indpred IS NOT NULL OR i.indexprs IS NOT NULL) AND NOT EXISTS (
+            SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid) AND (
+            EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                    AND d.objid = i.indexrelid AND d.refclassid = 'pg_type'::regclass AND d.refobjid = enum_oid)
+            OR strpos(pg_get_indexdef(i.indexrelid), '::' || old_text) > 0)
+    LOOP
+        EXECUTE dep.drop_sql;
+        saved := saved || dep.create_sql;
+    END LOOP;
     FOR col IN
         SELECT a.attrelid::regclass::text AS tab, quote_ident(a.attname) AS name,
                pg_get_expr(ad.adbin, ad.adrelid) AS dflt
@@ -162,6 +197,9 @@ BEGIN
             EXECUTE format('ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s', col.tab, col.name,
                 replace(col.dflt, '::' || enum_oid::regtype::text, '::' || {new_lit}));
         END IF;
+    END LOOP;
+    FOREACH stmt IN ARRAY saved LOOP
+        EXECUTE replace(stmt, '::' || old_text, '::' || {new_lit});
     END LOOP;
     EXECUTE {drop};
 END

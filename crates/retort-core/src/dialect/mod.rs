@@ -100,6 +100,15 @@ pub trait Dialect {
     /// `NOT NULL` without a constant default (not SQLite).
     fn supports_add_column_constraints(&self) -> bool;
 
+    /// A `CREATE TABLE` may declare a foreign key to a table that does not
+    /// exist yet (SQLite, which looks the referent up only when a row is
+    /// written): tables that reference each other are created with their
+    /// keys inline, in any order, and dropped without dropping the keys
+    /// first. Elsewhere a cycle is broken with a later `create_foreign_key`.
+    fn supports_forward_foreign_keys(&self) -> bool {
+        false
+    }
+
     /// Indexes may have a `WHERE` condition (not MySQL).
     fn supports_partial_indexes(&self) -> bool;
 
@@ -306,6 +315,15 @@ pub trait Dialect {
     /// Renders `alter_column` (PostgreSQL's `ALTER COLUMN` clauses by default).
     fn alter_column(&self, alter: &AlterColumn) -> Result<Vec<Statement>, DialectError> {
         ddl::alter_column(self, alter)
+    }
+
+    /// The `USING` expression of an `ALTER COLUMN ... TYPE` that the
+    /// database cannot do by an implicit or assignment cast (PostgreSQL's
+    /// `varchar` to `integer`: Alembic's `postgresql_using`), from the
+    /// operation's `existing_type`; `None` (the default) writes no `USING`.
+    fn type_change_using(&self, alter: &AlterColumn) -> Result<Option<String>, DialectError> {
+        let _ = alter;
+        Ok(None)
     }
 
     /// Renders `drop_constraint` (`DROP CONSTRAINT` by default).

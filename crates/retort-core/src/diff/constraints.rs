@@ -2,7 +2,7 @@
 //! definition, with names compared only when both sides have one (so a
 //! target's unnamed constraint matches the name the database made up).
 
-use crate::diff::{Change, DiffOptions, is_foreign_key_index};
+use crate::diff::{Change, DiffOptions, is_foreign_key_index, key_index};
 use crate::ops::Operation;
 use crate::schema::{
     CheckConstraint, Constraint, ConstraintKind, ForeignKey, Index, PrimaryKey, Table, TableName,
@@ -187,6 +187,15 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
         |a, b| n.expression_key(&a.condition) == n.expression_key(&b.condition),
     );
     let pk_changed = l.pk.as_ref().map(|p| &p.columns) != t.pk.as_ref().map(|p| &p.columns);
+    let fk_kept: Vec<&ForeignKey> = live
+        .foreign_keys
+        .iter()
+        .filter(|f| !fk_gone.iter().any(|g| std::ptr::eq(*g, *f)))
+        .collect();
+    let key_indexes = key_index::keep(
+        live, target, &fk_kept, &ix_gone, &uq_gone, pk_changed, options,
+    );
+    out.drops.extend(key_indexes.before);
 
     for fk in fk_gone {
         out.changes.push(Change::new(format!(
@@ -294,6 +303,8 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             index: ix.clone(),
         });
     }
+    // The names given to the new keys so far, which later ones avoid.
+    let mut fk_names: Vec<String> = vec![];
     for fk in fk_new {
         out.changes.push(Change::new(format!(
             "Detected added foreign key ({}) -> {}({}) on table '{table}'",
@@ -302,15 +313,11 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             fk.referent_columns.join(", ")
         )));
         let mut foreign_key = fk.clone();
-        foreign_key.name.get_or_insert_with(|| {
-            n.default_constraint_name(
-                ConstraintKind::ForeignKey,
-                &table.name,
-                &fk.columns,
-                &fk.referent_table.name,
-                "",
-            )
-        });
+        if foreign_key.name.is_none() {
+            let name = key_index::free_foreign_key_name(live, &fk_names, fk, n);
+            foreign_key.name = Some(name);
+        }
+        fk_names.extend(foreign_key.name.clone());
         let kept_index = live
             .indexes
             .iter()
@@ -321,16 +328,21 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             // after its first column for a key the models leave unnamed
             // (the database's own choices).
             // A target read back from the database has that index already:
-            // its name is the database's choice.
+            // its name is the database's choice. Else the first free name
+            // of the key's (or its first column's), as MySQL chooses.
             let made = target
                 .indexes
                 .iter()
                 .find(|ix| is_foreign_key_index(fk, ix))
                 .map(|ix| ix.name.clone());
-            let name = match (made, &fk.name) {
-                (Some(name), _) => name,
-                (None, Some(name)) => name.clone(),
-                (None, None) => fk.columns[0].clone(),
+            let name = match made {
+                Some(name) => name,
+                None => {
+                    let base = fk.name.clone().unwrap_or_else(|| fk.columns[0].clone());
+                    key_index::free_index_name(&base, |name| {
+                        index_name_taken(live, name) || index_name_taken(target, name)
+                    })
+                }
             };
             out.creates.push(Operation::CreateIndex {
                 table: table.clone(),
@@ -349,7 +361,18 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             foreign_key,
         });
     }
+    out.creates.extend(key_indexes.after);
     out
+}
+
+/// True when an index or unique constraint of `table` is named `name`.
+fn index_name_taken(table: &Table, name: &str) -> bool {
+    table.indexes.iter().any(|ix| ix.name == name)
+        || table
+            .uniques
+            .iter()
+            .any(|u| u.name.as_deref() == Some(name))
+        || table.columns.iter().any(|c| c.unique && c.name == name)
 }
 
 fn describe(name: Option<&str>, columns: &[String]) -> String {

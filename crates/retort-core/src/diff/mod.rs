@@ -15,16 +15,20 @@
 //! and enum types; and the other schema objects (views, triggers,
 //! routines, sequences, domains, extensions) by their definition's text
 //! (`objects`). The upgrade creates new tables in foreign-key order
-//! (cycles broken with a later `create_foreign_key`); the downgrade is the
+//! (cycles broken with a later, named `create_foreign_key`, except where
+//! the dialect accepts keys to tables not created yet); the downgrade is the
 //! reverse of each upgrade operation, in reverse order.
 
 mod constraints;
+mod defaults;
 mod enums;
+mod key_index;
 mod normalize;
 mod objects;
 mod order;
 mod table;
 
+pub use defaults::{boolean_default, portable_default};
 pub use normalize::{
     Normalizer, boolean_as_number, default_constraint_name, default_key, expression_key,
     is_foreign_key_index, is_implicit_index, type_text_key,
@@ -133,6 +137,7 @@ impl Diff {
 
 /// Compares `live` with `target`.
 pub fn diff(live: &Schema, target: &Schema, options: &DiffOptions) -> Diff {
+    let target = &defaults::portable_defaults(target);
     let mut out = Diff::default();
     let live_tables: Vec<&Table> = compared(live, options);
     let target_tables: Vec<&Table> = compared(target, options);
@@ -148,7 +153,7 @@ pub fn diff(live: &Schema, target: &Schema, options: &DiffOptions) -> Diff {
         .copied()
         .filter(|t| !find(&live_tables, &t.name))
         .collect();
-    let (creation, deferred) = order::creation_order(&added);
+    let (creation, deferred) = order::creation_order(&added, options.normalizer);
     for t in creation {
         out.changes
             .push(Change::new(format!("Detected added table '{}'", t.name)));
@@ -173,7 +178,7 @@ pub fn diff(live: &Schema, target: &Schema, options: &DiffOptions) -> Diff {
         .copied()
         .filter(|t| !find(&target_tables, &t.name))
         .collect();
-    let (creation, deferred) = order::creation_order(&removed);
+    let (creation, deferred) = order::creation_order(&removed, options.normalizer);
     for (table, fk) in deferred {
         out.upgrade
             .push(constraints::drop_foreign_key(&table, &fk, options));

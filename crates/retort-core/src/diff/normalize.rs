@@ -68,6 +68,21 @@ pub trait Normalizer {
         default_constraint_name(kind, table, columns, referred, condition)
     }
 
+    /// The name the database gives the `ordinal`-th (from 1) unnamed
+    /// foreign key of `table`, in the order the keys are declared. By
+    /// default [`default_constraint_name`](Normalizer::default_constraint_name),
+    /// which does not depend on the order.
+    fn default_foreign_key_name(&self, table: &str, fk: &ForeignKey, ordinal: usize) -> String {
+        let _ = ordinal;
+        self.default_constraint_name(
+            ConstraintKind::ForeignKey,
+            table,
+            &fk.columns,
+            &fk.referent_table.name,
+            "",
+        )
+    }
+
     /// True when the database needs an index on a foreign key's columns
     /// and makes one by itself (MySQL's InnoDB), keeping it when the key is
     /// dropped: the diff then creates and drops that index explicitly, so
@@ -114,12 +129,21 @@ pub fn default_constraint_name(
 /// True when `index` is the one a database that indexes foreign keys by
 /// itself (MySQL's InnoDB) makes for `fk`: plain, over the key's leading
 /// columns, named after the key or, for a key the user left unnamed,
-/// after its first column.
+/// after its first column (`a`, or `a_2`, `a_3`, ... when the name was
+/// taken).
 pub fn is_foreign_key_index(fk: &ForeignKey, index: &Index) -> bool {
+    let numbered = |base: &str| {
+        index.name == base
+            || index
+                .name
+                .strip_prefix(base)
+                .and_then(|rest| rest.strip_prefix('_'))
+                .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n >= 2))
+    };
     !index.unique
         && index.where_clause.is_none()
         && (fk.name.as_deref() == Some(index.name.as_str())
-            || fk.columns.first() == Some(&index.name))
+            || fk.columns.first().is_some_and(|c| numbered(c)))
         && fk.columns.starts_with(&index.columns)
 }
 

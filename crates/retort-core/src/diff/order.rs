@@ -1,6 +1,7 @@
 //! Foreign-key dependency order: the order in which tables can be created
 //! so that each referenced table exists before the tables referencing it.
 
+use crate::diff::Normalizer;
 use crate::schema::{ForeignKey, Table, TableName};
 
 /// The tables in creation order (referenced before referencing), and the
@@ -10,8 +11,20 @@ use crate::schema::{ForeignKey, Table, TableName};
 ///
 /// Kahn's algorithm, keeping the given order among tables that are free;
 /// when only cycles remain, the first remaining table is created without
-/// its keys to the other remaining tables.
-pub(crate) fn creation_order(tables: &[&Table]) -> (Vec<Table>, Vec<(TableName, ForeignKey)>) {
+/// its keys to the other remaining tables — unless the dialect accepts a
+/// key to a table that does not exist yet
+/// ([`Dialect::supports_forward_foreign_keys`](crate::dialect::Dialect::supports_forward_foreign_keys),
+/// SQLite), where it keeps them and nothing is deferred.
+///
+/// A deferred key the target leaves unnamed gets the name the database
+/// would give it ([`Normalizer::default_foreign_key_name`], counting after
+/// the table's unnamed keys that stay inline): the `create_foreign_key`
+/// and its reverse `drop_constraint` then name the same constraint.
+pub(crate) fn creation_order(
+    tables: &[&Table],
+    n: &dyn Normalizer,
+) -> (Vec<Table>, Vec<(TableName, ForeignKey)>) {
+    let forward = n.dialect().supports_forward_foreign_keys();
     let mut remaining: Vec<Table> = tables.iter().map(|t| (*t).clone()).collect();
     let mut ordered = Vec::with_capacity(remaining.len());
     let mut deferred = Vec::new();
@@ -28,6 +41,7 @@ pub(crate) fn creation_order(tables: &[&Table]) -> (Vec<Table>, Vec<(TableName, 
         });
         let i = match free {
             Some(i) => i,
+            None if forward => 0,
             None => {
                 // A cycle: break it at the first remaining table.
                 let names: Vec<TableName> = remaining.iter().map(|t| t.name.clone()).collect();
@@ -37,8 +51,15 @@ pub(crate) fn creation_order(tables: &[&Table]) -> (Vec<Table>, Vec<(TableName, 
                     .foreign_keys
                     .drain(..)
                     .partition(|fk| fk.referent_table != own && names.contains(&fk.referent_table));
+                let mut ordinal = kept.iter().filter(|fk| fk.name.is_none()).count();
                 t.foreign_keys = kept;
-                deferred.extend(cut.into_iter().map(|fk| (own.clone(), fk)));
+                deferred.extend(cut.into_iter().map(|mut fk| {
+                    if fk.name.is_none() {
+                        ordinal += 1;
+                        fk.name = Some(n.default_foreign_key_name(&own.name, &fk, ordinal));
+                    }
+                    (own.clone(), fk)
+                }));
                 0
             }
         };

@@ -5,6 +5,7 @@
 use crate::diff::{Change, Diff, DiffOptions, constraints};
 use crate::ops::{AlterColumn, Operation, Recreate, Setting};
 use crate::schema::{Column, Table};
+use crate::types::ColumnType;
 
 /// Compares `live` with `target` (the same table) and appends the changes
 /// and operations to `out`.
@@ -190,7 +191,16 @@ fn alter_column(
         )));
         alter.nullable = Some(target.nullable);
     }
-    let default_key = |d: &Option<String>| d.as_deref().and_then(|d| n.default_key(d));
+    // A boolean column's default by its value (`0`, `false`, `'f'`).
+    let default_key = |d: &Option<String>| {
+        d.as_deref().and_then(|d| match target.ty {
+            ColumnType::Boolean => {
+                let key = n.default_key(d)?;
+                Some(crate::diff::boolean_default(&key).map_or(key, |b| b.to_string()))
+            }
+            _ => n.default_key(d),
+        })
+    };
     if options.compare_server_default
         && default_key(&live.server_default) != default_key(&target.server_default)
     {

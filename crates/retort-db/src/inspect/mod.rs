@@ -38,6 +38,7 @@
 pub mod mysql;
 pub mod objects;
 pub mod postgres;
+pub mod schemas;
 pub mod sqlite;
 pub mod types;
 
@@ -47,6 +48,7 @@ use crate::connection::{Connection, Row};
 use crate::error::DbError;
 use crate::url::DialectName;
 
+pub use schemas::SchemaSelection;
 pub use sqlite::{inspect_sqlite_rebuild, inspect_sqlite_table};
 
 /// What [`inspect_schema`] reads.

@@ -224,7 +224,10 @@ pub(crate) fn column_definition_with<D: Dialect + ?Sized>(
         s.push_str(" NULL");
     }
     if let Some(default) = &column.server_default {
-        s.push_str(&format!(" DEFAULT {default}"));
+        s.push_str(&format!(
+            " DEFAULT {}",
+            render_default(d, Some(&column.ty), default)
+        ));
     }
     if let Some(on_update) = &column.on_update {
         if !d.supports_on_update() {
@@ -465,4 +468,19 @@ pub(crate) fn create_index<D: Dialect + ?Sized>(
         sql.push_str(&format!(" WHERE {w}"));
     }
     Ok(Statement::new(sql))
+}
+
+/// A server default as SQL: a boolean column's truth value (`0`, `'t'`,
+/// `false`: [`boolean_default`](crate::diff::boolean_default)) in the
+/// dialect's own spelling ([`Dialect::render_bool`]), so that a revision
+/// written on one database applies on another; anything else as written.
+pub(crate) fn render_default<D: Dialect + ?Sized>(
+    d: &D,
+    ty: Option<&ColumnType>,
+    sql: &str,
+) -> String {
+    match (ty, crate::diff::boolean_default(sql)) {
+        (Some(ColumnType::Boolean), Some(b)) => d.render_bool(b).to_owned(),
+        _ => sql.to_owned(),
+    }
 }

@@ -8,7 +8,7 @@ mod objects;
 pub(crate) use create::{
     check_clause, column_definition, column_definition_with, create_index, create_table,
     create_table_followups, create_table_statement, foreign_key_clause, is_autoincrement,
-    primary_key_clause, unique_clause,
+    primary_key_clause, render_default, unique_clause,
 };
 
 use crate::dialect::{CommentStyle, Dialect, DialectError, Statement, batch, data};
@@ -360,7 +360,11 @@ pub(crate) fn alter_column<D: Dialect + ?Sized>(d: &D, a: &AlterColumn) -> Resul
     let mut out = vec![];
     if let Some(ty) = &a.ty {
         check_type(d, ty)?;
-        out.push(alter(format!("TYPE {}", d.render_type(ty)?)));
+        let using = match d.type_change_using(a)? {
+            Some(expr) => format!(" USING {expr}"),
+            None => String::new(),
+        };
+        out.push(alter(format!("TYPE {}{using}", d.render_type(ty)?)));
     }
     match a.nullable {
         Some(false) => out.push(alter("SET NOT NULL".into())),
@@ -368,7 +372,10 @@ pub(crate) fn alter_column<D: Dialect + ?Sized>(d: &D, a: &AlterColumn) -> Resul
         None => {}
     }
     match &a.server_default {
-        Some(Setting::Set(v)) => out.push(alter(format!("SET DEFAULT {v}"))),
+        Some(Setting::Set(v)) => out.push(alter(format!(
+            "SET DEFAULT {}",
+            render_default(d, a.ty.as_ref().or(a.existing_type.as_ref()), v)
+        ))),
         Some(Setting::Unset) => out.push(alter("DROP DEFAULT".into())),
         None => {}
     }

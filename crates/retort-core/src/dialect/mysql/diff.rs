@@ -5,7 +5,7 @@
 
 use crate::dialect::{Dialect, MySql};
 use crate::diff::Normalizer;
-use crate::schema::{ConstraintKind, Index, Table};
+use crate::schema::{ConstraintKind, ForeignKey, Index, Table};
 
 /// How MySQL reports a schema.
 #[derive(Clone, Copy, Debug, Default)]
@@ -59,6 +59,11 @@ impl Normalizer for MySqlDiff {
             (ConstraintKind::ForeignKey, _) => format!("{table}_ibfk_1"),
             _ => crate::diff::default_constraint_name(kind, table, columns, referred, condition),
         }
+    }
+
+    /// `<table>_ibfk_<n>`: MySQL numbers a table's unnamed foreign keys.
+    fn default_foreign_key_name(&self, table: &str, _fk: &ForeignKey, ordinal: usize) -> String {
+        format!("{table}_ibfk_{ordinal}")
     }
 
     fn foreign_keys_need_index(&self) -> bool {

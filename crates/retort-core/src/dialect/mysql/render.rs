@@ -5,7 +5,7 @@
 //! (MySQL has no time-zone aware type; store UTC), `enum(...)` is an inline
 //! `ENUM(...)`, and `varchar` needs a length.
 
-use crate::dialect::ddl::{column_definition_with, numeric, qualified};
+use crate::dialect::ddl::{column_definition_with, numeric, qualified, render_default};
 use crate::dialect::{Dialect, DialectError, Statement};
 use crate::ops::{AlterColumn, Operation, Setting};
 use crate::schema::{Column, ConstraintKind, TableName};
@@ -67,7 +67,10 @@ pub(crate) fn alter_column<D: Dialect + ?Sized>(
         && a.on_update.is_none();
     if only_default {
         let clause = match &a.server_default {
-            Some(Setting::Set(v)) => format!("SET DEFAULT {v}"),
+            Some(Setting::Set(v)) => format!(
+                "SET DEFAULT {}",
+                render_default(d, a.ty.as_ref().or(a.existing_type.as_ref()), v)
+            ),
             _ => "DROP DEFAULT".to_owned(),
         };
         return Ok(vec![Statement::new(format!(

@@ -4,7 +4,9 @@
 pub mod diff;
 mod render;
 
-use crate::dialect::{CommentStyle, Dialect, DialectError};
+use crate::dialect::ddl::{qualified, render_default};
+use crate::dialect::{CommentStyle, Dialect, DialectError, Statement};
+use crate::ops::{AlterColumn, Setting};
 use crate::schema::{Column, ObjectKind};
 use crate::types::{ColumnType, names};
 
@@ -115,5 +117,54 @@ impl Dialect for Postgres {
         column: &Column,
     ) -> Result<(String, &'static str), DialectError> {
         Ok((render::serial(self, &column.ty)?, ""))
+    }
+
+    /// The shared `ALTER COLUMN` clauses; a type change with `USING` (see
+    /// [`type_change_using`](Dialect::type_change_using)) or to or from a
+    /// string type first drops the column's default, which PostgreSQL
+    /// would otherwise try to cast without the `USING` and fail ("default
+    /// for column cannot be cast automatically") or keep in the old type's
+    /// spelling, and puts it back after the type (without the old type's
+    /// casts), unless the operation sets a new one.
+    fn alter_column(&self, alter: &AlterColumn) -> Result<Vec<Statement>, DialectError> {
+        let mut out = crate::dialect::ddl::alter_column(self, alter)?;
+        let Some(Setting::Set(existing)) = &alter.existing_server_default else {
+            return Ok(out);
+        };
+        let (Some(from), Some(to)) = (&alter.existing_type, &alter.ty) else {
+            return Ok(out);
+        };
+        if !render::needs_using(from, to) && !render::crosses_string_types(from, to) {
+            return Ok(out);
+        }
+        let head = format!(
+            "ALTER TABLE {} ALTER COLUMN {}",
+            qualified(self, &alter.table),
+            self.quote_identifier(&alter.column)
+        );
+        if alter.server_default.is_none() {
+            let value = diff::strip_casts(existing);
+            let value = render_default(self, alter.ty.as_ref(), &value);
+            // After the TYPE statement, the first of the shared clauses.
+            out.insert(1, Statement::new(format!("{head} SET DEFAULT {value}")));
+        }
+        out.insert(0, Statement::new(format!("{head} DROP DEFAULT")));
+        Ok(out)
+    }
+
+    /// `"col"::<new type>` when [`render::needs_using`] says PostgreSQL has
+    /// no implicit or assignment cast from the old type to the new one.
+    fn type_change_using(&self, alter: &AlterColumn) -> Result<Option<String>, DialectError> {
+        let (Some(from), Some(to)) = (&alter.existing_type, &alter.ty) else {
+            return Ok(None);
+        };
+        if !render::needs_using(from, to) {
+            return Ok(None);
+        }
+        Ok(Some(format!(
+            "{}::{}",
+            self.quote_identifier(&alter.column),
+            render::render_type(self, to)?
+        )))
     }
 }

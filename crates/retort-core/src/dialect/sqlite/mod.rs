@@ -82,6 +82,10 @@ impl Dialect for Sqlite {
         render::copy_sequence(self, from, to)
     }
 
+    fn supports_forward_foreign_keys(&self) -> bool {
+        true
+    }
+
     /// `1` and `0`: what SQLite stores for booleans (and older versions
     /// without `TRUE`/`FALSE` understand).
     fn render_bool(&self, value: bool) -> &'static str {

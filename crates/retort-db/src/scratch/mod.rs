@@ -284,6 +284,57 @@ fn split_files(dialect: DialectName, files: &[ModelFile]) -> Result<Split<'_>, S
     })
 }
 
+/// Runs `statements` in order with `run` (which must leave no trace of a
+/// statement that fails, e.g. under a savepoint); a statement that fails
+/// is tried again after the others, for as long as a round makes
+/// progress, so that a statement may name what a later one creates (a
+/// view over a table declared further down, a trigger before its
+/// function). The first statement still refused at the end is the
+/// error, with the database's message from its last try.
+pub(crate) fn run_deferring<'s, 'a>(
+    dialect: DialectName,
+    statements: impl IntoIterator<Item = (&'s Located<'a>, String)>,
+    mut run: impl FnMut(&str) -> Result<(), DbError>,
+) -> Result<(), ScratchError>
+where
+    'a: 's,
+{
+    let mut pending: Vec<(&Located<'_>, String)> = Vec::new();
+    let mut last_error: Vec<DbError> = Vec::new();
+    for (located, sql) in statements {
+        if let Err(e) = run(&sql) {
+            if !matches!(e, DbError::Statement { .. }) {
+                return Err(e.into());
+            }
+            pending.push((located, sql));
+            last_error.push(e);
+        }
+    }
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut still = Vec::new();
+        let mut errors = Vec::new();
+        for (located, sql) in pending {
+            if let Err(e) = run(&sql) {
+                if !matches!(e, DbError::Statement { .. }) {
+                    return Err(e.into());
+                }
+                still.push((located, sql));
+                errors.push(e);
+            }
+        }
+        pending = still;
+        last_error = errors;
+        if pending.len() == before {
+            break;
+        }
+    }
+    match (pending.into_iter().next(), last_error.into_iter().next()) {
+        (Some((located, _)), Some(error)) => Err(located.refused(dialect, error)),
+        _ => Ok(()),
+    }
+}
+
 /// A name no other run picks: the process id and the clock's nanoseconds.
 pub(crate) fn unique_suffix() -> String {
     let nanos = std::time::SystemTime::now()

@@ -12,7 +12,7 @@
 
 use retort_core::schema::Schema;
 
-use super::{Located, ScratchError, unique_suffix};
+use super::{Located, ScratchError, run_deferring, unique_suffix};
 use crate::connection::Connection;
 use crate::error::DbError;
 use crate::inspect::{InspectOptions, inspect_schema};
@@ -46,14 +46,19 @@ pub(super) fn read(
     }
     let result = (|| -> Result<Schema, ScratchError> {
         conn.execute(&format!("USE {quoted}"))?;
-        for located in statements {
+        // A key may name a table declared further down, as mysqldump
+        // writes them with the checks off.
+        conn.execute("SET SESSION foreign_key_checks = 0")?;
+        let texts = statements.iter().map(|located| {
             let mut sql = without_definer(&located.statement.text);
             for db in selected {
                 sql = requalify(&sql, db, &name);
             }
-            conn.execute(&sql)
-                .map_err(|e| located.refused(DialectName::Mysql, e))?;
-        }
+            (located, sql)
+        });
+        let ran = run_deferring(DialectName::Mysql, texts, |sql| conn.execute(sql).map(drop));
+        conn.execute("SET SESSION foreign_key_checks = 1")?;
+        ran?;
         Ok(inspect_schema(conn, options)?)
     })();
     let restored = match &current {

@@ -12,7 +12,7 @@
 
 use retort_core::schema::Schema;
 
-use super::{Located, ScratchError, unique_suffix};
+use super::{Located, ScratchError, run_deferring, unique_suffix};
 use crate::connection::Connection;
 use crate::inspect::{InspectOptions, inspect_schema};
 use crate::quote::ident;
@@ -75,6 +75,7 @@ fn run_batched(
     default: &str,
     scratch: &str,
 ) -> Result<(), ScratchError> {
+    let mut deferred = Vec::new();
     for chunk in statements.chunks(BATCH) {
         let texts: Vec<String> = chunk
             .iter()
@@ -86,13 +87,22 @@ fn run_batched(
             continue;
         }
         conn.execute("ROLLBACK TO SAVEPOINT retort_scratch_batch")?;
-        for (located, sql) in chunk.iter().zip(&texts) {
-            conn.execute(sql)
-                .map_err(|e| located.refused(DialectName::Postgresql, e))?;
-        }
-        conn.execute("RELEASE SAVEPOINT retort_scratch_batch")?;
+        deferred.extend(chunk.iter().zip(texts));
     }
-    Ok(())
+    // The statements of failed batches, one at a time, each under a
+    // savepoint of its own so that a refused one leaves no trace.
+    run_deferring(DialectName::Postgresql, deferred, |sql| {
+        conn.execute("SAVEPOINT retort_scratch_one")?;
+        match conn.execute(sql) {
+            Ok(_) => conn
+                .execute("RELEASE SAVEPOINT retort_scratch_one")
+                .map(drop),
+            Err(e) => {
+                conn.execute("ROLLBACK TO SAVEPOINT retort_scratch_one")?;
+                Err(e)
+            }
+        }
+    })
 }
 
 /// How many times a condition is given back to PostgreSQL at most: the

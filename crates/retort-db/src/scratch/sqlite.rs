@@ -2,7 +2,7 @@
 
 use retort_core::schema::Schema;
 
-use super::{Located, ScratchError};
+use super::{Located, ScratchError, run_deferring};
 use crate::inspect::{InspectOptions, inspect_schema};
 use crate::url::{DatabaseUrl, DialectName};
 
@@ -20,9 +20,11 @@ pub(super) fn read(
         head: String::new(),
     })?;
     let mut conn = crate::connect(&url)?;
-    for located in statements {
-        conn.execute(&located.statement.text)
-            .map_err(|e| located.refused(DialectName::Sqlite, e))?;
-    }
+    let texts = statements
+        .iter()
+        .map(|located| (located, located.statement.text.clone()));
+    run_deferring(DialectName::Sqlite, texts, |sql| {
+        conn.execute(sql).map(drop)
+    })?;
     Ok(inspect_schema(conn.as_mut(), options)?)
 }

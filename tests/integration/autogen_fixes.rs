@@ -45,6 +45,28 @@ CREATE TABLE book (
 );
 ";
 
+/// The same cycle as PostgreSQL accepts it (it has no forward references:
+/// the models are run by the database, so they must be its SQL), as
+/// pg_dump writes it: the key added after both tables.
+const CYCLE_V2_POSTGRES: &str = "
+CREATE TABLE author (
+    id INTEGER NOT NULL PRIMARY KEY,
+    favourite_book_id INTEGER
+);
+CREATE TABLE book (
+    id INTEGER NOT NULL PRIMARY KEY,
+    author_id INTEGER REFERENCES author (id)
+);
+ALTER TABLE author ADD FOREIGN KEY (favourite_book_id) REFERENCES book (id);
+";
+
+fn cycle_v2(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Postgres => CYCLE_V2_POSTGRES,
+        _ => CYCLE_V2,
+    }
+}
+
 per_db!(foreign_key_cycle_round_trip);
 
 /// Two new tables whose unnamed foreign keys reference each other: the
@@ -56,7 +78,10 @@ fn foreign_key_cycle_round_trip(kind: Kind) {
         kind,
         "foreign_key_cycle",
         "CREATE TABLE keep (id INTEGER NOT NULL PRIMARY KEY);",
-        &format!("CREATE TABLE keep (id INTEGER NOT NULL PRIMARY KEY);\n{CYCLE_V2}"),
+        &format!(
+            "CREATE TABLE keep (id INTEGER NOT NULL PRIMARY KEY);\n{}",
+            cycle_v2(kind)
+        ),
         None,
     );
 }
@@ -66,7 +91,7 @@ per_db!(foreign_key_cycle_names_the_cut_key);
 /// The revision never holds an unnamed `drop_constraint` (`name = ""`).
 fn foreign_key_cycle_names_the_cut_key(kind: Kind) {
     let p = Project::init();
-    p.write("models.sql", CYCLE_V2);
+    p.write("models.sql", cycle_v2(kind));
     let db = Db::fresh(kind, &p);
     db.ok(&p, &["--models", "models.sql", "migrate", "-m", "cycle"]);
     let text = revision(&p, "_cycle.toml");
@@ -114,6 +139,23 @@ CREATE TABLE flags (
 );
 ";
 
+/// The same table as PostgreSQL accepts it: it refuses an integer default
+/// for a boolean (the models are run by the database).
+const BOOLEANS_POSTGRES: &str = "
+CREATE TABLE flags (
+    id INTEGER NOT NULL PRIMARY KEY,
+    active BOOLEAN NOT NULL DEFAULT false,
+    visible BOOLEAN NOT NULL DEFAULT true
+);
+";
+
+fn booleans(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Postgres => BOOLEANS_POSTGRES,
+        _ => BOOLEANS,
+    }
+}
+
 per_db!(boolean_defaults_round_trip);
 
 /// `BOOLEAN ... DEFAULT 0` / `DEFAULT 't'` in the models: the upgrade
@@ -125,7 +167,11 @@ fn boolean_defaults_round_trip(kind: Kind) {
         "boolean_defaults",
         "CREATE TABLE city (id INTEGER NOT NULL PRIMARY KEY);",
         &format!(
-            "CREATE TABLE city (id INTEGER NOT NULL PRIMARY KEY, capital BOOLEAN NOT NULL DEFAULT 0, big BOOLEAN DEFAULT 't');\n{BOOLEANS}"
+            "CREATE TABLE city (id INTEGER NOT NULL PRIMARY KEY, capital BOOLEAN NOT NULL DEFAULT {}, big BOOLEAN DEFAULT {});\n{}",
+            if kind == Kind::Postgres { "false" } else { "0" },
+            // MariaDB refuses 't' for a boolean (a TINYINT).
+            if kind == Kind::Mysql { "1" } else { "'t'" },
+            booleans(kind)
         ),
         Some("INSERT INTO city (id) VALUES (1);"),
     );
@@ -151,7 +197,8 @@ fn boolean_defaults_generated_on_sqlite_apply_everywhere() {
             Db::fresh(kind, &p)
         };
         db.ok(&p, &["upgrade", "head"]);
-        db.ok(&p, &["--models", "models.sql", "check"]);
+        p.write("native.sql", booleans(kind));
+        db.ok(&p, &["--models", "native.sql", "check"]);
         db.ok(&p, &["downgrade", "base"]);
     }
 }

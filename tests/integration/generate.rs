@@ -87,9 +87,13 @@ fn a_database_behind_head_is_refused() {
 
 #[test]
 fn models_errors_name_file_line_and_column() {
-    let p = with_models("CREATE TABLE item (id INTEGER PRIMARY KEY);\nDROP TABLE item;\n");
+    // The database refuses the second statement (the models run in a
+    // scratch database): the error names the file, line and column.
+    let p = with_models(
+        "CREATE TABLE item (id INTEGER PRIMARY KEY);\nCREATE TABLE bad (id INTEGER,, x TEXT);\n",
+    );
     let run = p.fails(&["check"]);
-    assert!(run.stderr.contains("schema.sql:2:"), "{}", run.stderr);
+    assert!(run.stderr.contains("schema.sql:2:1:"), "{}", run.stderr);
     let p = Project::init();
     p.fails(&["check"]).stderr_has("no target schema");
 }

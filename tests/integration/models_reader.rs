@@ -87,7 +87,8 @@ fn offline_reader_agrees_with_the_database(kind: Kind) {
         };
         let file = ModelFile::read(path.clone()).expect("read the model file");
         let mut live = Schema::default();
-        let scratch = match normalize_models(conn.as_mut(), None, &[file], &options, &mut live) {
+        let scratch = match normalize_models(conn.as_mut(), None, &[file], &options, &mut live, &[])
+        {
             Ok(n) => n.schema,
             Err(e) => {
                 failures.push(format!(

@@ -238,6 +238,8 @@ pub const OPERATION_NAMES: &[&str] = &[
     "create_procedure",
     "drop_procedure",
     "replace_procedure",
+    "create_aggregate",
+    "drop_aggregate",
     "create_sequence",
     "drop_sequence",
     "create_domain",

@@ -150,7 +150,13 @@ pub fn compare_models(
     let options = inspect_options(dir);
     let schemas = schema_selection(dir);
     let mut live = schemas.inspect(conn, &options)?;
-    let mut models = normalize_models(conn, dev, files, &options, &mut live)?;
+    let included: Vec<String> = schemas
+        .include
+        .iter()
+        .filter(|s| schemas.compares(Some(s.as_str())))
+        .cloned()
+        .collect();
+    let mut models = normalize_models(conn, dev, files, &options, &mut live, &included)?;
     prepare(&mut models.schema);
     let target = schemas.target(&models.schema);
     let mut diff = compare_schemas(dir, conn.dialect(), &live, &target);

@@ -111,11 +111,21 @@ pub(crate) fn keep(
             continue;
         }
         // The name a database built from the target gives the key's index.
-        let wanted = target
+        // A target read back from the database has that index: its name
+        // wins; else the key's own name, else its first column's.
+        let target_fk = target
             .foreign_keys
             .iter()
-            .find(|t| t.columns == fk.columns && t.referent_table == fk.referent_table)
-            .and_then(|t| t.name.clone())
+            .find(|t| t.columns == fk.columns && t.referent_table == fk.referent_table);
+        let made_by_database = target_fk.and_then(|t| {
+            target
+                .indexes
+                .iter()
+                .find(|ix| crate::diff::is_foreign_key_index(t, ix))
+                .map(|ix| ix.name.clone())
+        });
+        let wanted = made_by_database
+            .or_else(|| target_fk.and_then(|t| t.name.clone()))
             .unwrap_or_else(|| fk.columns[0].clone());
         let remaining = |name: &str| {
             made.iter().any(|m| m == name)

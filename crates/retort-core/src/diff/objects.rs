@@ -56,6 +56,7 @@ pub(crate) fn compare(
                 name: o.id.table.clone().unwrap_or_else(|| o.id.name.clone()),
             })
     };
+    let target_schema = target;
     let live: Vec<&SchemaObject> = live.objects.iter().filter(compared).collect();
     let target: Vec<&SchemaObject> = target.objects.iter().filter(compared).collect();
     let find = |list: &[&SchemaObject], id: &ObjectId| list.iter().position(|o| &o.id == id);
@@ -105,7 +106,7 @@ pub(crate) fn compare(
         }
     }
     for (i, l) in live.iter().enumerate() {
-        if find(&target, &l.id).is_none() {
+        if find(&target, &l.id).is_none() && !used_by_tables(l, &target_schema.tables) {
             changes.push(Change::new(format!("Detected removed {}", label(&l.id))));
             if l.kind().precedes_tables() {
                 drop_late.push(l);
@@ -168,6 +169,30 @@ pub(crate) fn compare(
         placed.after.push(drop(l));
     }
     placed
+}
+
+/// A live domain that a target column is typed with, or a live sequence a
+/// target column's default draws from: the models use it without declaring
+/// it (it was made by hand, or lives in another schema on the search
+/// path), so it is kept rather than dropped from under them.
+fn used_by_tables(o: &SchemaObject, tables: &[crate::schema::Table]) -> bool {
+    let name = &o.id.name;
+    match o.kind() {
+        ObjectKind::Domain => tables.iter().any(|t| {
+            t.columns.iter().any(|c| {
+                let ty = c.ty.to_string();
+                ty == *name || ty == format!("verbatim({name})") || mentions(&ty, name)
+            })
+        }),
+        ObjectKind::Sequence => tables.iter().any(|t| {
+            t.columns.iter().any(|c| {
+                c.server_default
+                    .as_deref()
+                    .is_some_and(|d| d.contains("nextval") && mentions(d, name))
+            })
+        }),
+        _ => false,
+    }
 }
 
 fn drop(o: &SchemaObject) -> Operation {

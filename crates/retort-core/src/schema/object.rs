@@ -26,6 +26,9 @@ pub enum ObjectKind {
     Function,
     /// `CREATE PROCEDURE` (PostgreSQL, MySQL/MariaDB).
     Procedure,
+    /// `CREATE AGGREGATE` (PostgreSQL): identified, like a function, by its
+    /// argument types.
+    Aggregate,
     /// A standalone `CREATE SEQUENCE` (PostgreSQL); a sequence owned by a
     /// column (serial, identity) belongs to the column and is not one.
     Sequence,
@@ -38,12 +41,13 @@ pub enum ObjectKind {
 impl ObjectKind {
     /// Every kind, in the order the diff creates them when nothing else
     /// decides: what tables may use first, then what uses tables.
-    pub const ALL: [ObjectKind; 8] = [
+    pub const ALL: [ObjectKind; 9] = [
         ObjectKind::Extension,
         ObjectKind::Domain,
         ObjectKind::Sequence,
         ObjectKind::Function,
         ObjectKind::Procedure,
+        ObjectKind::Aggregate,
         ObjectKind::View,
         ObjectKind::MaterializedView,
         ObjectKind::Trigger,
@@ -58,6 +62,7 @@ impl ObjectKind {
             ObjectKind::Trigger => "trigger",
             ObjectKind::Function => "function",
             ObjectKind::Procedure => "procedure",
+            ObjectKind::Aggregate => "aggregate",
             ObjectKind::Sequence => "sequence",
             ObjectKind::Domain => "domain",
             ObjectKind::Extension => "extension",
@@ -77,6 +82,7 @@ impl ObjectKind {
             ObjectKind::Trigger => "TRIGGER",
             ObjectKind::Function => "FUNCTION",
             ObjectKind::Procedure => "PROCEDURE",
+            ObjectKind::Aggregate => "AGGREGATE",
             ObjectKind::Sequence => "SEQUENCE",
             ObjectKind::Domain => "DOMAIN",
             ObjectKind::Extension => "EXTENSION",
@@ -96,7 +102,10 @@ impl ObjectKind {
 
     /// Routines are identified by their argument types as well as their name.
     pub fn is_routine(self) -> bool {
-        matches!(self, ObjectKind::Function | ObjectKind::Procedure)
+        matches!(
+            self,
+            ObjectKind::Function | ObjectKind::Procedure | ObjectKind::Aggregate
+        )
     }
 }
 

@@ -146,22 +146,25 @@ pub enum ScratchError {
 /// with (its excluded tables). `live`, the live database's schema, is
 /// adjusted where the database writes the same thing in several ways
 /// (PostgreSQL's CHECK conditions): both sides end in the form the
-/// database settles on.
+/// database settles on. `included` names the other PostgreSQL schemas
+/// compared (`include_schemas`): each gets a scratch twin, and the tables
+/// the models make in it are read back under its name.
 pub fn normalize_models(
     conn: &mut dyn Connection,
     dev: Option<&DatabaseUrl>,
     files: &[ModelFile],
     options: &InspectOptions,
     live: &mut Schema,
+    included: &[String],
 ) -> Result<Normalized, ScratchError> {
     let dialect = conn.dialect();
     let split = split_files(dialect, files)?;
     let schema = match dev {
         Some(url) if dialect != DialectName::Sqlite => {
             let mut dev_conn = crate::connect(url)?;
-            run(dev_conn.as_mut(), &split, options, live)?
+            run(dev_conn.as_mut(), &split, options, live, included)?
         }
-        _ => run(conn, &split, options, live)?,
+        _ => run(conn, &split, options, live, included)?,
     };
     Ok(Normalized {
         schema,
@@ -174,11 +177,12 @@ fn run(
     split: &Split<'_>,
     options: &InspectOptions,
     live: &mut Schema,
+    included: &[String],
 ) -> Result<Schema, ScratchError> {
     let statements = &split.statements;
     match conn.dialect() {
         DialectName::Sqlite => sqlite::read(statements, options),
-        DialectName::Postgresql => postgres::read(conn, statements, options, live),
+        DialectName::Postgresql => postgres::read(conn, statements, options, live, included),
         DialectName::Mysql => mysql::read(conn, statements, options, &split.selected),
     }
 }

@@ -50,7 +50,7 @@ pub(super) fn read(
         // writes them with the checks off.
         conn.execute("SET SESSION foreign_key_checks = 0")?;
         let texts = statements.iter().map(|located| {
-            let mut sql = without_definer(&located.statement.text);
+            let mut sql = without_definer(&without_comments(&located.statement.text));
             for db in selected {
                 sql = requalify(&sql, db, &name);
             }
@@ -106,6 +106,55 @@ fn drop_leftovers(conn: &mut dyn Connection) -> Result<(), DbError> {
         }
     }
     Ok(())
+}
+
+/// `sql` without its comments, as the `mysql` client sends it (by default
+/// it strips them): `# ...` and `-- ...` up to the end of the line (the
+/// line break stays), `/* ... */` entirely; quoted text and the executable
+/// `/*! ... */` comments are kept. A routine's body is stored as received,
+/// so this makes the models' routines read back as a database loaded with
+/// the client has them.
+pub(crate) fn without_comments(sql: &str) -> String {
+    let bytes = sql.as_bytes();
+    let mut out = String::with_capacity(sql.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            q @ (b'\'' | b'"' | b'`') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != q {
+                    if bytes[i] == b'\\' && q != b'`' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'#' => {
+                out.push_str(&sql[copied..i]);
+                i = sql[i..].find('\n').map_or(sql.len(), |n| i + n);
+                copied = i;
+            }
+            b'-' if bytes.get(i + 1) == Some(&b'-')
+                && bytes.get(i + 2).is_none_or(|b| b.is_ascii_whitespace()) =>
+            {
+                out.push_str(&sql[copied..i]);
+                i = sql[i..].find('\n').map_or(sql.len(), |n| i + n);
+                copied = i;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*')
+                && !matches!(bytes.get(i + 2), Some(b'!') | Some(b'M')) =>
+            {
+                out.push_str(&sql[copied..i]);
+                i = sql[i + 2..].find("*/").map_or(sql.len(), |n| i + 2 + n + 2);
+                copied = i;
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&sql[copied.min(sql.len())..]);
+    out
 }
 
 /// `sql` with the qualifier `db.` (or `` `db`. ``) of the database a
@@ -201,6 +250,16 @@ mod tests {
                 "s1"
             ),
             "SELECT * FROM `s1`.film f JOIN `s1`.actor, mysakila.x"
+        );
+    }
+
+    #[test]
+    fn comments_go_as_the_client_strips_them() {
+        assert_eq!(
+            without_comments(
+                "BEGIN\n  # hash\n  SELECT 1; -- dash\n  /* block\n x */ SELECT 2;\n  SELECT \"a -- b # c\" /*!50003 kept */;\nEND"
+            ),
+            "BEGIN\n  \n  SELECT 1; \n   SELECT 2;\n  SELECT \"a -- b # c\" /*!50003 kept */;\nEND"
         );
     }
 

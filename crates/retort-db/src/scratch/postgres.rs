@@ -25,6 +25,7 @@ pub(super) fn read(
     statements: &[Located<'_>],
     options: &InspectOptions,
     live: &mut Schema,
+    included: &[String],
 ) -> Result<Schema, ScratchError> {
     let default = conn
         .query_column("SELECT current_schema()")?
@@ -33,7 +34,14 @@ pub(super) fn read(
         .unwrap_or_else(|| "public".to_owned());
     let scratch = format!("retort_scratch_{}", unique_suffix());
     conn.begin()?;
-    let result = run(conn, statements, options, &default, &scratch, live);
+    // The other schemas compared (`include_schemas`) get scratch twins.
+    let twins: Vec<(String, String)> = included
+        .iter()
+        .filter(|s| **s != default)
+        .enumerate()
+        .map(|(i, s)| (s.clone(), format!("{scratch}_{i}")))
+        .collect();
+    let result = run(conn, statements, options, &default, &scratch, live, &twins);
     let rolled_back = conn.rollback();
     let schema = result?;
     rolled_back?;
@@ -47,17 +55,53 @@ fn run(
     default: &str,
     scratch: &str,
     live: &mut Schema,
+    twins: &[(String, String)],
 ) -> Result<Schema, ScratchError> {
     let quoted = ident(DialectName::Postgresql, scratch);
     conn.execute(&format!("CREATE SCHEMA {quoted}"))?;
+    for (_, twin) in twins {
+        conn.execute(&format!(
+            "CREATE SCHEMA {}",
+            ident(DialectName::Postgresql, twin)
+        ))?;
+    }
     conn.execute(&format!(
         "SELECT pg_catalog.set_config('search_path', '{quoted}, ' || pg_catalog.current_setting('search_path'), true)"
     ))?;
-    run_batched(conn, statements, default, scratch)?;
+    // As pg_dump sets it: a function's body may name what is made later.
+    conn.execute("SET LOCAL check_function_bodies = off")?;
+    run_batched(conn, statements, default, scratch, twins)?;
     let mut inspect = options.clone();
     inspect.schema = Some(scratch.to_owned());
     let mut schema = inspect_schema(conn, &inspect)?;
+    for (name, twin) in twins {
+        let mut more = inspect_schema(conn, &options.clone().schema(twin.clone()))?;
+        for t in &mut more.tables {
+            t.name.schema = Some(name.clone());
+            for fk in &mut t.foreign_keys {
+                // Keys to the twin's own tables come without a schema.
+                if fk.referent_table.schema.is_none() {
+                    fk.referent_table.schema = Some(twin.clone());
+                }
+            }
+        }
+        schema.tables.extend(more.tables);
+        for mut e in more.enums {
+            e.schema = Some(name.clone());
+            schema.enums.push(e);
+        }
+    }
     unqualify(&mut schema, scratch);
+    for table in &mut schema.tables {
+        for fk in &mut table.foreign_keys {
+            if let Some((name, _)) = twins
+                .iter()
+                .find(|(_, twin)| fk.referent_table.schema.as_deref() == Some(twin.as_str()))
+            {
+                fk.referent_table.schema = Some(name.clone());
+            }
+        }
+    }
     canonical_checks(conn, scratch, &mut schema, live)?;
     Ok(schema)
 }
@@ -74,12 +118,19 @@ fn run_batched(
     statements: &[Located<'_>],
     default: &str,
     scratch: &str,
+    twins: &[(String, String)],
 ) -> Result<(), ScratchError> {
     let mut deferred = Vec::new();
     for chunk in statements.chunks(BATCH) {
         let texts: Vec<String> = chunk
             .iter()
-            .map(|l| rewrite(&l.statement.text, default, scratch))
+            .map(|l| {
+                let mut sql = rewrite(&l.statement.text, default, scratch);
+                for (name, twin) in twins {
+                    sql = rewrite(&sql, name, twin);
+                }
+                sql
+            })
             .collect();
         conn.execute("SAVEPOINT retort_scratch_batch")?;
         if conn.execute(&texts.join("\n;\n")).is_ok() {

@@ -46,6 +46,7 @@ pub fn read(
     let views = run(VIEWS)?;
     let triggers = run(TRIGGERS)?;
     let routines = run(ROUTINES)?;
+    let aggregates = run(AGGREGATES)?;
     let sequences = run(SEQUENCES)?;
     let domains = run(DOMAINS)?;
     let extensions = run(EXTENSIONS)?;
@@ -106,6 +107,32 @@ pub fn read(
         found.push((
             oid(&routines, row)?,
             SchemaObject::new(kind, name, definition).with_arguments(strip(&arguments)),
+        ));
+    }
+    for row in &aggregates.rows {
+        let name = aggregates.required(row, 1, "proname")?;
+        let arguments = aggregates.required(row, 2, "pg_get_function_identity_arguments")?;
+        let mut definition = format!(
+            "CREATE AGGREGATE {}({}) (\n    SFUNC = {},\n    STYPE = {}",
+            ident(PG, &name),
+            arguments,
+            aggregates.required(row, 3, "aggtransfn")?,
+            aggregates.required(row, 4, "aggtranstype")?,
+        );
+        if let Some(f) = super::super::cell(row, 5).filter(|f| *f != "-") {
+            definition.push_str(&format!(",\n    FINALFUNC = {f}"));
+        }
+        if let Some(init) = super::super::cell(row, 6) {
+            definition.push_str(&format!(",\n    INITCOND = {}", literal(PG, init)));
+        }
+        if let Some(op) = super::super::cell(row, 7).filter(|o| *o != "0") {
+            definition.push_str(&format!(",\n    SORTOP = {op}"));
+        }
+        definition.push_str("\n)");
+        found.push((
+            oid(&aggregates, row)?,
+            SchemaObject::new(ObjectKind::Aggregate, name, strip(&definition))
+                .with_arguments(strip(&arguments)),
         ));
     }
     for row in &sequences.rows {
@@ -201,6 +228,20 @@ const ROUTINES: &str = "SELECT p.oid::bigint::text, p.proname::text, p.prokind::
          pg_get_function_identity_arguments(p.oid), pg_get_functiondef(p.oid) \
      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
      WHERE n.nspname = {schema} AND p.prokind IN ('f', 'p') \
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass \
+                       AND d.objid = p.oid AND d.deptype = 'e') \
+     ORDER BY p.oid";
+
+/// Ordinary aggregates (`CREATE AGGREGATE name(args) (SFUNC, STYPE,
+/// FINALFUNC, INITCOND, SORTOP)`); ordered-set and hypothetical ones are
+/// left out.
+const AGGREGATES: &str = "SELECT p.oid::bigint::text, p.proname::text, \
+         pg_get_function_identity_arguments(p.oid), a.aggtransfn::regproc::text, \
+         format_type(a.aggtranstype, NULL), a.aggfinalfn::regproc::text, a.agginitval, \
+         CASE WHEN a.aggsortop = 0 THEN NULL ELSE a.aggsortop::regoperator::text END \
+     FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid \
+       JOIN pg_namespace n ON n.oid = p.pronamespace \
+     WHERE n.nspname = {schema} AND p.prokind = 'a' AND a.aggkind = 'n' \
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass \
                        AND d.objid = p.oid AND d.deptype = 'e') \
      ORDER BY p.oid";

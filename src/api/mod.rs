@@ -333,13 +333,9 @@ impl Retort {
         url: Option<&str>,
         database: Option<&str>,
         models: &[String],
-        dev_url: Option<&str>,
         x: &[(String, String)],
         quiet: bool,
     ) -> Retort {
-        if let Some(url) = dev_url {
-            self.dev_url = Some(url.to_owned());
-        }
         if let Some((dir, config)) = project {
             self.source = Source::Folder { dir, config };
         }

@@ -52,14 +52,17 @@ impl GlobalOptions {
             let p = Project::from_options(self);
             (p.dir, p.config)
         });
-        base.clone().with_overrides(
+        let retort = base.clone().with_overrides(
             project,
             self.url.as_deref(),
             self.database.as_deref(),
             &self.models,
-            self.dev_url.as_deref(),
             &self.x,
             self.quiet,
-        )
+        );
+        match &self.dev_url {
+            Some(url) => retort.dev_url(url.clone()),
+            None => retort,
+        }
     }
 }

@@ -234,7 +234,7 @@ impl<'a> Splitter<'a> {
         let is_psql = self.client == Client::Psql && line.starts_with('\\');
         let is_delimiter = self.client == Client::Mysql
             && line.len() > 9
-            && line[..9].eq_ignore_ascii_case("delimiter")
+            && line.as_bytes()[..9].eq_ignore_ascii_case(b"delimiter")
             && line.as_bytes()[9].is_ascii_whitespace();
         if !is_psql && !is_delimiter {
             return Ok(false);
@@ -621,6 +621,16 @@ mod tests {
         assert_eq!((err.line, err.column), (1, 26));
         let err = model_statements("postgresql", "CREATE FUNCTION f() AS $b$ x").unwrap_err();
         assert!(err.message.contains("$b$"), "{}", err.message);
+    }
+
+    #[test]
+    fn text_that_is_not_ascii_never_splits_inside_a_character() {
+        // Found by the models fuzz target: a line of 9+ bytes whose 9th
+        // byte is inside a character.
+        for dialect in ["sqlite", "postgresql", "mysql"] {
+            let _ = model_statements(dialect, "/.\u{d6f5f}\u{f4}\u{fffd}x;\nDELIMIT\u{e9}R ;;\n\u{e9}\u{e9}\u{e9}\u{e9}\u{e9};");
+            let _ = model_statements(dialect, "deli\u{e9}miter;\n'\u{e9}\\");
+        }
     }
 
     #[test]

@@ -168,7 +168,15 @@ fn compare_schemas(native: &Schema, rebuilt: &Schema) -> String {
             native.enums, rebuilt.enums
         );
     }
-    if native.objects != rebuilt.objects {
+    // Objects compare as sets: the order they are read in is the order
+    // they were made in, which a migration chooses by dependencies.
+    let sorted = |s: &Schema| {
+        let mut o = s.objects.clone();
+        o.sort_by_key(|o| format!("{:?}", o.id));
+        o
+    };
+    let (native_objects, rebuilt_objects) = (sorted(native), sorted(rebuilt));
+    if native_objects != rebuilt_objects {
         let ids = |s: &Schema| -> Vec<String> {
             s.objects.iter().map(|o| format!("{:?}", o.id)).collect()
         };
@@ -178,7 +186,7 @@ fn compare_schemas(native: &Schema, rebuilt: &Schema) -> String {
             ids(native),
             ids(rebuilt)
         );
-        for (n, r) in native.objects.iter().zip(&rebuilt.objects) {
+        for (n, r) in native_objects.iter().zip(&rebuilt_objects) {
             if n != r {
                 let _ = writeln!(report, "  native  {n:?}\n  rebuilt {r:?}");
             }

@@ -628,7 +628,10 @@ mod tests {
         // Found by the models fuzz target: a line of 9+ bytes whose 9th
         // byte is inside a character.
         for dialect in ["sqlite", "postgresql", "mysql"] {
-            let _ = model_statements(dialect, "/.\u{d6f5f}\u{f4}\u{fffd}x;\nDELIMIT\u{e9}R ;;\n\u{e9}\u{e9}\u{e9}\u{e9}\u{e9};");
+            let _ = model_statements(
+                dialect,
+                "/.\u{d6f5f}\u{f4}\u{fffd}x;\nDELIMIT\u{e9}R ;;\n\u{e9}\u{e9}\u{e9}\u{e9}\u{e9};",
+            );
             let _ = model_statements(dialect, "deli\u{e9}miter;\n'\u{e9}\\");
         }
     }

@@ -376,3 +376,75 @@ fn dev_url_of_another_kind_is_refused() {
     assert!(run.stderr.contains("dev_url"), "{}", run.describe());
     assert!(!run.stderr.contains("secretpw"), "{}", run.describe());
 }
+
+/// MariaDB's implicit `CHECK (json_valid(col))` of a JSON column, its
+/// `NUMERIC ... DEFAULT 0` stored as `0.00`, `TIMESTAMP NULL DEFAULT NULL`
+/// and `YEAR` (the issue's false changes): read by the database on both
+/// sides, `migrate` + `upgrade` round-trips, `check` is clean right after,
+/// and the downgrade leaves nothing.
+#[test]
+fn mysql_spellings_round_trip() {
+    let p = Project::init();
+    p.write(
+        "models.sql",
+        "CREATE TABLE doc (
+  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  body JSON,
+  price NUMERIC(8,2) NOT NULL DEFAULT 0,
+  seen TIMESTAMP NULL DEFAULT NULL,
+  made YEAR,
+  ratio REAL,
+  name NVARCHAR(40),
+  day DATE DEFAULT (CURRENT_DATE)
+);
+",
+    );
+    let db = Db::fresh(Kind::Mysql, &p);
+    db.ok(&p, &["--models", "models.sql", "migrate", "-m", "doc"]);
+    db.ok(&p, &["upgrade"]);
+    let run = db.ok(&p, &["--models", "models.sql", "check"]);
+    assert!(
+        run.stdout.contains("No new upgrade operations detected"),
+        "{}",
+        run.describe()
+    );
+    db.ok(&p, &["--models", "models.sql", "migrate", "-m", "nothing"]);
+    db.ok(&p, &["upgrade"]);
+    db.ok(&p, &["downgrade", "base"]);
+    assert!(db.user_tables().is_empty(), "{:?}", db.user_tables());
+}
+
+/// PostgreSQL rewrites CHECK conditions (`IN (...)` as `= ANY (ARRAY[...])`,
+/// `BETWEEN` as `>= AND <=`), and rewrites its own rewriting once more:
+/// `check` is clean right after `upgrade`, and on a database loaded from
+/// the same file by `psql`.
+#[test]
+fn postgres_rewritten_checks_compare_equal() {
+    let p = Project::init();
+    let models = "CREATE TABLE item (
+  id integer PRIMARY KEY,
+  status varchar(10) CHECK (status IN ('a', 'b')),
+  n integer CHECK (n BETWEEN 1 AND 5),
+  code text CHECK (code ~ '^[a-z]+$')
+);
+";
+    p.write("models.sql", models);
+    let db = Db::fresh(Kind::Postgres, &p);
+    db.ok(&p, &["--models", "models.sql", "migrate", "-m", "item"]);
+    db.ok(&p, &["upgrade"]);
+    let run = db.ok(&p, &["--models", "models.sql", "check"]);
+    assert!(
+        run.stdout.contains("No new upgrade operations detected"),
+        "{}",
+        run.describe()
+    );
+    let adopted = Db::fresh_named(Kind::Postgres, &p, "adopted");
+    assert_piped(&adopted.pipe(models), "load the models with psql");
+    adopted.ok(&p, &["stamp", "head"]);
+    let run = adopted.ok(&p, &["--models", "models.sql", "check"]);
+    assert!(
+        run.stdout.contains("No new upgrade operations detected"),
+        "{}",
+        run.describe()
+    );
+}

@@ -2,6 +2,7 @@
 //! [`Retort::target_schema`] callback), compared with each live database;
 //! `check`, and the operations `migrate` writes.
 
+use retort_core::config::ModelsReader;
 use retort_core::diff::Diff;
 use retort_core::ops::operations_to_toml;
 use retort_core::schema::{Schema, apply_naming_convention};
@@ -104,6 +105,19 @@ impl Retort {
         let result = (|| {
             let naming = &dir.config.naming_convention;
             if let Some(mut schema) = self.callback_schema(target)? {
+                apply_naming_convention(&mut schema, naming);
+                let mut conn = retort_db::connect(&target.url)?;
+                return Ok(compare(dir, conn.as_mut(), &schema)?);
+            }
+            if dir.config.models_reader == ModelsReader::Parser {
+                let paths = model_paths(dir, target.name.as_deref(), &self.models)?;
+                if paths.is_empty() {
+                    return Err(Error::NoTargetSchema {
+                        config: dir.config.path.clone(),
+                    });
+                }
+                let dialect = target.url.dialect().as_str();
+                let mut schema = retort_core::models::read_models(&paths, dialect)?;
                 apply_naming_convention(&mut schema, naming);
                 let mut conn = retort_db::connect(&target.url)?;
                 return Ok(compare(dir, conn.as_mut(), &schema)?);

@@ -448,3 +448,48 @@ fn postgres_rewritten_checks_compare_equal() {
         run.describe()
     );
 }
+
+/// `models_reader = "parser"` reads the models with retort's SQL parser
+/// even with a connection (its refusals are the parser's); the default
+/// lets the database read them; another value is a configuration error.
+#[test]
+fn models_reader_chooses_who_reads_the_models() {
+    let p = Project::init();
+    p.write(
+        "models.sql",
+        "CREATE TABLE a (id INTEGER PRIMARY KEY);\nCREATE TRIGGER tr AFTER INSERT ON a BEGIN SELECT 1; END;\n",
+    );
+    let db = Db::fresh(Kind::Sqlite, &p);
+    db.ok(&p, &["stamp", "base"]);
+    let run = db.run(&p, &["--models", "models.sql", "check"]);
+    assert_eq!(run.code, 1, "{}", run.describe());
+    assert!(
+        run.stdout.contains("Detected added table 'a'"),
+        "{}",
+        run.describe()
+    );
+    assert!(run.stdout.contains("trigger"), "{}", run.describe());
+
+    let config = p.read("migrations/retort.toml");
+    p.write(
+        "migrations/retort.toml",
+        &format!("models_reader = \"parser\"\n{config}"),
+    );
+    let run = db.fails(&p, &["--models", "models.sql", "check"]);
+    assert!(
+        run.stderr.contains("models.sql:2:") && run.stderr.contains("not supported in models"),
+        "{}",
+        run.describe()
+    );
+
+    p.write(
+        "migrations/retort.toml",
+        &format!("models_reader = \"magic\"\n{config}"),
+    );
+    let run = db.fails(&p, &["--models", "models.sql", "check"]);
+    assert!(
+        run.stderr.contains("retort.toml:1:") && run.stderr.contains("`database` or `parser`"),
+        "{}",
+        run.describe()
+    );
+}

@@ -147,6 +147,8 @@ struct Splitter<'a> {
     pos: usize,
     delimiter: String,
     out: Vec<ModelStatement>,
+    /// The last position placed and its line (see [`Splitter::position`]).
+    cursor: std::cell::Cell<(usize, u64)>,
 }
 
 impl<'a> Splitter<'a> {
@@ -158,13 +160,21 @@ impl<'a> Splitter<'a> {
             pos: 0,
             delimiter: ";".into(),
             out: Vec::new(),
+            cursor: std::cell::Cell::new((0, 1)),
         }
     }
 
+    /// The 1-based line and column of byte `at`: lines are counted from the
+    /// last position asked for, so that a file's statements, asked in
+    /// order, are placed in one pass.
     fn position(&self, at: usize) -> (u64, u64) {
-        let before = &self.text[..at];
-        let line = before.bytes().filter(|&b| b == b'\n').count() as u64 + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let (from, mut line) = match self.cursor.get() {
+            (pos, line) if pos <= at => (pos, line),
+            _ => (0, 1),
+        };
+        line += self.bytes[from..at].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.cursor.set((at, line));
+        let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
         let column = self.text[line_start..at].chars().count() as u64 + 1;
         (line, column)
     }

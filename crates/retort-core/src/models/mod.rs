@@ -183,7 +183,11 @@ fn parse_statements(
             });
         }
         let at = (start.span.start.line, start.span.start.column);
-        let source = source_text(text, start.span.start, next.span.start);
+        // Only a view keeps its text (found by scanning: only then).
+        let source = match statement {
+            Statement::CreateView(_) => source_text(text, start.span.start, next.span.start),
+            _ => "",
+        };
         apply(&rules, statement, source, into).map_err(|e| located(path, at, e))?;
     }
     types::resolve_enums(into);

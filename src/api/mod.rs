@@ -228,8 +228,10 @@ impl Retort {
         self
     }
 
-    /// An extra argument for templates and hooks (`-x KEY=VALUE`); a later
-    /// value for the same key wins.
+    /// An extra argument (`-x KEY=VALUE`) for templates, hooks, the
+    /// [`configure`](Retort::configure) callbacks ([`Config::x_args`]) and
+    /// `execute` operations (`${x.KEY}` in their SQL); a later value for
+    /// the same key wins.
     pub fn x(mut self, key: impl Into<String>, value: impl Into<String>) -> Retort {
         self.x.push((key.into(), value.into()));
         self
@@ -250,7 +252,8 @@ impl Retort {
 
     /// Adds a configuration callback: it runs after `retort.toml` is read
     /// and before anything uses it, and may change any setting (or replace
-    /// the whole [`Config`]). Several callbacks run in the order they were
+    /// the whole [`Config`]); the `-x` arguments are in
+    /// [`Config::x_args`]. Several callbacks run in the order they were
     /// added; an error from one stops the command, naming the callback.
     pub fn configure<F, E>(mut self, callback: F) -> Retort
     where
@@ -364,6 +367,7 @@ impl Retort {
                 }
                 let mut cfg =
                     Config::load(config).map_err(retort_core::script::ScriptError::from)?;
+                cfg.x_args = self.x_args();
                 self.run_configure(&mut cfg)?;
                 Ok(cfg)
             }
@@ -389,6 +393,7 @@ impl Retort {
                 // and return it instead.
                 let mut failed = None;
                 let loaded = ScriptDirectory::from_embedded_with(files, |cfg| {
+                    cfg.x_args = self.x_args();
                     self.run_configure(cfg).map_err(|e| {
                         let text = e.to_string();
                         failed = Some(e);

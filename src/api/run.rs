@@ -137,6 +137,7 @@ impl Target {
             lock_timeout: Duration::from_secs(dir.config.lock_timeout),
             lock_lease: Duration::from_secs(dir.config.lock_lease),
             database: self.name.clone(),
+            x_args: dir.config.x_args.clone(),
         }
     }
 }

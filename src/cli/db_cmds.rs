@@ -19,7 +19,11 @@ pub struct UpgradeArgs {
     #[arg(long)]
     pub tag: Option<String>,
     /// The target revision.
-    #[arg(value_name = "REV", default_value = "head")]
+    #[arg(
+        value_name = "REV",
+        default_value = "head",
+        allow_negative_numbers = true
+    )]
     pub revision: String,
 }
 
@@ -33,7 +37,11 @@ pub struct DowngradeArgs {
     #[arg(long)]
     pub tag: Option<String>,
     /// The target revision.
-    #[arg(value_name = "REV", default_value = "-1", allow_hyphen_values = true)]
+    #[arg(
+        value_name = "REV",
+        default_value = "-1",
+        allow_negative_numbers = true
+    )]
     pub revision: String,
 }
 
@@ -50,7 +58,7 @@ pub struct StampArgs {
     #[arg(long)]
     pub purge: bool,
     /// The revisions to record (`base` for none).
-    #[arg(value_name = "REV", required = true, allow_hyphen_values = true)]
+    #[arg(value_name = "REV", required = true, allow_negative_numbers = true)]
     pub revisions: Vec<String>,
 }
 

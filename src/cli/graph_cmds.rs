@@ -38,7 +38,12 @@ pub struct BranchesArgs {
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
     /// The range to show: `[start]:[end]`.
-    #[arg(short = 'r', long = "rev-range", value_name = "RANGE")]
+    #[arg(
+        short = 'r',
+        long = "rev-range",
+        value_name = "RANGE",
+        allow_hyphen_values = true
+    )]
     pub rev_range: Option<String>,
     /// Show each revision's full entry.
     #[arg(short = 'v', long)]
@@ -54,8 +59,8 @@ pub struct HistoryArgs {
 /// `retort show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// A revision expression.
-    #[arg(value_name = "REV")]
+    /// A revision expression (`current`: what the database is at).
+    #[arg(value_name = "REV", allow_negative_numbers = true)]
     pub revision: String,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]

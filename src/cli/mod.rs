@@ -19,7 +19,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, ColorChoice, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 pub use error::report;
 pub use mount::DbCommand;
@@ -40,35 +40,44 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options given before the command (SPEC section 5).
+/// Options accepted before or after the command (SPEC section 5):
+/// `retort -d db upgrade` and `retort upgrade -d db` are the same, as
+/// Flask-Migrate's `flask db upgrade -d db`.
 #[derive(Clone, Debug, Default, Args)]
 pub struct GlobalOptions {
     /// The migrations folder.
-    #[arg(short = 'd', long = "directory", value_name = "DIR")]
+    #[arg(short = 'd', long = "directory", value_name = "DIR", global = true)]
     pub directory: Option<PathBuf>,
     /// The configuration file (default: DIR/retort.toml).
-    #[arg(short = 'c', long = "config", value_name = "FILE")]
+    #[arg(short = 'c', long = "config", value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
     /// The database URL (over DATABASE_URL and the configuration).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", global = true)]
     pub url: Option<String>,
     /// Target schema files, replacing the configured models (repeatable).
-    #[arg(long = "models", value_name = "PATH")]
+    #[arg(long = "models", value_name = "PATH", global = true)]
     pub models: Vec<String>,
     /// The database autogenerate reads the models in (over `dev_url`).
-    #[arg(long = "dev-url", value_name = "URL")]
+    #[arg(long = "dev-url", value_name = "URL", global = true)]
     pub dev_url: Option<String>,
-    /// Extra arguments for templates and hooks: KEY=VALUE (repeatable).
-    #[arg(short = 'x', value_name = "KEY=VALUE", value_parser = parse_x_arg)]
+    /// Extra arguments for templates, hooks, configure callbacks and
+    /// `execute` operations: KEY=VALUE (repeatable).
+    #[arg(
+        short = 'x',
+        long = "x-arg",
+        value_name = "KEY=VALUE",
+        value_parser = parse_x_arg,
+        global = true
+    )]
     pub x: Vec<(String, String)>,
     /// Multi-database projects: act on this database only.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", global = true)]
     pub database: Option<String>,
-    /// Never color the output.
-    #[arg(long)]
+    /// Never color the output (also: the NO_COLOR variable).
+    #[arg(long, global = true)]
     pub no_color: bool,
     /// Print only data and errors.
-    #[arg(short = 'q', long)]
+    #[arg(short = 'q', long, global = true)]
     pub quiet: bool,
 }
 
@@ -134,7 +143,13 @@ pub enum Command {
 /// an exit code: 0 on success, 1 on any failure (usage errors included),
 /// with the error printed on stderr as one paragraph.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let color = color_choice(&args);
+    let cli = match Cli::command()
+        .color(color)
+        .try_get_matches_from(&args)
+        .and_then(|mut m| Cli::from_arg_matches_mut(&mut m))
+    {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 1 } else { 0 };
@@ -154,9 +169,38 @@ pub fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = out.flush();
-            eprintln!("{}", report(&e));
+            print_error(&report(&e), color);
             ExitCode::from(1)
         }
+    }
+}
+
+/// Whether to color: never with `--no-color` (anywhere before a `--`),
+/// else clap's automatic choice, which also honours `NO_COLOR` and a
+/// stderr that is not a terminal.
+fn color_choice(args: &[std::ffi::OsString]) -> ColorChoice {
+    let no_color = args
+        .iter()
+        .skip(1)
+        .take_while(|a| a.as_os_str() != "--")
+        .any(|a| a.as_os_str() == "--no-color");
+    if no_color {
+        ColorChoice::Never
+    } else {
+        ColorChoice::Auto
+    }
+}
+
+/// Prints the one-paragraph error on stderr, its `error:` in bold red when
+/// colors are on and stderr is a terminal.
+fn print_error(report: &str, color: ColorChoice) {
+    use std::io::IsTerminal;
+    let colored = color == ColorChoice::Auto
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stderr().is_terminal();
+    match report.strip_prefix("error:") {
+        Some(rest) if colored => eprintln!("\x1b[1;31merror:\x1b[0m{rest}"),
+        _ => eprintln!("{report}"),
     }
 }
 

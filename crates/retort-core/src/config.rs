@@ -88,6 +88,12 @@ pub struct Config {
     /// The file this configuration was read from (not a key).
     #[serde(skip)]
     pub path: PathBuf,
+    /// The `-x KEY=VALUE` arguments of the command (not a key), as
+    /// Alembic's `context.get_x_argument(as_dictionary=True)`: configure
+    /// callbacks read them, and `execute` operations use them as
+    /// `${x.KEY}`.
+    #[serde(skip)]
+    pub x_args: BTreeMap<String, String>,
 }
 
 impl Default for Config {
@@ -118,6 +124,7 @@ impl Default for Config {
             models_reader: ModelsReader::Database,
             databases: BTreeMap::new(),
             path: PathBuf::new(),
+            x_args: BTreeMap::new(),
         }
     }
 }

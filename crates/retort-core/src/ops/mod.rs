@@ -342,6 +342,84 @@ impl Execute {
         };
         own.as_deref().or(self.sql.as_deref())
     }
+
+    /// The same operation with each `${x.KEY}` in its SQL replaced by the
+    /// value of `-x KEY=VALUE` (verbatim: the value is the operator's, not
+    /// a user's), `${x.KEY:-DEFAULT}` by DEFAULT when KEY was not given,
+    /// and `$${` by a literal `${`. A `${x.KEY}` without a value is an
+    /// error naming KEY.
+    pub fn with_x_args(
+        &self,
+        x_args: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Execute, String> {
+        let fill = |sql: &Option<String>| -> Result<Option<String>, String> {
+            sql.as_deref()
+                .map(|s| substitute_x_args(s, x_args))
+                .transpose()
+        };
+        Ok(Execute {
+            sql: fill(&self.sql)?,
+            sqlite: fill(&self.sqlite)?,
+            postgresql: fill(&self.postgresql)?,
+            mysql: fill(&self.mysql)?,
+        })
+    }
+}
+
+/// Replaces `${x.KEY}` and `${x.KEY:-DEFAULT}` in `sql` (see
+/// [`Execute::with_x_args`]).
+fn substitute_x_args(
+    sql: &str,
+    x_args: &std::collections::BTreeMap<String, String>,
+) -> Result<String, String> {
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        if let Some(after) = tail.strip_prefix("$${") {
+            out.push_str("${");
+            rest = after;
+        } else if let Some(after) = tail.strip_prefix("${x.") {
+            let end = after
+                .find('}')
+                .ok_or_else(|| format!("`${{x.` is not closed with `}}` in {:?}", short(tail)))?;
+            let inner = &after[..end];
+            let (key, default) = match inner.split_once(":-") {
+                Some((key, default)) => (key, Some(default)),
+                None => (inner, None),
+            };
+            if key.is_empty()
+                || !key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+            {
+                return Err(format!(
+                    "`${{x.{inner}}}` does not name an -x argument (write `${{x.KEY}}` or `${{x.KEY:-DEFAULT}}`)"
+                ));
+            }
+            match (x_args.get(key), default) {
+                (Some(value), _) => out.push_str(value),
+                (None, Some(default)) => out.push_str(default),
+                (None, None) => {
+                    return Err(format!(
+                        "the SQL uses `${{x.{key}}}`, but no `-x {key}=VALUE` was given; pass it (e.g. `retort upgrade -x {key}=...`) or write a default as `${{x.{key}:-DEFAULT}}`"
+                    ));
+                }
+            }
+            rest = &after[end + 1..];
+        } else {
+            out.push('$');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The start of `text`, for messages.
+fn short(text: &str) -> String {
+    text.chars().take(40).collect()
 }
 
 /// When `batch_alter_table` rebuilds the table (Alembic's `recreate`).

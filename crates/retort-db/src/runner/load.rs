@@ -1,6 +1,8 @@
 //! A step's operations: read from its revision file, typed, and checked
 //! before anything runs.
 
+use std::collections::BTreeMap;
+
 use retort_core::graph::{Direction, Step};
 use retort_core::ops::parse_operations;
 use retort_core::script::read_revision_file;
@@ -19,11 +21,13 @@ pub struct StepOps {
 }
 
 /// Reads the revision of `step` again, fully, and types the operations of
-/// its direction; `database` picks a list in a multi-database revision.
+/// its direction; `database` picks a list in a multi-database revision,
+/// and `x_args` fill `${x.KEY}` in `execute` operations.
 pub fn step_ops(
     graph: &RevisionGraph,
     step: &Step,
     database: Option<&str>,
+    x_args: &BTreeMap<String, String>,
 ) -> Result<StepOps, RunError> {
     let fail = |message: String| RunError::Revision {
         revision: step.revision.clone(),
@@ -66,8 +70,17 @@ pub fn step_ops(
     let ops = typed
         .into_iter()
         .enumerate()
-        .map(|(i, op)| (format!("{label} operation {} ({op})", i + 1), op))
-        .collect();
+        .map(|(i, op)| {
+            let name = format!("{label} operation {} ({op})", i + 1);
+            match op {
+                Operation::Execute(execute) => execute
+                    .with_x_args(x_args)
+                    .map(|filled| (name.clone(), Operation::Execute(filled)))
+                    .map_err(|e| fail(format!("{name}: {e}"))),
+                op => Ok((name, op)),
+            }
+        })
+        .collect::<Result<_, _>>()?;
     Ok(StepOps {
         checksum: full.checksum.clone().unwrap_or_default(),
         message: full.message.clone(),

@@ -64,6 +64,8 @@ pub struct RunOptions {
     pub lock_lease: Duration,
     /// In a multi-database project, the database whose operations run.
     pub database: Option<String>,
+    /// The `-x KEY=VALUE` arguments: `${x.KEY}` in `execute` operations.
+    pub x_args: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for RunOptions {
@@ -74,6 +76,7 @@ impl Default for RunOptions {
             lock_timeout: crate::connection::DEFAULT_LOCK_TIMEOUT,
             lock_lease: DEFAULT_LOCK_LEASE,
             database: None,
+            x_args: std::collections::BTreeMap::new(),
         }
     }
 }

@@ -165,7 +165,7 @@ pub(crate) fn prepare_step(
             });
         }
     }
-    let loaded = step_ops(graph, step, opts.database.as_deref())?;
+    let loaded = step_ops(graph, step, opts.database.as_deref(), &opts.x_args)?;
     let fail = |label: &str, e: DialectError| RunError::Revision {
         revision: step.revision.clone(),
         message: format!("{label}: {e}"),

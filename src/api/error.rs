@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitStatus;
 
 use retort_core::graph::{PlanError, ResolveError};
+
+use super::script::DEFAULT_EDITORS;
 use retort_core::models::ModelError;
 use retort_core::script::{RevisionFileError, ScriptError};
 use retort_db::autogenerate::AutogenerateError;
@@ -126,7 +128,7 @@ pub enum Error {
     },
     /// `merge` was given a revision that is not a head.
     #[error(
-        "revision {revision} is not a head; merge joins heads (see `retort heads`), or use `revision --head {revision} --splice` to branch from it"
+        "Revision {revision} is not a head revision; please specify --splice to merge from it (`retort merge --splice ...`), or merge the heads (see `retort heads`)"
     )]
     MergeNotAHead {
         /// The revision.
@@ -163,7 +165,10 @@ pub enum Error {
         expr: String,
     },
     /// `edit` found no editor.
-    #[error("no editor configured: set the VISUAL or EDITOR environment variable, e.g. EDITOR=vi")]
+    #[error(
+        "no editor found: VISUAL and EDITOR are not set, and none of {} is on PATH; set the VISUAL or EDITOR environment variable, e.g. EDITOR=vi",
+        DEFAULT_EDITORS.join(", ")
+    )]
     NoEditor,
     /// The editor could not be started.
     #[error(

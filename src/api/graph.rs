@@ -109,24 +109,48 @@ impl Retort {
             });
         }
         let dir = self.script_directory(Depth::Header)?;
-        let current = if indicate_current {
-            self.current_rows(&dir)?
-                .into_iter()
-                .flat_map(|d| d.revisions)
-                .collect()
+        let names_current = range.is_some_and(|r| {
+            r.trim()
+                .split(':')
+                .any(|side| side.trim() == CURRENT_SYMBOL)
+        });
+        let rows = if indicate_current || names_current {
+            Some(self.all_rows(&dir)?)
         } else {
-            Vec::new()
+            None
         };
-        let revisions = ids(dir.graph.history(range)?);
+        let revisions = ids(dir.graph.history_with_current(range, rows.as_deref())?);
         let mut list = RevisionList::new(dir, revisions);
-        list.current = current;
+        if indicate_current {
+            list.current = rows.unwrap_or_default();
+        }
         Ok(list)
     }
 
-    /// `show`: the revisions an expression names (`base` names none).
+    /// `show`: the revisions an expression names (`base` names none;
+    /// `current`, the revisions the databases are at).
     pub fn show(&self, expr: &str) -> Result<RevisionList> {
         let dir = self.script_directory(Depth::Header)?;
-        let revisions = ids(dir.graph.resolve(expr)?);
+        let revisions = if expr.trim() == CURRENT_SYMBOL {
+            self.all_rows(&dir)?
+        } else {
+            ids(dir.graph.resolve(expr)?)
+        };
         Ok(RevisionList::new(dir, revisions))
     }
+
+    /// The version rows of every database the command acts on, each once,
+    /// in the graph's order.
+    fn all_rows(&self, dir: &ScriptDirectory) -> Result<Vec<RevisionId>> {
+        let rows: Vec<RevisionId> = self
+            .current_rows(dir)?
+            .into_iter()
+            .flat_map(|d| d.revisions)
+            .collect();
+        Ok(ids(dir.graph.revisions().filter(|r| rows.contains(&r.id))))
+    }
 }
+
+/// The revision expression that names what the database is at (`show
+/// current`, `history -r current:`).
+pub const CURRENT_SYMBOL: &str = "current";

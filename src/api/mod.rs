@@ -327,6 +327,17 @@ impl Retort {
         Ok(())
     }
 
+    /// The same settings on the project in the folder `dir` (configured by
+    /// `<dir>/retort.toml`): `retort init DIR`.
+    pub(crate) fn in_directory(&self, dir: &Path) -> Retort {
+        let mut r = self.clone();
+        r.source = Source::Folder {
+            dir: dir.to_owned(),
+            config: dir.join(CONFIG_FILE),
+        };
+        r
+    }
+
     /// Shares this value's settings with the command line's global
     /// options: replaces the project when `-d`/`-c` were given, and each
     /// setting that was given.

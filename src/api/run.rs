@@ -173,6 +173,30 @@ impl Retort {
         self.run_offline(Direction::Downgrade, range, out)
     }
 
+    /// `revision --sql`: writes the SQL script of the revision `id` alone,
+    /// as `upgrade --sql` writes it, from its parents (from base, creating
+    /// the version table, when it has none), without connecting.
+    pub fn revision_sql(&self, id: &str, out: &mut dyn Write) -> Result<()> {
+        let dir = self.script_directory(Depth::Full)?;
+        let parents = dir
+            .graph
+            .get(id)
+            .map(|rev| rev.down_revisions.clone())
+            .unwrap_or_default();
+        let plan = dir.graph.plan_upgrade(&parents, id)?;
+        let start = if parents.is_empty() {
+            offline::Start::Base
+        } else {
+            offline::Start::Existing
+        };
+        self.offline_scripts(&dir, out, |t, script| {
+            let name = t.url.dialect();
+            let opts = t.options(&dir, &self.tag);
+            offline::write_plan(&dir, &plan, name.dialect(), name, start, &opts, script)?;
+            Ok(())
+        })
+    }
+
     fn run_online(&self, direction: Direction, target: &str) -> Result<RunReport> {
         // Every file is read fully, so a malformed revision anywhere stops
         // the run before anything is applied.

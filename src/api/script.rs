@@ -50,6 +50,9 @@ pub struct MergeRequest {
     pub branch_labels: Vec<String>,
     /// The merge revision's id instead of a random one (`--rev-id`).
     pub rev_id: Option<String>,
+    /// Allow revisions that are not heads (`--splice`), as Alembic's
+    /// `merge --splice`: the merge revision starts a new branch from them.
+    pub splice: bool,
 }
 
 /// A revision file `revision`, `migrate` or `merge` wrote.
@@ -116,14 +119,15 @@ impl Retort {
     }
 
     /// `merge`: writes a revision whose parents are the heads `revisions`
-    /// name (`heads` names them all); at least two are needed.
+    /// name (`heads` names them all; any revision with `splice`); at least
+    /// two are needed.
     pub fn merge(&self, revisions: &[&str], request: &MergeRequest) -> Result<GeneratedRevision> {
         self.writable("merge")?;
         let mut dir = self.script_directory(Depth::Full)?;
         let mut parents = Vec::new();
         for expr in revisions {
             for rev in dir.graph.resolve(expr)? {
-                if !dir.graph.is_head(&rev.id) {
+                if !request.splice && !dir.graph.is_head(&rev.id) {
                     return Err(Error::MergeNotAHead {
                         revision: rev.id.to_string(),
                     });
@@ -144,6 +148,7 @@ impl Retort {
         let path = dir.generate_revision(RevisionOptions {
             message: request.message.clone(),
             heads: parents.iter().map(|p| p.to_string()).collect(),
+            splice: request.splice,
             branch_labels: request.branch_labels.clone(),
             rev_id: request.rev_id.clone(),
             x_args: self.x_args(),
@@ -174,6 +179,7 @@ impl Retort {
             None => ["VISUAL", "EDITOR"]
                 .iter()
                 .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
+                .or_else(default_editor)
                 .ok_or(Error::NoEditor)?,
         };
         let mut words = editor.split_whitespace();
@@ -204,4 +210,23 @@ impl Retort {
         }
         Ok(edited)
     }
+}
+
+/// The editors `edit` tries, in order, when neither `$VISUAL` nor
+/// `$EDITOR` is set (as Alembic does).
+pub const DEFAULT_EDITORS: &[&str] = if cfg!(windows) {
+    &["code.exe", "notepad++.exe", "notepad.exe"]
+} else {
+    &["sensible-editor", "editor", "nano", "vim", "vi", "code"]
+};
+
+/// The first of [`DEFAULT_EDITORS`] found on `PATH`.
+fn default_editor() -> Option<String> {
+    let path = std::env::var_os("PATH")?;
+    DEFAULT_EDITORS.iter().find_map(|name| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|candidate| candidate.is_file())
+            .map(|found| found.to_string_lossy().into_owned())
+    })
 }

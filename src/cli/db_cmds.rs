@@ -6,7 +6,7 @@ use std::io::Write;
 use clap::Args;
 
 use super::Format;
-use super::output::{InterruptedJson, Printer};
+use super::output::{InterruptedJson, LineParts, Printer};
 use crate::api::{Event, Retort};
 
 /// `retort upgrade`.
@@ -68,6 +68,9 @@ pub struct CurrentArgs {
     /// Show each revision's full entry.
     #[arg(short = 'v', long)]
     pub verbose: bool,
+    /// Fail (exit 1) unless the database is at every head.
+    #[arg(long = "check-heads")]
+    pub check_heads: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -140,14 +143,46 @@ pub fn current(r: &Retort, args: &CurrentArgs, out: &mut dyn Write) -> anyhow::R
             Some(name) if current.databases.len() > 1 => format!("[{name}] "),
             _ => String::new(),
         };
-        for row in &db.revisions {
-            let Some(rev) = current.script.graph.get(row) else {
-                continue;
-            };
+        if args.format == Format::Text && args.verbose {
+            writeln!(out, "{label}Current revision(s) for {}:", db.url)?;
+        }
+        if args.check_heads {
+            let mut at: Vec<&str> = db.revisions.iter().map(|r| r.as_str()).collect();
+            let mut heads: Vec<&str> = current
+                .script
+                .graph
+                .heads()
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect();
+            at.sort_unstable();
+            heads.sort_unstable();
+            if at != heads {
+                anyhow::bail!(
+                    "{}Database is not on all head revisions: it is at {}, the heads are {}; run `retort upgrade heads`",
+                    label,
+                    if at.is_empty() {
+                        "base".to_owned()
+                    } else {
+                        at.join(", ")
+                    },
+                    heads.join(", ")
+                );
+            }
+        }
+        // As Alembic's `current`: what the rows effectively include, the
+        // revisions reached through `depends_on` too, as heads of that set.
+        for rev in current.script.graph.all_current(&db.revisions) {
             match args.format {
                 Format::Json => json.push(printer.json(rev).in_database(db.database.as_deref())),
                 Format::Text if args.verbose => writeln!(out, "{label}{}", printer.entry(rev))?,
-                Format::Text => writeln!(out, "{label}{}", printer.line(rev, Default::default()))?,
+                Format::Text => {
+                    let parts = LineParts {
+                        tree: true,
+                        ..LineParts::default()
+                    };
+                    writeln!(out, "{label}{}", printer.line(rev, parts))?
+                }
             }
         }
         for entry in &db.interrupted {

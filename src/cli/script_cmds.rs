@@ -17,6 +17,10 @@ pub struct InitArgs {
     /// The template to use (see list-templates).
     #[arg(short = 't', long, value_name = "NAME", conflicts_with = "multidb")]
     pub template: Option<String>,
+    /// The folder to create (as `alembic init DIR`; default: -d, else
+    /// `migrations`).
+    #[arg(id = "init_directory", value_name = "DIR")]
+    pub directory: Option<PathBuf>,
 }
 
 /// `retort revision`.
@@ -46,6 +50,10 @@ pub struct RevisionArgs {
     /// A revision (or branch label) the new revision depends on (repeatable).
     #[arg(long = "depends-on", value_name = "REV")]
     pub depends_on: Vec<String>,
+    /// Also print the new revision's upgrade SQL (as `upgrade --sql`) on
+    /// stdout, for review; the file is written as usual.
+    #[arg(long)]
+    pub sql: bool,
 }
 
 /// `retort merge`.
@@ -63,6 +71,9 @@ pub struct MergeArgs {
     /// The id of the merge revision instead of a random one.
     #[arg(long = "rev-id", value_name = "ID")]
     pub rev_id: Option<String>,
+    /// Allow revisions that are not heads (the merge starts a new branch).
+    #[arg(long)]
+    pub splice: bool,
 }
 
 /// `retort edit`.
@@ -80,6 +91,14 @@ pub fn init(r: &Retort, args: &InitArgs, out: &mut dyn Write) -> anyhow::Result<
         (None, true) => "multidb",
         (None, false) => "generic",
     };
+    let in_dir;
+    let r = match &args.directory {
+        Some(dir) => {
+            in_dir = r.in_directory(dir);
+            &in_dir
+        }
+        None => r,
+    };
     let written = r.init(name)?;
     if !r.is_quiet() {
         for path in &written {
@@ -88,7 +107,7 @@ pub fn init(r: &Retort, args: &InitArgs, out: &mut dyn Write) -> anyhow::Result<
         writeln!(
             out,
             "Please edit {} before proceeding.",
-            r.directory().join("retort.toml").display()
+            r.config_path().display()
         )?;
     }
     Ok(())
@@ -129,15 +148,32 @@ fn generated(r: &Retort, path: &Path, out: &mut dyn Write) -> anyhow::Result<()>
     Ok(())
 }
 
+/// After `revision --sql` / `migrate --sql`: the line that names the new
+/// file goes to stderr, and the new revision's upgrade SQL to stdout.
+fn generated_with_sql(r: &Retort, path: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
+    if !r.is_quiet() {
+        eprintln!("Generating {} ... done", path.display());
+    }
+    let id = retort_core::script::read_revision_file(path)?.id;
+    r.revision_sql(&id, out)?;
+    Ok(())
+}
+
 /// `retort revision`: writes a new revision file.
 pub fn revision(r: &Retort, args: &RevisionArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let new = r.revision(&args.request())?;
+    if args.sql {
+        return generated_with_sql(r, &new.path, out);
+    }
     generated(r, &new.path, out)
 }
 
 /// `retort migrate`: `revision --autogenerate`.
 pub fn migrate(r: &Retort, args: &RevisionArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let new = r.migrate(&args.request())?;
+    if args.sql {
+        return generated_with_sql(r, &new.path, out);
+    }
     generated(r, &new.path, out)
 }
 
@@ -148,6 +184,7 @@ pub fn merge(r: &Retort, args: &MergeArgs, out: &mut dyn Write) -> anyhow::Resul
         message: args.message.clone(),
         branch_labels: args.branch_label.clone(),
         rev_id: args.rev_id.clone(),
+        splice: args.splice,
     };
     let new = r.merge(&revisions, &request)?;
     generated(r, &new.path, out)

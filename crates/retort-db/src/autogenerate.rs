@@ -31,6 +31,14 @@ pub enum AutogenerateError {
         /// The heads of the graph.
         heads: String,
     },
+    /// The database is at a revision no file declares (a deleted file).
+    #[error(
+        "target database is at revision {revision}, which no revision file declares; restore that file, or `retort stamp --purge REV` to record where the database really is"
+    )]
+    UnknownRevision {
+        /// The version row no file declares.
+        revision: String,
+    },
     /// The database could not be read.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -62,6 +70,11 @@ pub fn ensure_at_head(
 ) -> Result<(), AutogenerateError> {
     let tables = Tables::from_config(&dir.config);
     let mut rows: Vec<RevisionId> = tables.version.read(conn)?;
+    if let Some(unknown) = rows.iter().find(|r| dir.graph.get(r).is_none()) {
+        return Err(AutogenerateError::UnknownRevision {
+            revision: unknown.to_string(),
+        });
+    }
     let mut heads: Vec<RevisionId> = dir
         .graph
         .heads_resolving_dependencies()

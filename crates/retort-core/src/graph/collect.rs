@@ -146,7 +146,7 @@ impl RevisionGraph {
                     let lineage = self.lineage_of(label, false)?;
                     let mut on_branch = filter(current, lineage.as_ref());
                     if on_branch.is_empty() {
-                        on_branch = filter(&self.all_current(current), lineage.as_ref());
+                        on_branch = filter(&self.all_current_of(current), lineage.as_ref());
                     }
                     if on_branch.is_empty() {
                         return Err(ResolveError::NothingAppliedOnBranch {
@@ -182,7 +182,7 @@ impl RevisionGraph {
 
     /// The current revisions plus their ancestors, reduced to the tips
     /// (Alembic's `_get_all_current`).
-    fn all_current(&self, current: &[usize]) -> Vec<usize> {
+    pub(crate) fn all_current_of(&self, current: &[usize]) -> Vec<usize> {
         // `all` holds the parents of its members, so a revision has a
         // descendant in it exactly when it has a child in it.
         let all = self.ancestors(current, Links::WithDeps);
@@ -195,7 +195,7 @@ impl RevisionGraph {
     /// to sort them from.
     pub(crate) fn collect_upgrade_revs(
         &self,
-        upper: &str,
+        upper: Spec<'_>,
         lower: Spec<'_>,
         opts: Options,
     ) -> Result<(Bitset, Vec<usize>), ResolveError> {
@@ -203,8 +203,12 @@ impl RevisionGraph {
             Spec::Revs(r) => r.to_vec(),
             Spec::Expr(e) => self.get_revisions_walking(e, opts.assert_relative_length)?,
         };
-        let mut targets =
-            self.upgrade_targets(&relative_from, upper, opts.assert_relative_length)?;
+        let mut targets = match upper {
+            Spec::Revs(r) => r.to_vec(),
+            Spec::Expr(upper) => {
+                self.upgrade_targets(&relative_from, upper, opts.assert_relative_length)?
+            }
+        };
         if let Spec::Expr(lower_expr) = lower
             && let Some((branch, _)) = lower_expr.split_once('@')
         {
@@ -216,7 +220,7 @@ impl RevisionGraph {
         if !opts.implicit_base && current.iter().any(|&c| !required.contains(c)) {
             return Err(ResolveError::RangeNotAncestor {
                 start: spec_text(lower, self),
-                end: upper.to_owned(),
+                end: spec_text(upper, self),
             });
         }
         let done = self.reach_checked(&current, Links::WithDeps, false)?;
@@ -310,6 +314,19 @@ impl RevisionGraph {
     /// every revision. A side left empty means `base` (start) or `heads`
     /// (end).
     pub fn history(&self, range: Option<&str>) -> Result<Vec<&Revision>, ResolveError> {
+        self.history_with_current(range, None)
+    }
+
+    /// [`history`](RevisionGraph::history) where either end of the range
+    /// may be `current`: the revisions `current` holds (the version
+    /// table's rows), as Alembic's `history -r current:` and `-r :current`.
+    /// With `current` at the end and no rows (a database at base), the
+    /// range is empty. `None` refuses `current` as an unknown revision.
+    pub fn history_with_current(
+        &self,
+        range: Option<&str>,
+        current: Option<&[crate::RevisionId]>,
+    ) -> Result<Vec<&Revision>, ResolveError> {
         let (start, end) = match range {
             None => ("base", "heads"),
             Some(r) => {
@@ -331,7 +348,34 @@ impl RevisionGraph {
             implicit_base: false,
             assert_relative_length: false,
         };
-        let (todo, heads) = self.collect_upgrade_revs(end, Spec::Expr(start), opts)?;
+        let rows = match current {
+            Some(rows) => rows
+                .iter()
+                .map(|id| {
+                    self.exact(id).ok_or_else(|| ResolveError::UnknownRevision {
+                        ident: id.to_string(),
+                        hint: "",
+                    })
+                })
+                .collect::<Result<Vec<usize>, _>>()?,
+            None => Vec::new(),
+        };
+        let is_current = |expr: &str| current.is_some() && expr == "current";
+        let side = |expr| {
+            if is_current(expr) {
+                Spec::Revs(&rows)
+            } else {
+                Spec::Expr(expr)
+            }
+        };
+        if is_current(end) && rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let lower = match side(start) {
+            Spec::Revs([]) => Spec::Expr("base"),
+            lower => lower,
+        };
+        let (todo, heads) = self.collect_upgrade_revs(side(end), lower, opts)?;
         Ok(self
             .topological_sort(todo, &heads)
             .into_iter()

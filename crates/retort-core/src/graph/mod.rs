@@ -157,6 +157,16 @@ impl RevisionGraph {
         }
     }
 
+    /// What a database with these version rows effectively includes, as
+    /// Alembic's `current` lists it (`get_all_current`): the rows and every
+    /// revision they reach through `down_revision` and `depends_on`,
+    /// reduced to the heads of that set, in [`heads`](Self::heads) order.
+    /// Rows the graph does not hold are left out.
+    pub fn all_current(&self, rows: &[crate::RevisionId]) -> Vec<&Revision> {
+        let idx: Vec<usize> = rows.iter().filter_map(|r| self.lookup(r)).collect();
+        self.revs(&self.all_current_of(&idx))
+    }
+
     fn revs(&self, idx: &[usize]) -> Vec<&Revision> {
         idx.iter().map(|&i| &self.revisions[i]).collect()
     }

@@ -227,7 +227,8 @@ impl RevisionGraph {
             implicit_base: true,
             assert_relative_length: true,
         };
-        let (todo, targets) = self.collect_upgrade_revs(target, Spec::Revs(&cur), opts)?;
+        let (todo, targets) =
+            self.collect_upgrade_revs(Spec::Expr(target), Spec::Revs(&cur), opts)?;
         let mut order = self.topological_sort(todo, &targets);
         order.reverse();
         self.build_plan(Direction::Upgrade, &cur, order)

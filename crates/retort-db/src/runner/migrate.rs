@@ -49,8 +49,26 @@ pub fn downgrade(
         Direction::Downgrade,
         opts,
         progress,
-        |rows| Ok(dir.graph.plan_downgrade(rows, target)?),
+        |rows| {
+            // At base a relative downgrade (`-1`) has nothing to undo: as
+            // `upgrade` at head, nothing to do rather than Alembic's
+            // "Relative revision -1 didn't produce 1 migrations".
+            if rows.is_empty() && is_relative_down(target) {
+                return Ok(Plan {
+                    direction: Direction::Downgrade,
+                    steps: Vec::new(),
+                });
+            }
+            Ok(dir.graph.plan_downgrade(rows, target)?)
+        },
     )
+}
+
+/// `-N`: a downgrade by N revisions from where the database is.
+fn is_relative_down(target: &str) -> bool {
+    target
+        .strip_prefix('-')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Checks the plan as the database is now (nothing is written if it

@@ -192,12 +192,14 @@ fn color_choice(args: &[std::ffi::OsString]) -> ColorChoice {
 }
 
 /// Prints the one-paragraph error on stderr, its `error:` in bold red when
-/// colors are on and stderr is a terminal.
+/// colors are on (as clap decides: stderr is a terminal or
+/// `CLICOLOR_FORCE` is set, and `NO_COLOR` is not).
 fn print_error(report: &str, color: ColorChoice) {
     use std::io::IsTerminal;
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
     let colored = color == ColorChoice::Auto
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::io::stderr().is_terminal();
+        && !set("NO_COLOR")
+        && (set("CLICOLOR_FORCE") || std::io::stderr().is_terminal());
     match report.strip_prefix("error:") {
         Some(rest) if colored => eprintln!("\x1b[1;31merror:\x1b[0m{rest}"),
         _ => eprintln!("{report}"),

@@ -7,6 +7,7 @@
 
 mod harness;
 
+mod cli_options;
 mod converge;
 mod errors;
 mod generate;

@@ -286,13 +286,14 @@ pub struct Change {
     /// Whether the index is unique (`add_index`, `remove_index`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unique: Option<bool>,
-    /// The columns of the key, constraint or index (empty otherwise).
+    /// The columns of the key, constraint or index (never empty there;
+    /// empty for other changes).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<String>,
     /// The table a foreign key references.
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "table_text")]
     pub referent_table: Option<TableName>,
-    /// The columns a foreign key references (empty otherwise).
+    /// The columns a foreign key references (empty for other changes).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub referent_columns: Vec<String>,
     /// The schema object or enum type changed (`schema.name`, a routine's
@@ -305,9 +306,9 @@ pub struct Change {
     /// The enum value added or removed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// An added enum type's values (empty otherwise).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub values: Vec<String>,
+    /// An added enum type's values (`add_enum`; `None` otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
     /// The value before the change (`None`: there was none, or it does not
     /// apply).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -345,7 +346,7 @@ impl Change {
             object: None,
             option: None,
             value: None,
-            values: Vec::new(),
+            values: None,
             before: None,
             after: None,
             description: description.into(),
@@ -400,7 +401,7 @@ impl Change {
     }
 
     pub(crate) fn values(mut self, values: &[String]) -> Self {
-        self.values = values.to_vec();
+        self.values = Some(values.to_vec());
         self
     }
 

@@ -445,6 +445,7 @@ fn every_example_in_the_guide_runs() {
         "embedding.md",
         "deploying.md",
         "models.md",
+        "json-output.md",
     ] {
         if !pages.iter().any(|p| p.ends_with(required)) {
             failures.push(format!("docs/{required} is missing"));

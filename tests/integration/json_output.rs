@@ -398,3 +398,27 @@ fn verify() {
     drop(conn);
     insta::assert_snapshot!(json_out(&p, &["verify", "--format", "json"], 1));
 }
+
+/// The library's `check` returns the same structure `check --format json`
+/// prints: `detail` holds it, `change` the text.
+#[test]
+fn the_library_check_returns_the_structure() {
+    let p = changed_project();
+    let pending = retort::Retort::open(p.path("migrations"))
+        .url(format!("sqlite:///{}", p.path("app.db").display()))
+        .check()
+        .expect("check");
+    let printed: Value =
+        serde_json::from_str(&json_out(&p, &["check", "--format", "json"], 1)).unwrap();
+    assert_eq!(serde_json::to_value(&pending).unwrap(), printed);
+    let type_change = pending
+        .iter()
+        .find(|c| c.detail.kind == retort::core::diff::ChangeKind::ModifyType)
+        .expect("a type change");
+    assert_eq!(type_change.change, type_change.detail.to_string());
+    assert_eq!(type_change.detail.column.as_deref(), Some("name"));
+    assert_eq!(
+        type_change.detail.table,
+        Some(retort::core::schema::TableName::new("account"))
+    );
+}

@@ -3,7 +3,7 @@
 //! `check`, and the operations `migrate` writes.
 
 use retort_core::config::ModelsReader;
-use retort_core::diff::Diff;
+use retort_core::diff::{Change, Diff};
 use retort_core::ops::operations_to_toml;
 use retort_core::schema::{Schema, apply_naming_convention};
 use retort_core::script::Depth;
@@ -16,12 +16,37 @@ use serde::Serialize;
 use super::{Error, Event, Result, Retort, Target};
 
 /// One change `check` found between a database and its target schema.
+///
+/// Serialised (as `check --format json` prints it): `database` (only in
+/// a multi-database project), then the fields of [`detail`]
+/// (`kind`, `table`, `column`, ..., `text`), each left out when it does not
+/// apply.
+///
+/// [`detail`]: PendingChange::detail
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PendingChange {
     /// The database of a multi-database project.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
-    /// The change, as Alembic prints it (`Detected added table 'user'`).
+    /// The change, as Alembic prints it (`Detected added table 'user'`):
+    /// `detail`'s description.
+    #[serde(skip)]
     pub change: String,
+    /// The change itself: its [`kind`](Change::kind), what it is on, the
+    /// values before and after.
+    #[serde(flatten)]
+    pub detail: Change,
+}
+
+impl PendingChange {
+    fn new(database: Option<String>, change: &Change) -> Self {
+        PendingChange {
+            database,
+            change: change.to_string(),
+            detail: change.clone(),
+        }
+    }
 }
 
 impl Retort {
@@ -39,10 +64,11 @@ impl Retort {
                     note,
                 });
             }
-            pending.extend(diff.changes.iter().map(|c| PendingChange {
-                database: target.name.clone(),
-                change: c.to_string(),
-            }));
+            pending.extend(
+                diff.changes
+                    .iter()
+                    .map(|c| PendingChange::new(target.name.clone(), c)),
+            );
         }
         Ok(pending)
     }
@@ -166,10 +192,7 @@ impl Retort {
                     database: target.name.as_deref(),
                     change,
                 });
-                changes.push(PendingChange {
-                    database: target.name.clone(),
-                    change: change.to_string(),
-                });
+                changes.push(PendingChange::new(target.name.clone(), change));
             }
             for note in &diff.notes {
                 self.emit(Event::Note {

@@ -169,11 +169,12 @@ pub fn show(r: &Retort, args: &ShowArgs, out: &mut dyn Write) -> anyhow::Result<
     let revisions = r.show(&args.revision)?;
     let p = Printer::new(revisions.graph());
     if args.format == Format::Json {
-        let all: Vec<_> = revisions.revisions().collect();
-        return match all.as_slice() {
-            [one] => print_json(out, &p.json(one)),
-            many => print_json(out, &many.iter().map(|r| p.json(r)).collect::<Vec<_>>()),
-        };
+        // Always an array, whether the expression names one revision,
+        // several or none.
+        return print_json(
+            out,
+            &revisions.revisions().map(|r| p.json(r)).collect::<Vec<_>>(),
+        );
     }
     for rev in revisions.revisions() {
         writeln!(out, "{}", p.entry(rev))?;

@@ -27,7 +27,9 @@ pub struct LineParts {
     pub tree: bool,
 }
 
-/// One revision in `--format json`.
+/// One revision in `--format json` (`heads`, `branches`, `history`,
+/// `show`, `current`; docs/json-output.md). A field that does not apply is
+/// left out, never `null`; lists are always there, empty when empty.
 #[derive(Serialize)]
 pub struct RevisionJson<'a> {
     revision: &'a str,
@@ -35,6 +37,8 @@ pub struct RevisionJson<'a> {
     branch_labels: Vec<&'a str>,
     depends_on: Vec<&'a str>,
     message: &'a str,
+    /// The file's `create_date`, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     create_date: Option<&'a str>,
     path: String,
     is_head: bool,

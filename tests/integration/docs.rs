@@ -446,6 +446,7 @@ fn every_example_in_the_guide_runs() {
         "deploying.md",
         "models.md",
         "alembic-habits.md",
+        "json-output.md",
     ] {
         if !pages.iter().any(|p| p.ends_with(required)) {
             failures.push(format!("docs/{required} is missing"));

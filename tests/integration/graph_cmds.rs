@@ -312,11 +312,13 @@ fn history_json() {
     );
 }
 
+/// `show --format json` is always an array, of one revision here.
 #[test]
-fn show_json_of_one_revision_is_an_object() {
+fn show_json_of_one_revision_is_an_array_of_one() {
     let v = json(&fixture(), &["show", "c4f0a8e1d2b5", "--format", "json"]);
+    assert_eq!(ids(&v), ["c4f0a8e1d2b5"]);
     check_object(
-        &v,
+        &v[0],
         "c4f0a8e1d2b5",
         &["b7e2d4f10a93"],
         &["audit"],

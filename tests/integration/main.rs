@@ -13,6 +13,7 @@ mod errors;
 mod generate;
 mod graph_cmds;
 mod init;
+mod json_output;
 mod merge_edit;
 mod revision;
 

@@ -177,7 +177,7 @@ fn multi_line_message() {
     let run = p.ok(&["show", "aaaa00000001", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
     assert_eq!(
-        v["message"],
+        v[0]["message"],
         "first line\nsecond line",
         "{}",
         run.describe()

@@ -2,7 +2,7 @@
 //! definition, with names compared only when both sides have one (so a
 //! target's unnamed constraint matches the name the database made up).
 
-use crate::diff::{Change, DiffOptions, is_foreign_key_index, key_index};
+use crate::diff::{Change, ChangeKind, DiffOptions, is_foreign_key_index, key_index};
 use crate::ops::Operation;
 use crate::schema::{
     CheckConstraint, Constraint, ConstraintKind, ForeignKey, Index, PrimaryKey, Table, TableName,
@@ -198,12 +198,21 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
     out.drops.extend(key_indexes.before);
 
     for fk in fk_gone {
-        out.changes.push(Change::new(format!(
-            "Detected removed foreign key ({}) -> {}({}) on table '{table}'",
-            fk.columns.join(", "),
-            fk.referent_table,
-            fk.referent_columns.join(", ")
-        )));
+        out.changes.push(
+            Change::new(
+                ChangeKind::RemoveForeignKey,
+                format!(
+                    "Detected removed foreign key ({}) -> {}({}) on table '{table}'",
+                    fk.columns.join(", "),
+                    fk.referent_table,
+                    fk.referent_columns.join(", ")
+                ),
+            )
+            .table(table)
+            .constraint(fk.name.as_deref())
+            .columns(&fk.columns)
+            .references(&fk.referent_table, &fk.referent_columns),
+        );
         out.drops.push(drop_foreign_key(table, fk, options));
         if let Some(ix) = orphaned_key_index(live, target, fk, options) {
             out.drops.push(Operation::DropIndex {
@@ -214,10 +223,14 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
         }
     }
     for ix in ix_gone {
-        out.changes.push(Change::new(format!(
-            "Detected removed index '{}' on '{table}'",
-            ix.name
-        )));
+        out.changes.push(
+            Change::new(
+                ChangeKind::RemoveIndex,
+                format!("Detected removed index '{}' on '{table}'", ix.name),
+            )
+            .table(table)
+            .index(ix),
+        );
         out.drops.push(Operation::DropIndex {
             table: table.clone(),
             name: ix.name.clone(),
@@ -225,35 +238,67 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
         });
     }
     for u in uq_gone {
-        out.changes.push(Change::new(format!(
-            "Detected removed unique constraint {} on '{table}'",
-            describe(u.name.as_deref(), &u.columns)
-        )));
+        out.changes.push(
+            Change::new(
+                ChangeKind::RemoveUnique,
+                format!(
+                    "Detected removed unique constraint {} on '{table}'",
+                    describe(u.name.as_deref(), &u.columns)
+                ),
+            )
+            .table(table)
+            .constraint(u.name.as_deref())
+            .columns(&u.columns),
+        );
         out.drops
             .push(drop(table, Constraint::Unique(u.clone()), options));
     }
     for c in ck_gone {
-        out.changes.push(Change::new(format!(
-            "Detected removed check constraint '{}' on '{table}'",
-            c.condition
-        )));
+        out.changes.push(
+            Change::new(
+                ChangeKind::RemoveCheck,
+                format!(
+                    "Detected removed check constraint '{}' on '{table}'",
+                    c.condition
+                ),
+            )
+            .table(table)
+            .constraint(c.name.as_deref())
+            .before(Some(c.condition.as_str())),
+        );
         out.drops
             .push(drop(table, Constraint::Check(c.clone()), options));
     }
     if pk_changed && let Some(pk) = &l.pk {
-        out.changes.push(Change::new(format!(
-            "Detected removed primary key ({}) on '{table}'",
-            pk.columns.join(", ")
-        )));
+        out.changes.push(
+            Change::new(
+                ChangeKind::RemovePrimaryKey,
+                format!(
+                    "Detected removed primary key ({}) on '{table}'",
+                    pk.columns.join(", ")
+                ),
+            )
+            .table(table)
+            .constraint(pk.name.as_deref())
+            .columns(&pk.columns),
+        );
         out.drops
             .push(drop(table, Constraint::PrimaryKey(pk.clone()), options));
     }
 
     if pk_changed && let Some(pk) = &t.pk {
-        out.changes.push(Change::new(format!(
-            "Detected added primary key ({}) on '{table}'",
-            pk.columns.join(", ")
-        )));
+        out.changes.push(
+            Change::new(
+                ChangeKind::AddPrimaryKey,
+                format!(
+                    "Detected added primary key ({}) on '{table}'",
+                    pk.columns.join(", ")
+                ),
+            )
+            .table(table)
+            .constraint(pk.name.as_deref())
+            .columns(&pk.columns),
+        );
         let mut primary_key = pk.clone();
         primary_key.name.get_or_insert_with(|| {
             n.default_constraint_name(ConstraintKind::Primary, &table.name, &pk.columns, "", "")
@@ -264,10 +309,18 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
         });
     }
     for u in uq_new {
-        out.changes.push(Change::new(format!(
-            "Detected added unique constraint {} on '{table}'",
-            describe(u.name.as_deref(), &u.columns)
-        )));
+        out.changes.push(
+            Change::new(
+                ChangeKind::AddUnique,
+                format!(
+                    "Detected added unique constraint {} on '{table}'",
+                    describe(u.name.as_deref(), &u.columns)
+                ),
+            )
+            .table(table)
+            .constraint(u.name.as_deref())
+            .columns(&u.columns),
+        );
         let mut constraint = u.clone();
         constraint.name.get_or_insert_with(|| {
             n.default_constraint_name(ConstraintKind::Unique, &table.name, &u.columns, "", "")
@@ -278,10 +331,18 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
         });
     }
     for c in ck_new {
-        out.changes.push(Change::new(format!(
-            "Detected added check constraint '{}' on '{table}'",
-            c.condition
-        )));
+        out.changes.push(
+            Change::new(
+                ChangeKind::AddCheck,
+                format!(
+                    "Detected added check constraint '{}' on '{table}'",
+                    c.condition
+                ),
+            )
+            .table(table)
+            .constraint(c.name.as_deref())
+            .after(Some(c.condition.as_str())),
+        );
         let mut check = CheckConstraint::clone(c);
         check.name.get_or_insert_with(|| {
             n.default_constraint_name(ConstraintKind::Check, &table.name, &[], "", &c.condition)
@@ -293,11 +354,18 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
     }
     for ix in ix_new {
         let what = if ix.unique { "unique index" } else { "index" };
-        out.changes.push(Change::new(format!(
-            "Detected added {what} '{}' on '{table}' ({})",
-            ix.name,
-            ix.columns.join(", ")
-        )));
+        out.changes.push(
+            Change::new(
+                ChangeKind::AddIndex,
+                format!(
+                    "Detected added {what} '{}' on '{table}' ({})",
+                    ix.name,
+                    ix.columns.join(", ")
+                ),
+            )
+            .table(table)
+            .index(ix),
+        );
         out.creates.push(Operation::CreateIndex {
             table: table.clone(),
             index: ix.clone(),
@@ -306,12 +374,21 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
     // The names given to the new keys so far, which later ones avoid.
     let mut fk_names: Vec<String> = vec![];
     for fk in fk_new {
-        out.changes.push(Change::new(format!(
-            "Detected added foreign key ({}) -> {}({}) on table '{table}'",
-            fk.columns.join(", "),
-            fk.referent_table,
-            fk.referent_columns.join(", ")
-        )));
+        out.changes.push(
+            Change::new(
+                ChangeKind::AddForeignKey,
+                format!(
+                    "Detected added foreign key ({}) -> {}({}) on table '{table}'",
+                    fk.columns.join(", "),
+                    fk.referent_table,
+                    fk.referent_columns.join(", ")
+                ),
+            )
+            .table(table)
+            .constraint(fk.name.as_deref())
+            .columns(&fk.columns)
+            .references(&fk.referent_table, &fk.referent_columns),
+        );
         let mut foreign_key = fk.clone();
         if foreign_key.name.is_none() {
             let name = key_index::free_foreign_key_name(live, &fk_names, fk, n);

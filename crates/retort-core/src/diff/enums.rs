@@ -1,7 +1,7 @@
 //! Enum types (PostgreSQL `CREATE TYPE ... AS ENUM`): added, removed, and
 //! values added. Compared only where the dialect has named enum types.
 
-use crate::diff::{Change, Diff, DiffOptions};
+use crate::diff::{Change, ChangeKind, Diff, DiffOptions};
 use crate::ops::Operation;
 use crate::schema::{EnumType, Schema, TableName};
 
@@ -24,11 +24,18 @@ pub(crate) fn compare(
     };
     for t in &target.enums {
         let Some(l) = live.enum_type(t.schema.as_deref(), &t.name) else {
-            out.changes.push(Change::new(format!(
-                "Detected added enum type '{}' with values {:?}",
-                name(t),
-                t.values
-            )));
+            out.changes.push(
+                Change::new(
+                    ChangeKind::AddEnum,
+                    format!(
+                        "Detected added enum type '{}' with values {:?}",
+                        name(t),
+                        t.values
+                    ),
+                )
+                .object(name(t).to_string())
+                .values(&t.values),
+            );
             early.push(Operation::CreateEnum {
                 name: name(t),
                 values: t.values.clone(),
@@ -39,10 +46,14 @@ pub(crate) fn compare(
             if l.values.contains(v) {
                 continue;
             }
-            out.changes.push(Change::new(format!(
-                "Detected added value '{v}' of enum type '{}'",
-                name(t)
-            )));
+            out.changes.push(
+                Change::new(
+                    ChangeKind::AddEnumValue,
+                    format!("Detected added value '{v}' of enum type '{}'", name(t)),
+                )
+                .object(name(t).to_string())
+                .value(v),
+            );
             let (before, after) = match i.checked_sub(1) {
                 Some(p) => (None, Some(t.values[p].clone())),
                 None => (
@@ -63,10 +74,14 @@ pub(crate) fn compare(
             if t.values.contains(v) {
                 continue;
             }
-            out.changes.push(Change::new(format!(
-                "Detected removed value '{v}' of enum type '{}'",
-                name(t)
-            )));
+            out.changes.push(
+                Change::new(
+                    ChangeKind::RemoveEnumValue,
+                    format!("Detected removed value '{v}' of enum type '{}'", name(t)),
+                )
+                .object(name(t).to_string())
+                .value(v),
+            );
             let (before, after) = position(&l.values, i, &t.values);
             late.push(Operation::DropEnumValue {
                 name: name(t),
@@ -78,10 +93,13 @@ pub(crate) fn compare(
     }
     for l in &live.enums {
         if target.enum_type(l.schema.as_deref(), &l.name).is_none() {
-            out.changes.push(Change::new(format!(
-                "Detected removed enum type '{}'",
-                name(l)
-            )));
+            out.changes.push(
+                Change::new(
+                    ChangeKind::RemoveEnum,
+                    format!("Detected removed enum type '{}'", name(l)),
+                )
+                .object(name(l).to_string()),
+            );
             late.push(Operation::DropEnum {
                 name: name(l),
                 values: Some(l.values.clone()),

@@ -36,7 +36,7 @@ pub use normalize::{
 
 use crate::dialect::Dialect;
 use crate::ops::Operation;
-use crate::schema::{Schema, Table, TableName};
+use crate::schema::{ObjectKind, Schema, Table, TableName};
 
 /// What to compare and how (Alembic's `compare_type`,
 /// `compare_server_default`, `include_object`).
@@ -92,19 +92,327 @@ impl<'a> DiffOptions<'a> {
     }
 }
 
-/// One detected change, described as Alembic prints it
-/// (`Detected added table 'user'`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a [`Change`] is: a stable `snake_case` identifier
+/// ([`ChangeKind::name`], `add_table`, `modify_type`, `add_view`, ...)
+/// that tools can match on; the [`Change`]'s description is for people.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChangeKind {
+    /// `add_table`: a table only the target has.
+    AddTable,
+    /// `remove_table`: a table only the live schema has.
+    RemoveTable,
+    /// `add_column`.
+    AddColumn,
+    /// `remove_column`.
+    RemoveColumn,
+    /// `modify_type`: a column's type (`before`/`after`: the types).
+    ModifyType,
+    /// `modify_nullable`: whether a column takes NULL (`before`/`after`:
+    /// true when nullable).
+    ModifyNullable,
+    /// `modify_default`: a column's server default (`before`/`after`: the
+    /// SQL expressions, absent when there is none).
+    ModifyDefault,
+    /// `modify_on_update`: a column's `ON UPDATE` (MySQL/MariaDB).
+    ModifyOnUpdate,
+    /// `modify_comment`: a column's comment.
+    ModifyComment,
+    /// `modify_table_comment`: a table's comment.
+    ModifyTableComment,
+    /// `modify_partitioning`: a table's `PARTITION BY` (reported only: it
+    /// cannot be altered).
+    ModifyPartitioning,
+    /// `modify_table_option`: a table option (`engine`, `charset`, ...;
+    /// MySQL/MariaDB), named by [`Change::option`].
+    ModifyTableOption,
+    /// `add_primary_key`.
+    AddPrimaryKey,
+    /// `remove_primary_key`.
+    RemovePrimaryKey,
+    /// `add_unique`: a unique constraint.
+    AddUnique,
+    /// `remove_unique`.
+    RemoveUnique,
+    /// `add_index` (a unique index too: [`Change::unique`]).
+    AddIndex,
+    /// `remove_index`.
+    RemoveIndex,
+    /// `add_foreign_key`.
+    AddForeignKey,
+    /// `remove_foreign_key`.
+    RemoveForeignKey,
+    /// `add_check`: a check constraint (`after`: its condition).
+    AddCheck,
+    /// `remove_check` (`before`: its condition).
+    RemoveCheck,
+    /// `add_enum`: an enum type (PostgreSQL), with its values.
+    AddEnum,
+    /// `remove_enum`.
+    RemoveEnum,
+    /// `add_enum_value`: a value added to an enum type.
+    AddEnumValue,
+    /// `remove_enum_value`.
+    RemoveEnumValue,
+    /// `add_<object kind>` (`add_view`, `add_trigger`, `add_function`,
+    /// ...): a schema object only the target has (`after`: its
+    /// definition).
+    AddObject(ObjectKind),
+    /// `remove_<object kind>` (`remove_view`, ...; `before`: its
+    /// definition).
+    RemoveObject(ObjectKind),
+    /// `modify_<object kind>` (`modify_view`, ...): a schema object whose
+    /// definition differs (`before`/`after`: the definitions).
+    ModifyObject(ObjectKind),
+}
+
+impl ChangeKind {
+    /// The stable identifier: `add_table`, `modify_nullable`,
+    /// `add_materialized_view`, ...
+    pub fn name(self) -> std::borrow::Cow<'static, str> {
+        use std::borrow::Cow;
+        Cow::Borrowed(match self {
+            ChangeKind::AddTable => "add_table",
+            ChangeKind::RemoveTable => "remove_table",
+            ChangeKind::AddColumn => "add_column",
+            ChangeKind::RemoveColumn => "remove_column",
+            ChangeKind::ModifyType => "modify_type",
+            ChangeKind::ModifyNullable => "modify_nullable",
+            ChangeKind::ModifyDefault => "modify_default",
+            ChangeKind::ModifyOnUpdate => "modify_on_update",
+            ChangeKind::ModifyComment => "modify_comment",
+            ChangeKind::ModifyTableComment => "modify_table_comment",
+            ChangeKind::ModifyPartitioning => "modify_partitioning",
+            ChangeKind::ModifyTableOption => "modify_table_option",
+            ChangeKind::AddPrimaryKey => "add_primary_key",
+            ChangeKind::RemovePrimaryKey => "remove_primary_key",
+            ChangeKind::AddUnique => "add_unique",
+            ChangeKind::RemoveUnique => "remove_unique",
+            ChangeKind::AddIndex => "add_index",
+            ChangeKind::RemoveIndex => "remove_index",
+            ChangeKind::AddForeignKey => "add_foreign_key",
+            ChangeKind::RemoveForeignKey => "remove_foreign_key",
+            ChangeKind::AddCheck => "add_check",
+            ChangeKind::RemoveCheck => "remove_check",
+            ChangeKind::AddEnum => "add_enum",
+            ChangeKind::RemoveEnum => "remove_enum",
+            ChangeKind::AddEnumValue => "add_enum_value",
+            ChangeKind::RemoveEnumValue => "remove_enum_value",
+            ChangeKind::AddObject(k) => return Cow::Owned(format!("add_{}", k.as_str())),
+            ChangeKind::RemoveObject(k) => return Cow::Owned(format!("remove_{}", k.as_str())),
+            ChangeKind::ModifyObject(k) => return Cow::Owned(format!("modify_{}", k.as_str())),
+        })
+    }
+}
+
+impl std::fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+impl serde::Serialize for ChangeKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name())
+    }
+}
+
+/// A value before or after a [`Change`]: text (a type, a default, a
+/// comment, a definition), or a flag (nullability).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ChangeValue {
+    /// Text, as the database reports it (live side) or as the target
+    /// writes it.
+    Text(String),
+    /// A flag: `modify_nullable`'s nullability.
+    Flag(bool),
+}
+
+impl std::fmt::Display for ChangeValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChangeValue::Text(t) => f.write_str(t),
+            ChangeValue::Flag(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+impl From<String> for ChangeValue {
+    fn from(text: String) -> Self {
+        ChangeValue::Text(text)
+    }
+}
+
+impl From<&str> for ChangeValue {
+    fn from(text: &str) -> Self {
+        ChangeValue::Text(text.to_owned())
+    }
+}
+
+impl From<bool> for ChangeValue {
+    fn from(flag: bool) -> Self {
+        ChangeValue::Flag(flag)
+    }
+}
+
+/// One detected change: what it is ([`ChangeKind`]), what it is on
+/// (table, column, constraint, index, object), the values before and
+/// after where they apply, and its description as Alembic prints it
+/// (`Detected added table 'user'`), which is its `Display`.
+///
+/// Serialised (`check --format json`), each field that does not apply is
+/// left out; `description` is written as `text`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Change {
-    /// The description.
+    /// What the change is.
+    pub kind: ChangeKind,
+    /// The table changed, or the table of the column, key, index or
+    /// trigger changed (`schema.name` when schema-qualified).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "table_text")]
+    pub table: Option<TableName>,
+    /// The column changed (`add_column`, `modify_*` of a column).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// The name of the key or constraint (primary key, unique, foreign key,
+    /// check), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constraint: Option<String>,
+    /// The index's name (`add_index`, `remove_index`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
+    /// Whether the index is unique (`add_index`, `remove_index`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unique: Option<bool>,
+    /// The columns of the key, constraint or index (never empty there;
+    /// empty for other changes).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
+    /// The table a foreign key references.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "table_text")]
+    pub referent_table: Option<TableName>,
+    /// The columns a foreign key references (empty for other changes).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub referent_columns: Vec<String>,
+    /// The schema object or enum type changed (`schema.name`, a routine's
+    /// argument types in parentheses).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// The table option changed (`modify_table_option`: `engine`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option: Option<String>,
+    /// The enum value added or removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// An added enum type's values (`add_enum`; `None` otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+    /// The value before the change (`None`: there was none, or it does not
+    /// apply).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<ChangeValue>,
+    /// The value after the change (`None`: there is none, or it does not
+    /// apply).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<ChangeValue>,
+    /// The description, as Alembic prints it.
+    #[serde(rename = "text")]
     pub description: String,
 }
 
+fn table_text<S: serde::Serializer>(table: &Option<TableName>, s: S) -> Result<S::Ok, S::Error> {
+    match table {
+        Some(t) => s.collect_str(t),
+        None => s.serialize_none(),
+    }
+}
+
 impl Change {
-    pub(crate) fn new(description: impl Into<String>) -> Self {
+    /// A change of `kind` with its description; the builders below add
+    /// what it is on.
+    pub(crate) fn new(kind: ChangeKind, description: impl Into<String>) -> Self {
         Change {
+            kind,
+            table: None,
+            column: None,
+            constraint: None,
+            index: None,
+            unique: None,
+            columns: Vec::new(),
+            referent_table: None,
+            referent_columns: Vec::new(),
+            object: None,
+            option: None,
+            value: None,
+            values: None,
+            before: None,
+            after: None,
             description: description.into(),
         }
+    }
+
+    pub(crate) fn table(mut self, table: &TableName) -> Self {
+        self.table = Some(table.clone());
+        self
+    }
+
+    pub(crate) fn column(mut self, column: &str) -> Self {
+        self.column = Some(column.to_owned());
+        self
+    }
+
+    pub(crate) fn constraint(mut self, name: Option<&str>) -> Self {
+        self.constraint = name.map(str::to_owned);
+        self
+    }
+
+    pub(crate) fn index(mut self, index: &crate::schema::Index) -> Self {
+        self.index = Some(index.name.clone());
+        self.unique = Some(index.unique);
+        self.columns(&index.columns)
+    }
+
+    pub(crate) fn columns(mut self, columns: &[String]) -> Self {
+        self.columns = columns.to_vec();
+        self
+    }
+
+    pub(crate) fn references(mut self, table: &TableName, columns: &[String]) -> Self {
+        self.referent_table = Some(table.clone());
+        self.referent_columns = columns.to_vec();
+        self
+    }
+
+    pub(crate) fn object(mut self, object: impl Into<String>) -> Self {
+        self.object = Some(object.into());
+        self
+    }
+
+    pub(crate) fn option(mut self, option: &str) -> Self {
+        self.option = Some(option.to_owned());
+        self
+    }
+
+    pub(crate) fn value(mut self, value: &str) -> Self {
+        self.value = Some(value.to_owned());
+        self
+    }
+
+    pub(crate) fn values(mut self, values: &[String]) -> Self {
+        self.values = Some(values.to_vec());
+        self
+    }
+
+    pub(crate) fn before(mut self, value: Option<impl Into<ChangeValue>>) -> Self {
+        self.before = value.map(Into::into);
+        self
+    }
+
+    pub(crate) fn after(mut self, value: Option<impl Into<ChangeValue>>) -> Self {
+        self.after = value.map(Into::into);
+        self
     }
 }
 
@@ -155,8 +463,13 @@ pub fn diff(live: &Schema, target: &Schema, options: &DiffOptions) -> Diff {
         .collect();
     let (creation, deferred) = order::creation_order(&added, options.normalizer);
     for t in creation {
-        out.changes
-            .push(Change::new(format!("Detected added table '{}'", t.name)));
+        out.changes.push(
+            Change::new(
+                ChangeKind::AddTable,
+                format!("Detected added table '{}'", t.name),
+            )
+            .table(&t.name),
+        );
         out.upgrade.push(Operation::CreateTable(t));
     }
 
@@ -184,8 +497,13 @@ pub fn diff(live: &Schema, target: &Schema, options: &DiffOptions) -> Diff {
             .push(constraints::drop_foreign_key(&table, &fk, options));
     }
     for t in creation.into_iter().rev() {
-        out.changes
-            .push(Change::new(format!("Detected removed table '{}'", t.name)));
+        out.changes.push(
+            Change::new(
+                ChangeKind::RemoveTable,
+                format!("Detected removed table '{}'", t.name),
+            )
+            .table(&t.name),
+        );
         out.upgrade.push(Operation::DropTable {
             table: t.name.clone(),
             definition: Some(t),

@@ -25,7 +25,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::diff::{Change, DiffOptions};
+use crate::diff::{Change, ChangeKind, DiffOptions};
 use crate::ops::Operation;
 use crate::schema::{ObjectId, ObjectKind, Schema, SchemaObject, TableName};
 
@@ -73,7 +73,16 @@ pub(crate) fn compare(
         let create = |out: &mut Vec<Operation>| out.push(Operation::CreateObject((*t).clone()));
         match find(&live, &t.id) {
             None => {
-                changes.push(Change::new(format!("Detected added {}", label(&t.id))));
+                changes.push(
+                    about(
+                        Change::new(
+                            ChangeKind::AddObject(kind),
+                            format!("Detected added {}", label(&t.id)),
+                        ),
+                        &t.id,
+                    )
+                    .after(Some(t.definition.as_str())),
+                );
                 if kind.precedes_tables() {
                     create(&mut create_early);
                 } else {
@@ -81,7 +90,17 @@ pub(crate) fn compare(
                 }
             }
             Some(i) if live[i].definition != t.definition => {
-                changes.push(Change::new(format!("Detected changed {}", label(&t.id))));
+                changes.push(
+                    about(
+                        Change::new(
+                            ChangeKind::ModifyObject(kind),
+                            format!("Detected changed {}", label(&t.id)),
+                        ),
+                        &t.id,
+                    )
+                    .before(Some(live[i].definition.as_str()))
+                    .after(Some(t.definition.as_str())),
+                );
                 let same_columns = kind != ObjectKind::View
                     || !d.replace_view_keeps_columns()
                     || (live[i].columns.is_some() && live[i].columns == t.columns);
@@ -107,7 +126,16 @@ pub(crate) fn compare(
     }
     for (i, l) in live.iter().enumerate() {
         if find(&target, &l.id).is_none() && !used_by_tables(l, &target_schema.tables) {
-            changes.push(Change::new(format!("Detected removed {}", label(&l.id))));
+            changes.push(
+                about(
+                    Change::new(
+                        ChangeKind::RemoveObject(l.kind()),
+                        format!("Detected removed {}", label(&l.id)),
+                    ),
+                    &l.id,
+                )
+                .before(Some(l.definition.as_str())),
+            );
             if l.kind().precedes_tables() {
                 drop_late.push(l);
             } else {
@@ -204,6 +232,16 @@ fn drop(o: &SchemaObject) -> Operation {
 
 /// `view 'v'`, `function 'f(integer)'`, `trigger 't' on 'user'`.
 fn label(id: &ObjectId) -> String {
+    let name = object_name(id);
+    match &id.table {
+        Some(t) => format!("{} '{name}' on '{t}'", id.kind),
+        None => format!("{} '{name}'", id.kind),
+    }
+}
+
+/// The object's name as a change names it: `schema.name`, with a
+/// routine's argument types in parentheses.
+fn object_name(id: &ObjectId) -> String {
     let mut name = match &id.schema {
         Some(s) => format!("{s}.{}", id.name),
         None => id.name.clone(),
@@ -211,9 +249,18 @@ fn label(id: &ObjectId) -> String {
     if let Some(a) = &id.arguments {
         name.push_str(&format!("({a})"));
     }
+    name
+}
+
+/// `change` said to be on the object `id` (and on its table: a trigger's).
+fn about(change: Change, id: &ObjectId) -> Change {
+    let change = change.object(object_name(id));
     match &id.table {
-        Some(t) => format!("{} '{name}' on '{t}'", id.kind),
-        None => format!("{} '{name}'", id.kind),
+        Some(t) => change.table(&TableName {
+            schema: id.schema.clone(),
+            name: t.clone(),
+        }),
+        None => change,
     }
 }
 

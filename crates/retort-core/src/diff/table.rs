@@ -2,7 +2,7 @@
 //! and — where the dialect cannot ALTER a change in place — the grouping of
 //! the table's changes into one `batch_alter_table`.
 
-use crate::diff::{Change, Diff, DiffOptions, constraints};
+use crate::diff::{Change, ChangeKind, Diff, DiffOptions, constraints};
 use crate::ops::{AlterColumn, Operation, Recreate, Setting};
 use crate::schema::{Column, Table};
 use crate::types::ColumnType;
@@ -19,10 +19,14 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions, out: 
     // adds them back in their original order.
     for l in live.columns.iter().rev() {
         if target.find_column(&l.name).is_none() {
-            changes.push(Change::new(format!(
-                "Detected removed column '{name}.{}'",
-                l.name
-            )));
+            changes.push(
+                Change::new(
+                    ChangeKind::RemoveColumn,
+                    format!("Detected removed column '{name}.{}'", l.name),
+                )
+                .table(name)
+                .column(&l.name),
+            );
             ops.push(Operation::DropColumn {
                 table: name.clone(),
                 column: l.name.clone(),
@@ -32,10 +36,14 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions, out: 
     }
     for t in &target.columns {
         if live.find_column(&t.name).is_none() {
-            changes.push(Change::new(format!(
-                "Detected added column '{name}.{}'",
-                t.name
-            )));
+            changes.push(
+                Change::new(
+                    ChangeKind::AddColumn,
+                    format!("Detected added column '{name}.{}'", t.name),
+                )
+                .table(name)
+                .column(&t.name),
+            );
             ops.push(Operation::AddColumn {
                 table: name.clone(),
                 column: plain(t),
@@ -51,10 +59,16 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions, out: 
     }
     ops.extend(keys.creates);
     if options.dialect().supports_comments() && live.comment != target.comment {
-        changes.push(Change::new(match &target.comment {
+        let description = match &target.comment {
             Some(_) => format!("Detected table comment on '{name}'"),
             None => format!("Detected removed table comment on '{name}'"),
-        }));
+        };
+        changes.push(
+            Change::new(ChangeKind::ModifyTableComment, description)
+                .table(name)
+                .before(live.comment.as_deref())
+                .after(target.comment.as_deref()),
+        );
         ops.push(match &target.comment {
             Some(c) => Operation::CreateTableComment {
                 table: name.clone(),
@@ -72,20 +86,25 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions, out: 
     if target.options.partition_by.is_some()
         && live.options.partition_by != target.options.partition_by
     {
-        changes.push(Change::new(format!(
-            "Detected partitioning {} on '{name}' (was {}); a table's partitioning cannot be altered: write the revision by hand",
-            target.options.partition_by.as_deref().unwrap_or_default(),
-            live.options.partition_by.as_deref().unwrap_or("none")
-        )));
+        changes.push(
+            Change::new(
+                ChangeKind::ModifyPartitioning,
+                format!(
+                    "Detected partitioning {} on '{name}' (was {}); a table's partitioning cannot be altered: write the revision by hand",
+                    target.options.partition_by.as_deref().unwrap_or_default(),
+                    live.options.partition_by.as_deref().unwrap_or("none")
+                ),
+            )
+            .table(name)
+            .before(live.options.partition_by.as_deref())
+            .after(target.options.partition_by.as_deref()),
+        );
     }
     let set = live.options.changed_to(&target.options);
     if !set.is_empty() {
         let mut changed = crate::schema::TableOptions::default();
         let mut existing = crate::schema::TableOptions::default();
         for (option, value) in &set {
-            changes.push(Change::new(format!(
-                "Detected table option {option}={value} on '{name}'"
-            )));
             let (slot, old, live_value) = match *option {
                 "engine" => (
                     &mut changed.engine,
@@ -103,6 +122,16 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions, out: 
                     &live.options.collation,
                 ),
             };
+            changes.push(
+                Change::new(
+                    ChangeKind::ModifyTableOption,
+                    format!("Detected table option {option}={value} on '{name}'"),
+                )
+                .table(name)
+                .option(option)
+                .before(live_value.as_deref())
+                .after(Some(*value)),
+            );
             *slot = Some((*value).to_owned());
             *old = live_value.clone();
         }
@@ -178,17 +207,35 @@ fn alter_column(
         ..AlterColumn::default()
     };
     if options.compare_type && n.type_key(&live.ty) != n.type_key(&target.ty) {
-        changes.push(Change::new(format!(
-            "Detected type change from {} to {} on {at}",
-            live.ty, target.ty
-        )));
+        changes.push(
+            Change::new(
+                ChangeKind::ModifyType,
+                format!(
+                    "Detected type change from {} to {} on {at}",
+                    live.ty, target.ty
+                ),
+            )
+            .table(&table.name)
+            .column(&target.name)
+            .before(Some(live.ty.to_string()))
+            .after(Some(target.ty.to_string())),
+        );
         alter.ty = Some(target.ty.clone());
     }
     if live.nullable != target.nullable {
-        changes.push(Change::new(format!(
-            "Detected {} on column {at}",
-            if target.nullable { "NULL" } else { "NOT NULL" }
-        )));
+        changes.push(
+            Change::new(
+                ChangeKind::ModifyNullable,
+                format!(
+                    "Detected {} on column {at}",
+                    if target.nullable { "NULL" } else { "NOT NULL" }
+                ),
+            )
+            .table(&table.name)
+            .column(&target.name)
+            .before(Some(live.nullable))
+            .after(Some(target.nullable)),
+        );
         alter.nullable = Some(target.nullable);
     }
     // A boolean column's default by its value (`0`, `false`, `'f'`).
@@ -204,23 +251,46 @@ fn alter_column(
     if options.compare_server_default
         && default_key(&live.server_default) != default_key(&target.server_default)
     {
-        changes.push(Change::new(match &target.server_default {
+        let description = match &target.server_default {
             Some(d) => format!("Detected server default {d} on column {at}"),
             None => format!("Detected removed server default on column {at}"),
-        }));
+        };
+        changes.push(
+            Change::new(ChangeKind::ModifyDefault, description)
+                .table(&table.name)
+                .column(&target.name)
+                .before(live.server_default.as_deref())
+                .after(target.server_default.as_deref()),
+        );
         alter.server_default = Some(Setting::from_option(target.server_default.clone()));
     }
     if options.compare_server_default
         && default_key(&live.on_update) != default_key(&target.on_update)
     {
-        changes.push(Change::new(match &target.on_update {
+        let description = match &target.on_update {
             Some(x) => format!("Detected ON UPDATE {x} on column {at}"),
             None => format!("Detected removed ON UPDATE on column {at}"),
-        }));
+        };
+        changes.push(
+            Change::new(ChangeKind::ModifyOnUpdate, description)
+                .table(&table.name)
+                .column(&target.name)
+                .before(live.on_update.as_deref())
+                .after(target.on_update.as_deref()),
+        );
         alter.on_update = Some(Setting::from_option(target.on_update.clone()));
     }
     if options.dialect().supports_comments() && live.comment != target.comment {
-        changes.push(Change::new(format!("Detected column comment on {at}")));
+        changes.push(
+            Change::new(
+                ChangeKind::ModifyComment,
+                format!("Detected column comment on {at}"),
+            )
+            .table(&table.name)
+            .column(&target.name)
+            .before(live.comment.as_deref())
+            .after(target.comment.as_deref()),
+        );
         alter.comment = Some(Setting::from_option(target.comment.clone()));
     }
     (!alter.is_empty()).then_some(alter)

@@ -16,6 +16,7 @@ use retort_core::types::ColumnType;
 
 mod enums;
 mod keys;
+mod kinds;
 mod objects;
 mod props;
 mod tables;

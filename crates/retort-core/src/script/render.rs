@@ -77,7 +77,13 @@ pub fn render_revision(template: &str, new: &NewRevision) -> Result<String, mini
 
 fn toml_filter(value: Value) -> Result<String, minijinja::Error> {
     let v: toml::Value = to_toml(&value)?;
-    Ok(v.to_string())
+    // Templates write `key = {{ value | toml }}` at the start of a line:
+    // laid out as operations' values are, after a key as long as
+    // `down_revision = ` (a merge of many heads gets one id a line).
+    const KEY_COLUMN: usize = "down_revision = ".len();
+    let mut out = " ".repeat(KEY_COLUMN);
+    write_value(&mut out, &v, 0, 0);
+    Ok(out.split_off(KEY_COLUMN))
 }
 
 fn comment_filter(text: String) -> String {
@@ -194,7 +200,7 @@ pub fn render_operations(direction: &str, ops: &Operations) -> String {
 /// characters will follow it on its last line (a `,`, a ` }`).
 fn write_value(out: &mut String, value: &toml::Value, indent: usize, tail: usize) {
     match value {
-        toml::Value::Array(items) if items.iter().any(toml::Value::is_table) => {
+        toml::Value::Array(items) if items.iter().any(|i| i.is_table() || holds_tables(i)) => {
             write_array_lines(out, items, indent);
         }
         toml::Value::Array(items) => {
@@ -229,9 +235,7 @@ fn write_array_lines(out: &mut String, items: &[toml::Value], indent: usize) {
 /// it holds an array of tables. Anything else stays on one line.
 fn write_inline_table(out: &mut String, table: &toml::Table, indent: usize, tail: usize) {
     let one = toml::Value::Table(table.clone()).to_string();
-    let holds_tables = table
-        .values()
-        .any(|v| matches!(v, toml::Value::Array(items) if items.iter().any(toml::Value::is_table)));
+    let holds_tables = table.values().any(holds_tables);
     if !holds_tables && fits(out, &one, tail, LINE_WIDTH) {
         out.push_str(&one);
         return;
@@ -254,6 +258,16 @@ fn write_inline_table(out: &mut String, table: &toml::Table, indent: usize, tail
         // better than a broken one that is still too long.
         out.truncate(start);
         out.push_str(&one);
+    }
+}
+
+/// True when `value` holds an array of tables, at any depth: one that
+/// [`write_value`] writes one table a line.
+fn holds_tables(value: &toml::Value) -> bool {
+    match value {
+        toml::Value::Array(items) => items.iter().any(|i| i.is_table() || holds_tables(i)),
+        toml::Value::Table(table) => table.values().any(holds_tables),
+        _ => false,
     }
 }
 
@@ -484,13 +498,6 @@ values = ["active", "suspended"]
         let Some((key, value)) = table.iter().next().filter(|_| table.len() == 1) else {
             return false;
         };
-        fn holds_tables(v: &toml::Value) -> bool {
-            match v {
-                toml::Value::Array(items) => items.iter().any(|i| i.is_table() || holds_tables(i)),
-                toml::Value::Table(t) => t.values().any(holds_tables),
-                _ => false,
-            }
-        }
         match value {
             toml::Value::String(s) => {
                 let rest = line.chars().count() - s.chars().count();
@@ -594,6 +601,8 @@ values = ["active", "suspended"]
 op = "future"
 ops = [{ op = "create_table_like", table = "t", columns = [{ name = "id", type = "integer", primary_key = true }, { name = "x", type = "text" }], comment = "after" }, { op = "inner", ops = [{ op = "deeper", columns = [{ name = "a" }] }] }]
 column = { name = "c", checks = [{ condition = "c > 0" }, { condition = "c < 10" }] }
+deep = { outer = { inner = [{ a = 1 }] } }
+lists_of_tables = [[{ a = 1 }], []]
 empty = []
 empty_table = {}
 nested_lists = [[1, 2], ["a", "b"]]
@@ -626,11 +635,42 @@ column = { name = "c", checks = [
     { condition = "c > 0" },
     { condition = "c < 10" },
 ] }
+deep = { outer = { inner = [
+    { a = 1 },
+] } }
+lists_of_tables = [
+    [
+        { a = 1 },
+    ],
+    [],
+]
 empty = []
 empty_table = {}
 nested_lists = [[1, 2], ["a", "b"]]
 "#
         );
+    }
+
+    #[test]
+    fn a_merge_of_many_heads_lists_one_parent_a_line() {
+        let template = TEMPLATES.iter().find(|t| t.name == "generic").unwrap();
+        let mut new = rich_revision(Operations::None, Operations::None);
+        let text = render_revision(template.script, &new).unwrap();
+        assert!(
+            text.contains("\ndown_revision = [\"a1\", \"b2\"]\n"),
+            "{text}"
+        );
+        new.down_revisions = (1..=6)
+            .map(|i| format!("{i:012}").as_str().into())
+            .collect();
+        let text = render_revision(template.script, &new).unwrap();
+        assert!(
+            text.contains("\ndown_revision = [\n    \"000000000001\",\n    \"000000000002\",\n"),
+            "{text}"
+        );
+        assert_reads_well(&text);
+        let rev = parse_revision(Path::new("new.toml"), &text).unwrap();
+        assert_eq!(rev.down_revisions, new.down_revisions);
     }
 
     #[test]

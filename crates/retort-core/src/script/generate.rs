@@ -379,6 +379,10 @@ fn check_rendered(
         Some("the `branch_labels` key")
     } else if written.depends_on != new.depends_on {
         Some("the `depends_on` key")
+    } else if !same_operations(&written.upgrade, &new.upgrade) {
+        Some("the upgrade operations (`upgrades`)")
+    } else if !same_operations(&written.downgrade, &new.downgrade) {
+        Some("the downgrade operations (`downgrades`)")
     } else {
         None
     };
@@ -391,6 +395,26 @@ fn check_rendered(
         }),
         None => Ok(()),
     }
+}
+
+/// True when the file carries the operations asked for, exactly: a
+/// database without operations is written as none. With none asked for, the
+/// template may write what it likes.
+fn same_operations(written: &Operations, asked: &Operations) -> bool {
+    fn lists(ops: &Operations) -> Vec<(Option<&str>, &[toml::Table])> {
+        match ops {
+            Operations::None => Vec::new(),
+            Operations::List(list) => vec![(None, list.as_slice())],
+            Operations::PerDatabase(dbs) => dbs
+                .iter()
+                .map(|(db, list)| (Some(db.as_str()), list.as_slice()))
+                .collect(),
+        }
+        .into_iter()
+        .filter(|(_, list)| !list.is_empty())
+        .collect()
+    }
+    asked.is_empty() || lists(written) == lists(asked)
 }
 
 fn write_new_file(path: &Path, text: &str) -> Result<(), ScriptError> {

@@ -225,11 +225,34 @@ fn visual_takes_precedence_over_editor() {
 #[test]
 fn edit_without_an_editor_says_how_to_set_one() {
     let p = one_revision();
+    // No $VISUAL, no $EDITOR, and none of the usual editors on PATH.
+    std::fs::create_dir_all(p.path("empty-bin")).expect("mkdir");
     let before = p.tree();
-    let run = edit(&p, "aaaa00000001", &[]);
+    let empty = p.path("empty-bin");
+    let run = edit(&p, "aaaa00000001", &[("PATH", empty.to_str().unwrap())]);
     assert_clean_failure(&run);
-    run.stderr_has("EDITOR");
+    run.stderr_has("EDITOR").stderr_has("sensible-editor");
     p.assert_unchanged(&before);
+}
+
+#[test]
+fn edit_without_visual_or_editor_uses_the_usual_editors_on_path() {
+    // As Alembic: sensible-editor, editor, nano, vim, ... from PATH.
+    let p = one_revision();
+    std::fs::create_dir_all(p.path("bin")).expect("mkdir");
+    let nano = p.script("bin/nano", "echo '# edited by nano' >> \"$1\"");
+    let bin = nano.parent().unwrap().to_str().unwrap().to_owned();
+    let path = format!("{bin}:/usr/bin:/bin");
+    // Only when the earlier names are not on PATH either.
+    let earlier = ["sensible-editor", "editor"].iter().any(|e| {
+        std::path::Path::new("/usr/bin").join(e).exists()
+            || std::path::Path::new("/bin").join(e).exists()
+    });
+    let path = if earlier { bin.clone() } else { path };
+    let before = p.read(FILE);
+    let run = edit(&p, "aaaa00000001", &[("PATH", &path)]);
+    run.code_is(0);
+    assert_eq!(p.read(FILE), format!("{before}# edited by nano\n"));
 }
 
 #[test]

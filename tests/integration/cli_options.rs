@@ -334,3 +334,21 @@ fn mounted_commands_take_options_after_the_command() {
     assert!(db.global.quiet);
     assert_eq!(db.global.url.as_deref(), Some("sqlite://"));
 }
+
+#[test]
+fn an_option_given_before_and_after_the_command() {
+    // What comes after the command wins.
+    let cli = Cli::try_parse_from(["retort", "-d", "a", "heads", "-d", "b"]).unwrap();
+    assert_eq!(
+        cli.global.directory.as_deref(),
+        Some(std::path::Path::new("b"))
+    );
+    // Repeatable ones (-x, --models) too: the list after the command.
+    let cli =
+        Cli::try_parse_from(["retort", "-x", "a=1", "heads", "-x", "b=2", "-x", "c=3"]).unwrap();
+    let keys: Vec<&str> = cli.global.x.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["b", "c"]);
+    // Given once, anywhere, it counts.
+    let cli = Cli::try_parse_from(["retort", "-x", "a=1", "-x", "b=2", "heads"]).unwrap();
+    assert_eq!(cli.global.x.len(), 2);
+}

@@ -94,7 +94,8 @@ pub enum Format {
     /// Text that reads like Alembic's.
     #[default]
     Text,
-    /// A JSON array of revision objects (one object for `show REV`).
+    /// JSON: an array of objects, whatever the command selects (see
+    /// docs/json-output.md).
     Json,
 }
 

@@ -16,8 +16,8 @@
 //! - where Alembic failed: retort fails too, and its message names the
 //!   revisions recorded under `> names:` (retort's wording differs).
 //!
-//! A few cases are deliberate differences, listed in [`DIFFERENCES`] with
-//! what retort does instead. Every mismatch of a scenario is reported at
+//! A few cases are deliberate differences, or commands Alembic crashes on,
+//! listed in [`DIFFERENCES`] with what retort does instead. Every mismatch of a scenario is reported at
 //! once, each with its command and a line diff.
 //!
 //! The graph (`:` marks a `depends_on`):
@@ -98,17 +98,95 @@ fn read_cases(scenario: &str) -> Vec<Case> {
     cases
 }
 
-/// What retort does where it deliberately differs from Alembic: the
-/// command, why, and the stdout retort gives (it succeeds).
+/// What retort does where it deliberately differs from Alembic, or where
+/// Alembic crashes: the command (and which of its runs in the scenario,
+/// from 1), why, and the stdout retort gives (it succeeds).
 struct Difference {
     scenario: &'static str,
     args: &'static str,
+    occurrence: usize,
     why: &'static str,
     /// retort's stdout, after [`normalize`].
     stdout: &'static str,
 }
 
-const DIFFERENCES: &[Difference] = &[];
+/// `show` resolves relative expressions anchored at a revision (SPEC:
+/// `rev+N`); Alembic's `show` reads only what `get_revisions` does.
+const SHOW_RELATIVE: &str = "retort's `show` reads `rev+N` and `rev-N`, Alembic's does not";
+
+/// Alembic's `_topological_sort` asserts when the range's lower end is not
+/// below any real head (an effective head, which only a `depends_on`
+/// reaches): `assert not todo`. retort lists the range.
+const EFFECTIVE_HEAD_RANGE: &str =
+    "Alembic fails an assertion on a range starting at an effective head; retort lists it";
+
+const DIFFERENCES: &[Difference] = &[
+    Difference {
+        scenario: "show",
+        args: "show acc20002+1",
+        occurrence: 1,
+        why: SHOW_RELATIVE,
+        stdout: "Rev: acc30003 (branchpoint)\n\
+                 Parent: acc20002\n\
+                 Branches into: fea10001, fix10001, hot10001\n\
+                 Path: migrations/versions/acc30003\n\
+                 \n    add phone\n\n",
+    },
+    Difference {
+        scenario: "show",
+        args: "show fea10001+2",
+        occurrence: 1,
+        why: SHOW_RELATIVE,
+        stdout: "Rev: fea30003\n\
+                 Parent: fea20002\n\
+                 Branch names: feature\n\
+                 Path: migrations/versions/fea30003\n\
+                 \n    feature indexes\n\n",
+    },
+    Difference {
+        scenario: "show",
+        args: "show rep30003-1",
+        occurrence: 1,
+        why: SHOW_RELATIVE,
+        stdout: "Rev: rep20002 (branchpoint)\n\
+                 Parent: rep10001\n\
+                 Also depends on: fea20002\n\
+                 Branches into: rep30003, sid10001\n\
+                 Branch names: reports\n\
+                 Path: migrations/versions/rep20002\n\
+                 \n    reports need feature tables\n\n",
+    },
+    Difference {
+        scenario: "history",
+        args: "history -r hot20002:",
+        occurrence: 1,
+        why: EFFECTIVE_HEAD_RANGE,
+        stdout: "hot10001 -> hot20002 (hotfix) (effective head), hotfix patch\n",
+    },
+    Difference {
+        scenario: "db_upgrade_label_head",
+        args: "history -r current:",
+        occurrence: 1,
+        why: EFFECTIVE_HEAD_RANGE,
+        stdout: "hot10001 -> hot20002 (hotfix) (effective head), hotfix patch\n",
+    },
+    Difference {
+        scenario: "db_upgrade_label_head",
+        args: "history -r current:",
+        occurrence: 2,
+        why: EFFECTIVE_HEAD_RANGE,
+        stdout: "mrg10001 -> mrg20002 (feature, fix) (head), after merge\n\
+                 hot10001 -> hot20002 (hotfix) (effective head), hotfix patch\n",
+    },
+    Difference {
+        scenario: "db_upgrade_label_head",
+        args: "history -r current:heads",
+        occurrence: 1,
+        why: EFFECTIVE_HEAD_RANGE,
+        stdout: "mrg10001 -> mrg20002 (feature, fix) (head), after merge\n\
+                 hot10001 -> hot20002 (hotfix) (effective head), hotfix patch\n",
+    },
+];
 
 /// Makes outputs comparable: paths shortened to the folder and revision id
 /// (Alembic's files are `<id>_<slug>.py` under the temporary folder,
@@ -210,8 +288,10 @@ fn sort_label_groups(line: &str) -> String {
 }
 
 /// A line diff of `expected` (Alembic) and `actual` (retort): `-` lines
-/// only Alembic printed, `+` lines only retort printed.
+/// only Alembic printed, `+` lines only retort printed, with two lines of
+/// context around each change.
 fn diff(expected: &str, actual: &str) -> String {
+    const CONTEXT: usize = 2;
     let a: Vec<&str> = expected.lines().collect();
     let b: Vec<&str> = actual.lines().collect();
     // Longest common subsequence, by dynamic programming (small texts).
@@ -225,22 +305,43 @@ fn diff(expected: &str, actual: &str) -> String {
             };
         }
     }
+    // (mark, line) for the whole texts.
+    let mut all: Vec<(char, &str)> = Vec::new();
     let (mut i, mut j) = (0, 0);
-    let mut out = String::new();
     while i < a.len() || j < b.len() {
         if i < a.len() && j < b.len() && a[i] == b[j] {
-            out.push_str(&format!("   {}\n", a[i]));
+            all.push((' ', a[i]));
             i += 1;
             j += 1;
         } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            out.push_str(&format!(" - {}\n", a[i]));
+            all.push(('-', a[i]));
             i += 1;
         } else {
-            out.push_str(&format!(" + {}\n", b[j]));
+            all.push(('+', b[j]));
             j += 1;
         }
     }
-    if expected.ends_with('\n') != actual.ends_with('\n') && !(expected.is_empty() || actual.is_empty()) {
+    let near_change = |k: usize| {
+        let lo = k.saturating_sub(CONTEXT);
+        let hi = (k + CONTEXT + 1).min(all.len());
+        all[lo..hi].iter().any(|(m, _)| *m != ' ')
+    };
+    let mut out = String::new();
+    let mut skipped = false;
+    for (k, (mark, line)) in all.iter().enumerate() {
+        if near_change(k) {
+            if skipped {
+                out.push_str("   ...\n");
+                skipped = false;
+            }
+            out.push_str(&format!(" {mark} {line}\n"));
+        } else {
+            skipped = true;
+        }
+    }
+    if expected.ends_with('\n') != actual.ends_with('\n')
+        && !(expected.is_empty() || actual.is_empty())
+    {
         out.push_str(" (the final newline differs)\n");
     }
     out
@@ -272,11 +373,14 @@ fn scenario(scenario: &str) {
     assert!(!cases.is_empty(), "{scenario}: no case recorded");
     let (p, url) = project();
     let mut failures: Vec<String> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
     for case in &cases {
+        seen.push(&case.args);
+        let occurrence = seen.iter().filter(|a| **a == case.args).count();
         let mut args: Vec<&str> = vec!["--url", &url];
         args.extend(case.args.split_whitespace());
         let run = p.run(&args);
-        if let Some(problem) = compare(&p, scenario, case, &run) {
+        if let Some(problem) = compare(&p, scenario, case, occurrence, &run) {
             failures.push(format!(
                 "`{}`: {problem}\n--- retort stderr ---\n{}",
                 case.args,
@@ -295,14 +399,20 @@ fn scenario(scenario: &str) {
 }
 
 /// What is wrong with retort's `run` of `case`, if anything.
-fn compare(p: &Project, scenario: &str, case: &Case, run: &Run) -> Option<String> {
+fn compare(
+    p: &Project,
+    scenario: &str,
+    case: &Case,
+    occurrence: usize,
+    run: &Run,
+) -> Option<String> {
     if run.stderr.contains("panicked") || run.stderr.contains("stack backtrace") {
         return Some("retort panicked".into());
     }
     let actual = normalize(&case.args, &p.redact(&run.stdout));
     if let Some(d) = DIFFERENCES
         .iter()
-        .find(|d| d.scenario == scenario && d.args == case.args)
+        .find(|d| d.scenario == scenario && d.args == case.args && d.occurrence == occurrence)
     {
         let expected = normalize(&case.args, d.stdout);
         if run.code != 0 {
@@ -321,6 +431,14 @@ fn compare(p: &Project, scenario: &str, case: &Case, run: &Run) -> Option<String
         return None;
     }
     let error = case.error.as_deref().unwrap_or("");
+    if error.starts_with("Traceback") {
+        return Some(format!(
+            "Alembic crashes here ({error}), so it sets no reference: list what retort \
+             does in DIFFERENCES; retort exits with {} and prints:\n{}",
+            run.code,
+            indent(&actual)
+        ));
+    }
     if case.exit != 0 {
         if run.code == 0 {
             return Some(format!(

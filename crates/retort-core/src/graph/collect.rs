@@ -384,6 +384,104 @@ impl RevisionGraph {
     }
 }
 
+/// How [`RevisionGraph::iterate_revisions`] collects revisions: Alembic's
+/// keyword arguments of `RevisionMap.iterate_revisions`, with its
+/// defaults.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IterateOptions {
+    /// Also take revisions not above the lower end (other branches).
+    pub implicit_base: bool,
+    /// Include the lower end itself.
+    pub inclusive: bool,
+    /// Fail when a relative step runs off the graph (otherwise it stops
+    /// at the end).
+    pub assert_relative_length: bool,
+    /// Collect what a downgrade from `upper` to `lower` drops, instead of
+    /// what an upgrade from `lower` to `upper` runs.
+    pub select_for_downgrade: bool,
+}
+
+impl Default for IterateOptions {
+    /// Alembic's defaults: exclusive, no implicit base, relative steps
+    /// checked, upgrade selection.
+    fn default() -> Self {
+        IterateOptions {
+            implicit_base: false,
+            inclusive: false,
+            assert_relative_length: true,
+            select_for_downgrade: false,
+        }
+    }
+}
+
+impl RevisionGraph {
+    /// Alembic's `RevisionMap.iterate_revisions(upper, lower, ...)`: the
+    /// revisions between `lower` and `upper`, newest first (the order
+    /// `history` prints and a downgrade runs; an upgrade runs it
+    /// reversed).
+    ///
+    /// Each end is one revision expression (`&["heads"]`, `&["ae10+2"]`,
+    /// `&["label@base"]`), or several revisions (Alembic's tuples, such as
+    /// the version table's rows), or none for `base`. With
+    /// `select_for_downgrade`, `lower` must be one expression (the
+    /// downgrade target).
+    pub fn iterate_revisions(
+        &self,
+        upper: &[&str],
+        lower: &[&str],
+        opts: IterateOptions,
+    ) -> Result<Vec<&Revision>, PlanError> {
+        let collect = Options {
+            inclusive: opts.inclusive,
+            implicit_base: opts.implicit_base,
+            assert_relative_length: opts.assert_relative_length,
+        };
+        let resolve_all = |exprs: &[&str]| -> Result<Vec<usize>, ResolveError> {
+            let mut out = Vec::new();
+            for e in exprs {
+                out.extend(self.get_revisions(e)?);
+            }
+            Ok(out)
+        };
+        let upper_revs;
+        let upper_spec = match upper {
+            [one] => Spec::Expr(one),
+            many => {
+                upper_revs = resolve_all(many)?;
+                Spec::Revs(&upper_revs)
+            }
+        };
+        let (todo, heads) = if opts.select_for_downgrade {
+            let lower = match lower {
+                [] => "base",
+                [one] => *one,
+                _ => {
+                    return Err(PlanError::MalformedRange {
+                        range: lower.join(", "),
+                        reason: "a downgrade target is one revision expression".into(),
+                    });
+                }
+            };
+            self.collect_downgrade(upper_spec, lower, collect)?
+        } else {
+            let lower_revs;
+            let lower_spec = match lower {
+                [one] => Spec::Expr(one),
+                many => {
+                    lower_revs = resolve_all(many)?;
+                    Spec::Revs(&lower_revs)
+                }
+            };
+            self.collect_upgrade_revs(upper_spec, lower_spec, collect)?
+        };
+        Ok(self
+            .topological_sort(todo, &heads)
+            .into_iter()
+            .map(|i| &self.revisions[i])
+            .collect())
+    }
+}
+
 fn as_rev(p: Pos) -> Option<usize> {
     match p {
         Pos::Rev(i) => Some(i),

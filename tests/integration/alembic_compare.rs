@@ -209,8 +209,8 @@ fn normalize(args: &str, text: &str) -> String {
             i += 1;
         }
     }
-    let unordered = matches!(args.split_whitespace().next(), Some("current"))
-        || args.trim() == "show current";
+    let unordered =
+        matches!(args.split_whitespace().next(), Some("current")) || args.trim() == "show current";
     if unordered {
         lines = sort_entries(lines);
     }
@@ -562,9 +562,6 @@ fn alembic_normalize_sorts_set_ordered_lists() {
         normalize_line("Path: migrations/versions/acc10001.toml"),
         "Path: migrations/versions/acc10001"
     );
-    assert_eq!(
-        normalize("current", "b (head)\na\n"),
-        "a\nb (head)\n"
-    );
+    assert_eq!(normalize("current", "b (head)\na\n"), "a\nb (head)\n");
     assert!(diff("a\nb\n", "a\nc\n").contains(" - b\n + c\n"));
 }

@@ -4,9 +4,9 @@
 
 use super::RevisionGraph;
 use super::bitset::Bitset;
-use super::error::ResolveError;
+use super::error::{IdList, ResolveError};
 use super::traverse::Links;
-use crate::revision::Revision;
+use crate::revision::{Revision, RevisionId};
 
 /// Where a relative walk stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -277,10 +277,10 @@ impl RevisionGraph {
                 let mut candidates = self.prefix_matches(ident);
                 if let Some(b) = branch_rev {
                     let lineage = self.lineage(&[b], Links::Versioned);
-                    candidates.retain(|&c| lineage.contains(c));
+                    candidates.retain(|&(_, c)| lineage.contains(c));
                 }
                 match candidates.as_slice() {
-                    [one] => *one,
+                    [(_, one)] => *one,
                     [] => {
                         return Err(ResolveError::UnknownRevision {
                             ident: ident.to_owned(),
@@ -294,7 +294,12 @@ impl RevisionGraph {
                     _ => {
                         return Err(ResolveError::AmbiguousPrefix {
                             prefix: ident.to_owned(),
-                            candidates: self.id_list(candidates),
+                            candidates: IdList(
+                                candidates
+                                    .iter()
+                                    .map(|(key, _)| RevisionId::new(&**key))
+                                    .collect(),
+                            ),
                         });
                     }
                 }
@@ -323,9 +328,11 @@ impl RevisionGraph {
             })
     }
 
-    /// Revisions whose id or label starts with `prefix`, counting only keys
-    /// longer than three characters, as Alembic does.
-    fn prefix_matches(&self, prefix: &str) -> Vec<usize> {
+    /// The ids and labels starting with `prefix`, with their revisions,
+    /// counting only keys longer than three characters, as Alembic does.
+    /// A revision matched through its id and one of its labels counts
+    /// twice: Alembic's lookup matches keys, so such a prefix is ambiguous.
+    fn prefix_matches(&self, prefix: &str) -> Vec<(&str, usize)> {
         if prefix.is_empty() {
             return Vec::new();
         }
@@ -345,14 +352,11 @@ impl RevisionGraph {
             keys
         });
         let start = keys.partition_point(|(k, _)| &**k < prefix);
-        let mut found: Vec<usize> = keys[start..]
+        keys[start..]
             .iter()
             .take_while(|(k, _)| k.starts_with(prefix))
-            .map(|&(_, i)| i)
-            .collect();
-        found.sort_unstable();
-        found.dedup();
-        found
+            .map(|(k, i)| (&**k, *i))
+            .collect()
     }
 
     /// The lineage a check expression stands for (Alembic's

@@ -5,7 +5,7 @@
 use super::RevisionGraph;
 use super::bitset::Bitset;
 use super::error::{PlanError, ResolveError};
-use super::expr::{Pos, filter, parse_relative};
+use super::expr::{Pos, Walked, filter, parse_relative, split_label};
 use super::traverse::Links;
 use crate::revision::Revision;
 
@@ -199,10 +199,29 @@ impl RevisionGraph {
         lower: Spec<'_>,
         opts: Options,
     ) -> Result<(Bitset, Vec<usize>), ResolveError> {
-        let relative_from = match lower {
-            Spec::Revs(r) => r.to_vec(),
-            Spec::Expr(e) => self.get_revisions_walking(e, opts.assert_relative_length)?,
+        // Alembic: `get_revisions(lower)`, where a `-N` walk may end below
+        // a base ("base") or past it (None).
+        let walked: Vec<Walked> = match lower {
+            Spec::Revs(r) => r.iter().map(|&i| Walked::Rev(i)).collect(),
+            Spec::Expr(e) => self.get_revisions_walked(e)?,
         };
+        let relative_from: Vec<usize> = walked.iter().filter_map(|w| w.rev()).collect();
+        // `+N` from a lower end `[label@]-N`: Alembic starts the walk at
+        // `get_revision(lower)`, which reads no relative step ("No such
+        // revision or branch '-N'").
+        if let (Spec::Expr(upper_expr), Spec::Expr(lower_expr)) = (upper, lower)
+            && self.exact(upper_expr).is_none()
+            && parse_relative(upper_expr)?
+                .is_some_and(|r| r.delta > 0 && r.symbol.is_none() && r.label.is_none())
+        {
+            let (label, id) = split_label(lower_expr);
+            if id
+                .strip_prefix('-')
+                .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
+            {
+                self.ident(id, label)?;
+            }
+        }
         let mut targets = match upper {
             Spec::Revs(r) => r.to_vec(),
             Spec::Expr(upper) => {
@@ -216,12 +235,36 @@ impl RevisionGraph {
             targets.retain(|&t| number.is_some_and(|k| self.nodes.labels(t).contains(&k)));
         }
         let mut required = self.reach_checked(&targets, Links::WithDeps, false)?;
-        let current = relative_from;
-        if !opts.implicit_base && current.iter().any(|&c| !required.contains(c)) {
+        let mut current = relative_from;
+        // A walk ended below a base: Alembic's "base" is no revision of the
+        // range either.
+        let below_base = walked.contains(&Walked::Base);
+        if !opts.implicit_base && (below_base || current.iter().any(|&c| !required.contains(c))) {
             return Err(ResolveError::RangeNotAncestor {
                 start: spec_text(lower, self),
                 end: spec_text(upper, self),
             });
+        }
+        match (walked.first(), lower) {
+            // The first walk ran past the base: Alembic reads the lower end
+            // as a downgrade target from the upper end instead
+            // (`_parse_downgrade_target(upper, lower)`).
+            (Some(Walked::Over), Spec::Expr(lower_expr)) => {
+                current = self
+                    .relative_from_upper(upper, lower_expr, opts.assert_relative_length)?
+                    .into_iter()
+                    .collect();
+            }
+            // Alembic fails (an assertion on `None`).
+            _ if walked.contains(&Walked::Over) => {
+                let text = spec_text(lower, self);
+                let (_, relative) = split_label(&text);
+                return Err(ResolveError::RelativeOutOfRange {
+                    relative: relative.to_owned(),
+                    steps: relative.trim_start_matches('-').parse().unwrap_or(0),
+                });
+            }
+            _ => {}
         }
         let done = self.reach_checked(&current, Links::WithDeps, false)?;
         required.subtract(&done);
@@ -235,6 +278,47 @@ impl RevisionGraph {
             required.intersect_with(&above);
         }
         Ok((required, targets))
+    }
+
+    /// Alembic's `_parse_downgrade_target(current_revisions=upper,
+    /// target=lower)` for a lower end `[label@]-N` whose walk from the
+    /// heads ran past the base: N steps down from the upper end, which
+    /// stands for the current revision (an expression is read as the
+    /// identifier of one revision, and as its own branch: `upper@upper`).
+    /// `None` for below the base.
+    fn relative_from_upper(
+        &self,
+        upper: Spec<'_>,
+        lower: &str,
+        assert_len: bool,
+    ) -> Result<Option<usize>, ResolveError> {
+        let Some(rel) = parse_relative(lower)? else {
+            return Ok(None);
+        };
+        let start = match upper {
+            Spec::Revs(revs) => {
+                let (_, start) = self.downgrade_target(revs, lower, assert_len)?;
+                return Ok(start);
+            }
+            Spec::Expr(upper) => match rel.label {
+                Some(label) => {
+                    let u = self.ident(upper, None)?;
+                    let lineage = self.lineage_of(label, false)?;
+                    if lineage.as_ref().is_some_and(|l| !l.contains(u)) {
+                        return Err(ResolveError::NothingAppliedOnBranch {
+                            expr: lower.to_owned(),
+                            label: label.to_owned(),
+                        });
+                    }
+                    self.get_revision(&format!("{label}@{upper}"))?
+                }
+                None => self.get_revision(&format!("{upper}@{upper}"))?,
+            },
+        };
+        match self.walk(self.pos_of(start), rel.delta, None, assert_len, lower)? {
+            None => Err(rel.out_of_range()),
+            Some(p) => Ok(as_rev(p)),
+        }
     }
 
     /// The label number of `branch` in `branch@...`: the label itself, or

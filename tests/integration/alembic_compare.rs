@@ -17,21 +17,25 @@
 //!   revisions recorded under `> names:` (retort's wording differs).
 //!
 //! A few cases are deliberate differences, or commands Alembic crashes on,
-//! listed in [`DIFFERENCES`] with what retort does instead. Every mismatch of a scenario is reported at
-//! once, each with its command and a line diff.
+//! listed in [`DIFFERENCES`] with what retort does instead. Every mismatch
+//! of a scenario is reported at once, each with its command and a line
+//! diff.
 //!
-//! The graph (`:` marks a `depends_on`):
+//! The graph (labels in parentheses; `depends_on` listed below it):
 //!
 //! ```text
 //! acc10001 - acc20002 - acc30003 -+- fea10001 - fea20002 - fea30003 -+- mrg10001 - mrg20002
-//!                                 |  (feature)    :                  |
+//!                                 |  (feature)                       |  (merge point)
 //!                                 +- fix10001 - fix20002 ------------+
-//!                                 |  (fix)   :    :
-//!                                 +- hot10001 - hot20002 (effective head)
-//!                                    (hotfix)     :   :
-//! rep10001 - rep20002 -+- rep30003 - rep40004     :   :
-//! (reports)            |  (on hot20002) (on fix, fea20002)
-//!   (on fea20002)      +- sid10001 (side)
+//!                                 |  (fix)
+//!                                 +- hot10001 - hot20002
+//!                                    (hotfix)   (effective head)
+//!
+//! rep10001 - rep20002 -+- rep30003 - rep40004
+//! (reports)            +- sid10001 (side)
+//!
+//! rep20002 depends on fea20002, rep30003 on hot20002, rep40004 on `fix`
+//! (fix10001) and fea20002 (already implied by rep20002's dependency).
 //! ```
 
 use std::path::{Path, PathBuf};

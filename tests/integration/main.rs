@@ -55,3 +55,6 @@ mod real_schemas;
 
 // The guide in docs/: every example runs.
 mod docs;
+
+// Compared with Alembic 1.20.1's recorded outputs (scripts/alembic-record).
+mod alembic_compare;

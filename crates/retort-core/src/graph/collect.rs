@@ -5,7 +5,7 @@
 use super::RevisionGraph;
 use super::bitset::Bitset;
 use super::error::{PlanError, ResolveError};
-use super::expr::{Pos, filter, parse_relative};
+use super::expr::{Pos, Walked, filter, parse_relative, split_label};
 use super::traverse::Links;
 use crate::revision::Revision;
 
@@ -199,10 +199,29 @@ impl RevisionGraph {
         lower: Spec<'_>,
         opts: Options,
     ) -> Result<(Bitset, Vec<usize>), ResolveError> {
-        let relative_from = match lower {
-            Spec::Revs(r) => r.to_vec(),
-            Spec::Expr(e) => self.get_revisions_walking(e, opts.assert_relative_length)?,
+        // Alembic: `get_revisions(lower)`, where a `-N` walk may end below
+        // a base ("base") or past it (None).
+        let walked: Vec<Walked> = match lower {
+            Spec::Revs(r) => r.iter().map(|&i| Walked::Rev(i)).collect(),
+            Spec::Expr(e) => self.get_revisions_walked(e)?,
         };
+        let relative_from: Vec<usize> = walked.iter().filter_map(|w| w.rev()).collect();
+        // `+N` from a lower end `[label@]-N`: Alembic starts the walk at
+        // `get_revision(lower)`, which reads no relative step ("No such
+        // revision or branch '-N'").
+        if let (Spec::Expr(upper_expr), Spec::Expr(lower_expr)) = (upper, lower)
+            && self.exact(upper_expr).is_none()
+            && parse_relative(upper_expr)?
+                .is_some_and(|r| r.delta > 0 && r.symbol.is_none() && r.label.is_none())
+        {
+            let (label, id) = split_label(lower_expr);
+            if id
+                .strip_prefix('-')
+                .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
+            {
+                self.ident(id, label)?;
+            }
+        }
         let mut targets = match upper {
             Spec::Revs(r) => r.to_vec(),
             Spec::Expr(upper) => {
@@ -216,12 +235,36 @@ impl RevisionGraph {
             targets.retain(|&t| number.is_some_and(|k| self.nodes.labels(t).contains(&k)));
         }
         let mut required = self.reach_checked(&targets, Links::WithDeps, false)?;
-        let current = relative_from;
-        if !opts.implicit_base && current.iter().any(|&c| !required.contains(c)) {
+        let mut current = relative_from;
+        // A walk ended below a base: Alembic's "base" is no revision of the
+        // range either.
+        let below_base = walked.contains(&Walked::Base);
+        if !opts.implicit_base && (below_base || current.iter().any(|&c| !required.contains(c))) {
             return Err(ResolveError::RangeNotAncestor {
                 start: spec_text(lower, self),
                 end: spec_text(upper, self),
             });
+        }
+        match (walked.first(), lower) {
+            // The first walk ran past the base: Alembic reads the lower end
+            // as a downgrade target from the upper end instead
+            // (`_parse_downgrade_target(upper, lower)`).
+            (Some(Walked::Over), Spec::Expr(lower_expr)) => {
+                current = self
+                    .relative_from_upper(upper, lower_expr, opts.assert_relative_length)?
+                    .into_iter()
+                    .collect();
+            }
+            // Alembic fails (an assertion on `None`).
+            _ if walked.contains(&Walked::Over) => {
+                let text = spec_text(lower, self);
+                let (_, relative) = split_label(&text);
+                return Err(ResolveError::RelativeOutOfRange {
+                    relative: relative.to_owned(),
+                    steps: relative.trim_start_matches('-').parse().unwrap_or(0),
+                });
+            }
+            _ => {}
         }
         let done = self.reach_checked(&current, Links::WithDeps, false)?;
         required.subtract(&done);
@@ -235,6 +278,47 @@ impl RevisionGraph {
             required.intersect_with(&above);
         }
         Ok((required, targets))
+    }
+
+    /// Alembic's `_parse_downgrade_target(current_revisions=upper,
+    /// target=lower)` for a lower end `[label@]-N` whose walk from the
+    /// heads ran past the base: N steps down from the upper end, which
+    /// stands for the current revision (an expression is read as the
+    /// identifier of one revision, and as its own branch: `upper@upper`).
+    /// `None` for below the base.
+    fn relative_from_upper(
+        &self,
+        upper: Spec<'_>,
+        lower: &str,
+        assert_len: bool,
+    ) -> Result<Option<usize>, ResolveError> {
+        let Some(rel) = parse_relative(lower)? else {
+            return Ok(None);
+        };
+        let start = match upper {
+            Spec::Revs(revs) => {
+                let (_, start) = self.downgrade_target(revs, lower, assert_len)?;
+                return Ok(start);
+            }
+            Spec::Expr(upper) => match rel.label {
+                Some(label) => {
+                    let u = self.ident(upper, None)?;
+                    let lineage = self.lineage_of(label, false)?;
+                    if lineage.as_ref().is_some_and(|l| !l.contains(u)) {
+                        return Err(ResolveError::NothingAppliedOnBranch {
+                            expr: lower.to_owned(),
+                            label: label.to_owned(),
+                        });
+                    }
+                    self.get_revision(&format!("{label}@{upper}"))?
+                }
+                None => self.get_revision(&format!("{upper}@{upper}"))?,
+            },
+        };
+        match self.walk(self.pos_of(start), rel.delta, None, assert_len, lower)? {
+            None => Err(rel.out_of_range()),
+            Some(p) => Ok(as_rev(p)),
+        }
     }
 
     /// The label number of `branch` in `branch@...`: the label itself, or
@@ -376,6 +460,104 @@ impl RevisionGraph {
             lower => lower,
         };
         let (todo, heads) = self.collect_upgrade_revs(side(end), lower, opts)?;
+        Ok(self
+            .topological_sort(todo, &heads)
+            .into_iter()
+            .map(|i| &self.revisions[i])
+            .collect())
+    }
+}
+
+/// How [`RevisionGraph::iterate_revisions`] collects revisions: Alembic's
+/// keyword arguments of `RevisionMap.iterate_revisions`, with its
+/// defaults.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IterateOptions {
+    /// Also take revisions not above the lower end (other branches).
+    pub implicit_base: bool,
+    /// Include the lower end itself.
+    pub inclusive: bool,
+    /// Fail when a relative step runs off the graph (otherwise it stops
+    /// at the end).
+    pub assert_relative_length: bool,
+    /// Collect what a downgrade from `upper` to `lower` drops, instead of
+    /// what an upgrade from `lower` to `upper` runs.
+    pub select_for_downgrade: bool,
+}
+
+impl Default for IterateOptions {
+    /// Alembic's defaults: exclusive, no implicit base, relative steps
+    /// checked, upgrade selection.
+    fn default() -> Self {
+        IterateOptions {
+            implicit_base: false,
+            inclusive: false,
+            assert_relative_length: true,
+            select_for_downgrade: false,
+        }
+    }
+}
+
+impl RevisionGraph {
+    /// Alembic's `RevisionMap.iterate_revisions(upper, lower, ...)`: the
+    /// revisions between `lower` and `upper`, newest first (the order
+    /// `history` prints and a downgrade runs; an upgrade runs it
+    /// reversed).
+    ///
+    /// Each end is one revision expression (`&["heads"]`, `&["ae10+2"]`,
+    /// `&["label@base"]`), or several revisions (Alembic's tuples, such as
+    /// the version table's rows), or none for `base`. With
+    /// `select_for_downgrade`, `lower` must be one expression (the
+    /// downgrade target).
+    pub fn iterate_revisions(
+        &self,
+        upper: &[&str],
+        lower: &[&str],
+        opts: IterateOptions,
+    ) -> Result<Vec<&Revision>, PlanError> {
+        let collect = Options {
+            inclusive: opts.inclusive,
+            implicit_base: opts.implicit_base,
+            assert_relative_length: opts.assert_relative_length,
+        };
+        let resolve_all = |exprs: &[&str]| -> Result<Vec<usize>, ResolveError> {
+            let mut out = Vec::new();
+            for e in exprs {
+                out.extend(self.get_revisions(e)?);
+            }
+            Ok(out)
+        };
+        let upper_revs;
+        let upper_spec = match upper {
+            [one] => Spec::Expr(one),
+            many => {
+                upper_revs = resolve_all(many)?;
+                Spec::Revs(&upper_revs)
+            }
+        };
+        let (todo, heads) = if opts.select_for_downgrade {
+            let lower = match lower {
+                [] => "base",
+                [one] => *one,
+                _ => {
+                    return Err(PlanError::MalformedRange {
+                        range: lower.join(", "),
+                        reason: "a downgrade target is one revision expression".into(),
+                    });
+                }
+            };
+            self.collect_downgrade(upper_spec, lower, collect)?
+        } else {
+            let lower_revs;
+            let lower_spec = match lower {
+                [one] => Spec::Expr(one),
+                many => {
+                    lower_revs = resolve_all(many)?;
+                    Spec::Revs(&lower_revs)
+                }
+            };
+            self.collect_upgrade_revs(upper_spec, lower_spec, collect)?
+        };
         Ok(self
             .topological_sort(todo, &heads)
             .into_iter()

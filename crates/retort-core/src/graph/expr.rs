@@ -4,9 +4,9 @@
 
 use super::RevisionGraph;
 use super::bitset::Bitset;
-use super::error::ResolveError;
+use super::error::{IdList, ResolveError};
 use super::traverse::Links;
-use crate::revision::Revision;
+use crate::revision::{Revision, RevisionId};
 
 /// Where a relative walk stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +18,26 @@ pub(crate) enum Pos {
     Base,
     /// At a revision.
     Rev(usize),
+}
+
+/// Where one `-N` walk of Alembic's `get_revisions` ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Walked {
+    /// At a revision.
+    Rev(usize),
+    /// Just below a base: Alembic's `"base"`.
+    Base,
+    /// Past the base: Alembic's `None`.
+    Over,
+}
+
+impl Walked {
+    pub(crate) fn rev(self) -> Option<usize> {
+        match self {
+            Walked::Rev(i) => Some(i),
+            _ => None,
+        }
+    }
 }
 
 /// A relative expression `[label@][symbol](+|-)N`.
@@ -171,18 +191,33 @@ impl RevisionGraph {
         }
     }
 
-    /// Alembic's `get_revisions` for one expression.
+    /// Alembic's `get_revisions` for one expression. A `-N` walk that ends
+    /// just below a base gives nothing (Alembic gives the string `"base"`,
+    /// which its commands then trip over); one that runs past it is an
+    /// error (Alembic gives `None`).
     pub(crate) fn get_revisions(&self, expr: &str) -> Result<Vec<usize>, ResolveError> {
-        self.get_revisions_walking(expr, true)
+        let walked = self.get_revisions_walked(expr)?;
+        let mut out = Vec::with_capacity(walked.len());
+        for w in walked {
+            match w {
+                Walked::Rev(i) => out.push(i),
+                Walked::Base => {}
+                Walked::Over => {
+                    let (_, relative) = split_label(expr);
+                    return Err(ResolveError::RelativeOutOfRange {
+                        relative: relative.to_owned(),
+                        steps: relative.trim_start_matches('-').parse().unwrap_or(0),
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 
-    /// [`Self::get_revisions`]; `no_overwalk == false` stops a `-N` walk at
-    /// the base instead of failing.
-    pub(crate) fn get_revisions_walking(
-        &self,
-        expr: &str,
-        no_overwalk: bool,
-    ) -> Result<Vec<usize>, ResolveError> {
+    /// Alembic's `get_revisions` for one expression, keeping where each
+    /// `-N` walk ended (see [`Walked`]); every other expression gives
+    /// revisions.
+    pub(crate) fn get_revisions_walked(&self, expr: &str) -> Result<Vec<Walked>, ResolveError> {
         let (label, id) = split_label(expr);
         if id.is_empty() {
             return Err(ResolveError::Malformed {
@@ -191,7 +226,7 @@ impl RevisionGraph {
                     .into(),
             });
         }
-        match id {
+        let revs = match id {
             "heads" => match label {
                 Some(label) => {
                     let lineage = self.lineage_of(label, false)?;
@@ -199,33 +234,35 @@ impl RevisionGraph {
                     for &h in &heads {
                         self.ident(self.id(h), Some(label))?;
                     }
-                    Ok(heads)
+                    heads
                 }
-                None => Ok(self.real_heads.clone()),
+                None => self.real_heads.clone(),
             },
-            "head" => Ok(self.current_head(label)?.into_iter().collect()),
-            "base" => Ok(Vec::new()),
+            "head" => self.current_head(label)?.into_iter().collect(),
+            "base" => Vec::new(),
             _ => {
                 if let Some(steps) = id.strip_prefix('-').filter(|d| is_digits(d)) {
                     let steps: i64 = steps.parse().map_err(|_| ResolveError::Malformed {
                         expr: expr.to_owned(),
                         reason: "the relative step is too large".into(),
                     })?;
-                    return self.walk_down_from_heads(expr, label, -steps, no_overwalk);
+                    return self.walk_down_from_heads(expr, label, -steps);
                 }
-                Ok(vec![self.ident(id, label)?])
+                vec![self.ident(id, label)?]
             }
-        }
+        };
+        Ok(revs.into_iter().map(Walked::Rev).collect())
     }
 
-    /// `-N` and `label@-N`: N steps down from each (labelled) head.
+    /// `-N` and `label@-N`: N steps down from each real head (carrying the
+    /// label), as Alembic's `get_revisions` walks them: never past the
+    /// base (`no_overwalk`).
     fn walk_down_from_heads(
         &self,
         expr: &str,
         label: Option<&str>,
         delta: i64,
-        no_overwalk: bool,
-    ) -> Result<Vec<usize>, ResolveError> {
+    ) -> Result<Vec<Walked>, ResolveError> {
         let number = label.and_then(|l| self.label_names.iter().position(|n| &**n == l));
         let mut out = Vec::new();
         for &head in &self.real_heads {
@@ -234,16 +271,11 @@ impl RevisionGraph {
             {
                 continue;
             }
-            match self.walk(Pos::Rev(head), delta, None, no_overwalk, expr)? {
-                Some(Pos::Rev(i)) => out.push(i),
-                Some(_) => {}
-                None => {
-                    return Err(ResolveError::RelativeOutOfRange {
-                        relative: format!("{delta}"),
-                        steps: delta.unsigned_abs(),
-                    });
-                }
-            }
+            out.push(match self.walk(Pos::Rev(head), delta, None, true, expr)? {
+                Some(Pos::Rev(i)) => Walked::Rev(i),
+                Some(_) => Walked::Base,
+                None => Walked::Over,
+            });
         }
         Ok(out)
     }
@@ -277,10 +309,10 @@ impl RevisionGraph {
                 let mut candidates = self.prefix_matches(ident);
                 if let Some(b) = branch_rev {
                     let lineage = self.lineage(&[b], Links::Versioned);
-                    candidates.retain(|&c| lineage.contains(c));
+                    candidates.retain(|&(_, c)| lineage.contains(c));
                 }
                 match candidates.as_slice() {
-                    [one] => *one,
+                    [(_, one)] => *one,
                     [] => {
                         return Err(ResolveError::UnknownRevision {
                             ident: ident.to_owned(),
@@ -294,7 +326,12 @@ impl RevisionGraph {
                     _ => {
                         return Err(ResolveError::AmbiguousPrefix {
                             prefix: ident.to_owned(),
-                            candidates: self.id_list(candidates),
+                            candidates: IdList(
+                                candidates
+                                    .iter()
+                                    .map(|(key, _)| RevisionId::new(&**key))
+                                    .collect(),
+                            ),
                         });
                     }
                 }
@@ -323,9 +360,11 @@ impl RevisionGraph {
             })
     }
 
-    /// Revisions whose id or label starts with `prefix`, counting only keys
-    /// longer than three characters, as Alembic does.
-    fn prefix_matches(&self, prefix: &str) -> Vec<usize> {
+    /// The ids and labels starting with `prefix`, with their revisions,
+    /// counting only keys longer than three characters, as Alembic does.
+    /// A revision matched through its id and one of its labels counts
+    /// twice: Alembic's lookup matches keys, so such a prefix is ambiguous.
+    fn prefix_matches(&self, prefix: &str) -> Vec<(&str, usize)> {
         if prefix.is_empty() {
             return Vec::new();
         }
@@ -345,14 +384,11 @@ impl RevisionGraph {
             keys
         });
         let start = keys.partition_point(|(k, _)| &**k < prefix);
-        let mut found: Vec<usize> = keys[start..]
+        keys[start..]
             .iter()
             .take_while(|(k, _)| k.starts_with(prefix))
-            .map(|&(_, i)| i)
-            .collect();
-        found.sort_unstable();
-        found.dedup();
-        found
+            .map(|(k, i)| (&**k, *i))
+            .collect()
     }
 
     /// The lineage a check expression stands for (Alembic's

@@ -39,6 +39,7 @@ use std::sync::OnceLock;
 use crate::revision::Revision;
 use nodes::{IdIndex, Nodes};
 
+pub use collect::IterateOptions;
 pub use error::{FilePath, GraphError, IdList, PlanError, ResolveError};
 pub use plan::{Direction, Plan, Step, VersionUpdate};
 

@@ -113,14 +113,14 @@ impl<'g> Printer<'g> {
     pub fn line(&self, rev: &Revision, parts: LineParts) -> String {
         let mut text = rev.id.to_string();
         if parts.parents {
-            let deps = self.graph.dependencies(&rev.id);
-            text = if deps.is_empty() {
+            // `depends_on` as written (labels stay labels), as Alembic.
+            text = if rev.depends_on.is_empty() {
                 format!("{} -> {text}", Self::parents(rev))
             } else {
                 format!(
                     "{} ({}) -> {text}",
                     Self::parents(rev),
-                    comma(deps.iter().map(|d| d.id.as_str()))
+                    comma(rev.depends_on.iter().map(String::as_str))
                 )
             };
         }
@@ -171,11 +171,10 @@ impl<'g> Printer<'g> {
         } else {
             e.push_str(&format!("\nParent: {}\n", Self::parents(rev)));
         }
-        let deps = self.graph.dependencies(&rev.id);
-        if !deps.is_empty() {
+        if !rev.depends_on.is_empty() {
             e.push_str(&format!(
                 "Also depends on: {}\n",
-                comma(deps.iter().map(|d| d.id.as_str()))
+                comma(rev.depends_on.iter().map(String::as_str))
             ));
         }
         if self.graph.is_branch_point(&rev.id) {

@@ -124,7 +124,34 @@ const SHOW_RELATIVE: &str = "retort's `show` reads `rev+N` and `rev-N`, Alembic'
 const EFFECTIVE_HEAD_RANGE: &str =
     "Alembic fails an assertion on a range starting at an effective head; retort lists it";
 
+/// `downgrade -1` on a database at base: Alembic fails with "Relative
+/// revision -1 didn't produce 1 migrations"; retort has nothing to do, as
+/// `upgrade` at the head (README, "What retort chose").
+const DOWNGRADE_AT_BASE: &str =
+    "retort's `downgrade -N` at base has nothing to do and succeeds, as `upgrade` at the head";
+
 const DIFFERENCES: &[Difference] = &[
+    Difference {
+        scenario: "db_heads",
+        args: "downgrade -1",
+        occurrence: 1,
+        why: DOWNGRADE_AT_BASE,
+        stdout: "",
+    },
+    Difference {
+        scenario: "db_linear_head",
+        args: "downgrade -1",
+        occurrence: 3,
+        why: DOWNGRADE_AT_BASE,
+        stdout: "",
+    },
+    Difference {
+        scenario: "db_upgrade_rev",
+        args: "downgrade -1",
+        occurrence: 1,
+        why: DOWNGRADE_AT_BASE,
+        stdout: "",
+    },
     Difference {
         scenario: "show",
         args: "show acc20002+1",

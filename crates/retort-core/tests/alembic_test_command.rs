@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{graph, ids, rev, rows, sorted};
+use common::{graph, ids, rev, rows, sorted, stamp_rows as stamp};
 use retort_core::graph::{RevisionGraph, VersionUpdate};
 use retort_core::{Revision, RevisionId};
 
@@ -44,24 +44,6 @@ fn history_current(g: &RevisionGraph, range: &str, current: &[&str]) -> Vec<Stri
     ids(g
         .history_with_current(Some(range), Some(&rows(current)))
         .unwrap_or_else(|e| panic!("history {range}: {e}")))
-}
-
-/// The rows after `stamp TARGETS` from `from` (`purge` first deletes every
-/// row), and the statements: `UPDATE from -> to` or `INSERT to`.
-fn stamp(
-    g: &RevisionGraph,
-    from: &[&str],
-    targets: &[&str],
-    purge: bool,
-) -> (Vec<VersionUpdate>, Vec<String>) {
-    let updates = g
-        .plan_stamp(&rows(from), targets, purge)
-        .unwrap_or_else(|e| panic!("stamp {targets:?}: {e}"));
-    let mut r = rows(from);
-    for u in &updates {
-        u.apply(&mut r).expect("the stamp applies");
-    }
-    (updates, sorted(r))
 }
 
 /// `_StampTest._assert_sql(sql, origin, destinations)`: the first

@@ -198,21 +198,12 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
     out.drops.extend(key_indexes.before);
 
     for fk in fk_gone {
-        out.changes.push(
-            Change::new(
-                ChangeKind::RemoveForeignKey,
-                format!(
-                    "Detected removed foreign key ({}) -> {}({}) on table '{table}'",
-                    fk.columns.join(", "),
-                    fk.referent_table,
-                    fk.referent_columns.join(", ")
-                ),
-            )
-            .table(table)
-            .constraint(fk.name.as_deref())
-            .columns(&fk.columns)
-            .references(&fk.referent_table, &fk.referent_columns),
-        );
+        out.changes.push(foreign_key_change(
+            ChangeKind::RemoveForeignKey,
+            "removed",
+            table,
+            fk,
+        ));
         out.drops.push(drop_foreign_key(table, fk, options));
         if let Some(ix) = orphaned_key_index(live, target, fk, options) {
             out.drops.push(Operation::DropIndex {
@@ -374,21 +365,12 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
     // The names given to the new keys so far, which later ones avoid.
     let mut fk_names: Vec<String> = vec![];
     for fk in fk_new {
-        out.changes.push(
-            Change::new(
-                ChangeKind::AddForeignKey,
-                format!(
-                    "Detected added foreign key ({}) -> {}({}) on table '{table}'",
-                    fk.columns.join(", "),
-                    fk.referent_table,
-                    fk.referent_columns.join(", ")
-                ),
-            )
-            .table(table)
-            .constraint(fk.name.as_deref())
-            .columns(&fk.columns)
-            .references(&fk.referent_table, &fk.referent_columns),
-        );
+        out.changes.push(foreign_key_change(
+            ChangeKind::AddForeignKey,
+            "added",
+            table,
+            fk,
+        ));
         let mut foreign_key = fk.clone();
         if foreign_key.name.is_none() {
             let name = key_index::free_foreign_key_name(live, &fk_names, fk, n);
@@ -562,4 +544,22 @@ fn orphaned_key_index<'a>(
             .iter()
             .any(|t| t.columns.starts_with(&ix.columns));
     (!kept).then_some(ix)
+}
+
+/// `Detected added foreign key (a) -> t(id) on table 'x'` (or removed),
+/// with its structured fields.
+fn foreign_key_change(kind: ChangeKind, verb: &str, table: &TableName, fk: &ForeignKey) -> Change {
+    Change::new(
+        kind,
+        format!(
+            "Detected {verb} foreign key ({}) -> {}({}) on table '{table}'",
+            fk.columns.join(", "),
+            fk.referent_table,
+            fk.referent_columns.join(", ")
+        ),
+    )
+    .table(table)
+    .constraint(fk.name.as_deref())
+    .columns(&fk.columns)
+    .references(&fk.referent_table, &fk.referent_columns)
 }

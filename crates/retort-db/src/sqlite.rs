@@ -4,7 +4,9 @@
 //! exclusive lock (`flock`) on a file beside the database,
 //! `<database>-retort.lock`, waiting up to the timeout while another run
 //! holds it. The operating system releases it when the process ends, so no
-//! stale lock is ever left behind. Holding it, each revision runs in its own
+//! stale lock is ever left behind; a run removes the file as it releases
+//! the lock, so none is left in the folder either (a run killed while it
+//! holds the lock leaves the file, which the next run reuses and removes). Holding it, each revision runs in its own
 //! real transaction (`BEGIN IMMEDIATE` ... `COMMIT`), so a run that dies
 //! leaves the database at its last committed revision, and settings that
 //! SQLite ignores inside a transaction (`PRAGMA foreign_keys`, needed by
@@ -106,6 +108,22 @@ impl SqliteConnection {
         })
     }
 
+    /// Removes the lock file while still holding its lock, then releases
+    /// it (dropping the file): no `<database>-retort.lock` is left beside
+    /// the database. A run waiting on the removed file sees that it was
+    /// removed and locks the new one (see `lock`). On systems without
+    /// inode numbers the file stays.
+    fn release_lock_file(&mut self) {
+        if let Some((_, Some(file))) = self.locked.take() {
+            if cfg!(unix)
+                && let Some(path) = self.lock_path()
+            {
+                let _ = std::fs::remove_file(path);
+            }
+            drop(file);
+        }
+    }
+
     fn run(&mut self, sql: &str) -> Result<(), DbError> {
         self.materialize()?;
         self.conn
@@ -162,32 +180,40 @@ impl Connection for SqliteConnection {
             path: path.clone(),
             reason: format!("cannot take the lock file: {e}"),
         };
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(io_error)?;
         let started = Instant::now();
         loop {
-            match file.try_lock() {
-                Ok(()) => break,
-                Err(TryLockError::WouldBlock) if started.elapsed() < timeout => {
-                    std::thread::sleep(LOCK_POLL)
+            let file = File::options()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .map_err(io_error)?;
+            loop {
+                match file.try_lock() {
+                    Ok(()) => break,
+                    Err(TryLockError::WouldBlock) if started.elapsed() < timeout => {
+                        std::thread::sleep(LOCK_POLL)
+                    }
+                    Err(TryLockError::WouldBlock) => {
+                        return Err(DbError::LockTimeout {
+                            url: self.url.masked().to_owned(),
+                            name: name.to_owned(),
+                            holder: crate::connection::UNKNOWN_HOLDER.to_owned(),
+                            waited: timeout,
+                        });
+                    }
+                    Err(TryLockError::Error(e)) => return Err(io_error(e)),
                 }
-                Err(TryLockError::WouldBlock) => {
-                    return Err(DbError::LockTimeout {
-                        url: self.url.masked().to_owned(),
-                        name: name.to_owned(),
-                        holder: crate::connection::UNKNOWN_HOLDER.to_owned(),
-                        waited: timeout,
-                    });
-                }
-                Err(TryLockError::Error(e)) => return Err(io_error(e)),
+            }
+            // The run before this one removes the file as it releases it:
+            // a lock taken on the removed file is a lock on nothing (the
+            // next run creates a new file), so take it again on the file
+            // the name now holds.
+            if is_the_file_at(&path, &file) {
+                self.locked = Some((name.to_owned(), Some(file)));
+                return Ok(());
             }
         }
-        self.locked = Some((name.to_owned(), Some(file)));
-        Ok(())
     }
 
     /// Releases the lock; an unfinished transaction is rolled back first:
@@ -196,8 +222,7 @@ impl Connection for SqliteConnection {
         if self.in_transaction {
             self.rollback()?;
         }
-        // Dropping the file releases the lock.
-        self.locked = None;
+        self.release_lock_file();
         Ok(())
     }
 
@@ -278,4 +303,35 @@ fn text(value: ValueRef<'_>) -> Option<String> {
         ValueRef::Real(f) => Some(f.to_string()),
         ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
     }
+}
+
+impl Drop for SqliteConnection {
+    /// A connection dropped while holding the lock (an error path) rolls
+    /// back what it began and removes its lock file, as `unlock` does.
+    fn drop(&mut self) {
+        if self.locked.is_some() {
+            if self.in_transaction {
+                let _ = self.rollback();
+            }
+            self.release_lock_file();
+        }
+    }
+}
+
+/// True when `path` names the open `file` (the same inode): the lock file
+/// was not removed and created again since `file` was opened.
+#[cfg(unix)]
+fn is_the_file_at(path: &std::path::Path, file: &File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(path), file.metadata()) {
+        (Ok(named), Ok(open)) => named.dev() == open.dev() && named.ino() == open.ino(),
+        _ => false,
+    }
+}
+
+/// Without inode numbers the lock file is never removed, so it is always
+/// the file the name holds.
+#[cfg(not(unix))]
+fn is_the_file_at(_path: &std::path::Path, _file: &File) -> bool {
+    true
 }

@@ -1,7 +1,7 @@
 //! Commands that write to the migrations folder: `init`, `list_templates`,
 //! `revision`, `migrate` (autogenerate), `merge` and `edit`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use retort_core::script::{self, Depth, ProjectTemplate, RevisionOptions, TEMPLATES};
 
@@ -66,12 +66,21 @@ pub struct GeneratedRevision {
 
 impl Retort {
     /// `init`: writes a new migrations folder from the built-in template
-    /// `template` (see [`Retort::list_templates`]); returns the files and
-    /// folders created. Refuses a folder that exists and is not empty.
+    /// `template` (see [`Retort::list_templates`]), and a `.gitignore` in
+    /// the current folder for the template's local SQLite databases and
+    /// retort's lock files (or the lines an existing one lacks); returns
+    /// the files and folders created or changed. Refuses a folder that
+    /// exists and is not empty.
     pub fn init(&self, template: &str) -> Result<Vec<PathBuf>> {
         self.writable("init")?;
         let template = script::template(template)?;
-        Ok(script::init_project(self.directory(), template)?)
+        let mut written = script::init_project(self.directory(), template)?;
+        // The template's SQLite URLs are relative to the folder retort
+        // runs in: that folder's .gitignore covers them.
+        if let Some(ignore) = script::ignore_local_files(Path::new(""), template)? {
+            written.push(ignore);
+        }
+        Ok(written)
     }
 
     /// `list-templates`: the templates `init` can use.

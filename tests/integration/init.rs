@@ -148,3 +148,59 @@ fn list_templates() {
     let run = p.ok(&["list-templates"]);
     insta::assert_snapshot!("list_templates", run.stdout);
 }
+
+/// `init` has git ignore the template's local SQLite databases and
+/// retort's lock files: a new `.gitignore`, or the lines an existing one
+/// lacks; after `upgrade`, `git status` shows no database file.
+#[test]
+fn init_writes_a_gitignore_for_local_databases() {
+    let p = Project::empty();
+    p.ok(&["init"]).stdout_has("Creating .gitignore ... done");
+    let ignore = p.read(".gitignore");
+    for line in [
+        "/app.db",
+        "/app.db-journal",
+        "/app.db-wal",
+        "/app.db-shm",
+        "*-retort.lock",
+    ] {
+        assert!(ignore.lines().any(|l| l == line), "{line} in\n{ignore}");
+    }
+
+    // An existing .gitignore keeps its lines and gets only what it lacks.
+    let q = Project::empty();
+    q.write(".gitignore", "target\n/main.db\n");
+    q.ok(&["init", "--multidb", "-q"]);
+    let ignore = q.read(".gitignore");
+    assert!(ignore.starts_with("target\n/main.db\n"), "{ignore}");
+    assert_eq!(ignore.matches("/main.db\n").count(), 1, "{ignore}");
+    assert!(ignore.contains("/secondary.db-wal\n"), "{ignore}");
+    // A second init elsewhere adds nothing more.
+    q.ok(&["init", "other", "--multidb", "-q"]);
+    assert_eq!(q.read(".gitignore"), ignore);
+
+    // git sees no database and no lock file after a run.
+    if std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let git = |args: &[&str]| {
+            std::process::Command::new("git")
+                .args(args)
+                .current_dir(p.root())
+                .output()
+                .expect("run git")
+        };
+        git(&["init", "-q"]);
+        p.add(&crate::harness::rev("a1").message("one"));
+        p.ok(&["upgrade"]);
+        assert!(p.path("app.db").exists());
+        let status =
+            String::from_utf8_lossy(&git(&["status", "--porcelain", "-uall"]).stdout).into_owned();
+        assert!(
+            !status.contains("app.db") && !status.contains("retort.lock"),
+            "{status}"
+        );
+    }
+}

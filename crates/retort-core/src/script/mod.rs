@@ -21,7 +21,9 @@ pub use file::{RevisionFileError, parse_revision, parse_revision_header};
 pub use generate::RevisionOptions;
 pub use read::{Depth, checksum, fnv1a64, read_revision_file, read_revision_file_to};
 pub use render::{NewRevision, render_operations, render_revision};
-pub use templates::{ProjectTemplate, SCRIPT_TEMPLATE_FILE, TEMPLATES, init_project, template};
+pub use templates::{
+    ProjectTemplate, SCRIPT_TEMPLATE_FILE, TEMPLATES, ignore_local_files, init_project, template,
+};
 
 use crate::config::{CONFIG_FILE, Config, ConfigError};
 use crate::graph::{GraphError, ResolveError, RevisionGraph};

@@ -21,6 +21,9 @@ pub struct ProjectTemplate {
     pub script: &'static str,
     /// `README.md`.
     pub readme: &'static str,
+    /// The SQLite databases its `retort.toml` names, relative to the
+    /// folder retort runs in: `init` has git ignore them.
+    pub local_databases: &'static [&'static str],
 }
 
 /// Every built-in template, in the order `list-templates` shows them.
@@ -31,6 +34,7 @@ pub const TEMPLATES: &[ProjectTemplate] = &[
         config: include_str!("../../templates/generic/retort.toml"),
         script: include_str!("../../templates/generic/script.toml.j2"),
         readme: include_str!("../../templates/generic/README.md"),
+        local_databases: &["app.db"],
     },
     ProjectTemplate {
         name: "multidb",
@@ -38,6 +42,7 @@ pub const TEMPLATES: &[ProjectTemplate] = &[
         config: include_str!("../../templates/multidb/retort.toml"),
         script: include_str!("../../templates/multidb/script.toml.j2"),
         readme: include_str!("../../templates/multidb/README.md"),
+        local_databases: &["main.db", "secondary.db"],
     },
 ];
 
@@ -54,6 +59,58 @@ pub fn template(name: &str) -> Result<&'static ProjectTemplate, ScriptError> {
                 .collect::<Vec<_>>()
                 .join(", "),
         })
+}
+
+/// The first line of the block [`ignore_local_files`] adds.
+const IGNORE_HEADER: &str =
+    "# retort: local SQLite databases, and the lock file a killed run leaves";
+
+/// Has git ignore the local SQLite databases of `template` (with their
+/// `-journal`, `-wal` and `-shm` files) and retort's SQLite lock files:
+/// writes `root/.gitignore`, or appends the lines it lacks to the one
+/// there. Returns the file when it was written or changed.
+pub fn ignore_local_files(
+    root: &Path,
+    template: &ProjectTemplate,
+) -> Result<Option<PathBuf>, ScriptError> {
+    let path = root.join(".gitignore");
+    let existing = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(source) => return Err(ScriptError::Io { path, source }),
+    };
+    let mut wanted: Vec<String> = template
+        .local_databases
+        .iter()
+        .flat_map(|db| ["", "-journal", "-wal", "-shm"].map(|suffix| format!("/{db}{suffix}")))
+        .collect();
+    wanted.push("*-retort.lock".to_owned());
+    let present: Vec<&str> = existing.lines().map(str::trim).collect();
+    let missing: Vec<&String> = wanted
+        .iter()
+        .filter(|line| !present.contains(&line.as_str()))
+        .collect();
+    if missing.is_empty() {
+        return Ok(None);
+    }
+    let mut text = existing.clone();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(IGNORE_HEADER);
+    text.push('\n');
+    for line in missing {
+        text.push_str(line);
+        text.push('\n');
+    }
+    std::fs::write(&path, text).map_err(|source| ScriptError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(Some(path))
 }
 
 /// Creates a project in `dir` from `template`: `retort.toml`,

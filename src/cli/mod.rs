@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ColorChoice, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-pub use error::report;
+pub use error::{MountedError, report};
 pub use mount::DbCommand;
 pub use progress::StderrProgress;
 pub use project::Project;

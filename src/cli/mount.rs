@@ -6,6 +6,7 @@ use std::io::Write;
 
 use clap::Args;
 
+use super::error::MountedError;
 use super::{Command, GlobalOptions, StderrProgress, dispatch};
 use crate::api::Retort;
 
@@ -68,10 +69,123 @@ impl DbCommand {
     /// reader that went away (`myapp db history | head`) from a failure.
     /// `check` with pending changes is an error, as it exits 1.
     pub fn run(&self, base: &Retort, out: &mut dyn Write) -> anyhow::Result<()> {
+        let command = mounted_command(&std::env::args().collect::<Vec<_>>(), &self.command);
+        self.run_as(base, &command, out)
+    }
+
+    /// [`run`](DbCommand::run), with the advice in error messages naming
+    /// `command` (e.g. `"myapp db"`: "run `myapp db upgrade heads`")
+    /// instead of `retort`. `run` takes it from the process arguments: the
+    /// program's name and the words before the mounted command.
+    pub fn run_as(&self, base: &Retort, command: &str, out: &mut dyn Write) -> anyhow::Result<()> {
         let mut retort = self.global.apply_to(base);
         if !retort.has_progress() {
             retort = retort.progress(StderrProgress::new());
         }
-        dispatch(&retort, &self.command, out)
+        dispatch(&retort, &self.command, out).map_err(|e| {
+            if super::is_broken_pipe(&e) || command == "retort" {
+                e
+            } else {
+                anyhow::Error::new(MountedError::new(e, command))
+            }
+        })
+    }
+}
+
+/// How the user typed the mounted command set: the program's file name and
+/// the word that names the command set (`notes --url U db -d m check`
+/// gives `notes db`): the word before the retort command, once retort's own
+/// global options (and their values) are skipped going back from it.
+fn mounted_command(args: &[String], command: &Command) -> String {
+    const WITH_VALUE: &[&str] = &[
+        "-d",
+        "--directory",
+        "-c",
+        "--config",
+        "--url",
+        "--models",
+        "--dev-url",
+        "-x",
+        "--x-arg",
+        "--database",
+    ];
+    let program = args.first().map_or_else(String::new, |program| {
+        std::path::Path::new(program)
+            .file_name()
+            .map_or_else(|| program.clone(), |n| n.to_string_lossy().into_owned())
+    });
+    let name = command_name(command);
+    let Some(at) = args.iter().skip(1).position(|a| *a == name).map(|i| i + 1) else {
+        return program;
+    };
+    let mut i = at;
+    while i > 1 {
+        let word = &args[i - 1];
+        if word.starts_with('-') {
+            i -= 1;
+        } else if i > 2 && WITH_VALUE.contains(&args[i - 2].as_str()) {
+            i -= 2;
+        } else {
+            return format!("{program} {word}");
+        }
+    }
+    program
+}
+
+/// The command-line name of `command`: its variant's name in kebab case,
+/// as clap derives it (`ListTemplates` is `list-templates`).
+fn command_name(command: &Command) -> String {
+    let text = format!("{command:?}");
+    let variant = text.split(['(', ' ', '{']).next().unwrap_or_default();
+    let mut name = String::new();
+    for (i, c) in variant.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            name.push('-');
+        }
+        name.extend(c.to_lowercase());
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct App {
+        #[arg(long = "database-url", global = true)]
+        _url: Option<String>,
+        #[command(subcommand)]
+        command: AppCommand,
+    }
+
+    #[derive(clap::Subcommand)]
+    enum AppCommand {
+        Db(DbCommand),
+    }
+
+    fn named(args: &[&str]) -> String {
+        let app = App::parse_from(args);
+        let AppCommand::Db(db) = app.command;
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        mounted_command(&args, &db.command)
+    }
+
+    #[test]
+    fn the_mounted_command_is_the_program_and_the_word_before_the_command() {
+        assert_eq!(named(&["/usr/bin/notes", "db", "check"]), "notes db");
+        assert_eq!(
+            named(&["notes", "--database-url", "u", "db", "check"]),
+            "notes db"
+        );
+        assert_eq!(
+            named(&["notes", "db", "-d", "m", "-q", "migrate"]),
+            "notes db"
+        );
+        assert_eq!(
+            named(&["notes", "db", "--x-arg", "k=v", "list-templates"]),
+            "notes db"
+        );
     }
 }

@@ -352,6 +352,9 @@ fn check_compares_with_the_rust_schema(kind: Kind) {
         stderr.contains("error: new upgrade operations detected (1 change(s))"),
         "{check}"
     );
+    // The advice names the application's own command, not `retort`.
+    assert!(stderr.contains("run `notes db migrate -m"), "{check}");
+    assert!(!stderr.contains("`retort "), "{check}");
 
     // Writing a revision needs the folder: the embedded copy is read-only,
     // and the error says what to do.

@@ -6,6 +6,7 @@
 //! (`myapp db upgrade`) with [`DbCommand`].
 
 mod autogen_cmds;
+mod completions;
 mod db_cmds;
 mod error;
 mod graph_cmds;
@@ -37,7 +38,23 @@ pub struct Cli {
     pub global: GlobalOptions,
     /// The command to run.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: CliCommand,
+}
+
+/// The commands of the `retort` binary: the command set ([`Command`], which
+/// an application mounts with [`DbCommand`]) and the binary's own packaging
+/// helpers, which an application does not get.
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// A command of the command set.
+    #[command(flatten)]
+    Run(Command),
+    /// Print the shell completion script for bash, zsh, fish, powershell or
+    /// elvish.
+    Completions(completions::CompletionsArgs),
+    /// Write the man pages (retort.1, retort-upgrade.1, ...) in a folder.
+    #[command(hide = true)]
+    GenerateMan(completions::ManArgs),
 }
 
 /// Options accepted before or after the command (SPEC section 5):
@@ -218,8 +235,14 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 /// Runs one parsed command, writing its data to `out` and progress to stderr.
 pub fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let retort = cli.global.retort().progress(StderrProgress::new());
-    dispatch(&retort, &cli.command, out)?;
+    match &cli.command {
+        CliCommand::Run(command) => {
+            let retort = cli.global.retort().progress(StderrProgress::new());
+            dispatch(&retort, command, out)?;
+        }
+        CliCommand::Completions(args) => completions::completions(args, out)?,
+        CliCommand::GenerateMan(args) => completions::generate_man(args, out)?,
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -8,6 +8,7 @@
 mod harness;
 
 mod cli_options;
+mod completions;
 mod converge;
 mod errors;
 mod generate;

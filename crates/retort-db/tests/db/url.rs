@@ -293,7 +293,10 @@ fn dotenv_export_quotes_escapes_and_comments() {
         Some("sqlite:///exported.db")
     );
     assert_eq!(read(text, "ESCAPED").as_deref(), Some("a\nb \"q\""));
-    assert_eq!(read(text, "SINGLE").as_deref(), Some("no $ESCAPES \\n here"));
+    assert_eq!(
+        read(text, "SINGLE").as_deref(),
+        Some("no $ESCAPES \\n here")
+    );
     assert_eq!(read(text, "SPACED").as_deref(), Some("with spaces"));
     assert_eq!(read(text, "MULTI").as_deref(), Some("one\ntwo"));
     assert_eq!(read(text, "EMPTY"), None);

@@ -170,6 +170,20 @@ pub enum Error {
         DEFAULT_EDITORS.join(", ")
     )]
     NoEditor,
+    /// The editor command does not split into words (an unclosed quote).
+    #[error(
+        "cannot read the editor command {editor:?} from {from}: {message}; close the quote or \
+         escape it with a backslash (the command is split as a POSIX shell would, e.g. \
+         EDITOR=\"code --wait\")"
+    )]
+    EditorCommand {
+        /// The editor command.
+        editor: String,
+        /// Where it came from: `$VISUAL`, `$EDITOR` or the argument.
+        from: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The editor could not be started.
     #[error(
         "cannot start the editor {editor:?}{}",

@@ -170,7 +170,8 @@ impl Retort {
     }
 
     /// `edit`: opens the file of each revision `expr` names in `editor` (a
-    /// command with arguments, split on whitespace; `None`: `$VISUAL`, else
+    /// command with arguments, split into words as a POSIX shell would, so
+    /// `code --wait` and quoted paths work; `None`: `$VISUAL`, else
     /// `$EDITOR`), waits for it, and checks that the edited file still
     /// reads. Returns the files edited.
     pub fn edit(&self, expr: &str, editor: Option<&str>) -> Result<Vec<PathBuf>> {
@@ -183,20 +184,39 @@ impl Retort {
             });
         }
         let from_environment = editor.is_none();
-        let editor = match editor {
-            Some(e) => e.to_owned(),
+        let (editor, from) = match editor {
+            Some(e) => (e.to_owned(), "the editor argument".to_owned()),
             None => ["VISUAL", "EDITOR"]
                 .iter()
-                .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
-                .or_else(default_editor)
+                .find_map(|v| {
+                    let value = std::env::var(v).ok().filter(|e| !e.trim().is_empty())?;
+                    Some((value, format!("${v}")))
+                })
+                .or_else(|| default_editor().map(|e| (e, "PATH".to_owned())))
                 .ok_or(Error::NoEditor)?,
         };
-        let mut words = editor.split_whitespace();
-        let program = words.next().unwrap_or_default();
+        // The default editor is a path found on PATH, one word however it
+        // is spelled; a command is split as a shell would.
+        let words = if from == "PATH" {
+            vec![editor.clone()]
+        } else {
+            shell_words::split(&editor).map_err(|e| Error::EditorCommand {
+                editor: editor.clone(),
+                from: from.clone(),
+                message: e.to_string(),
+            })?
+        };
+        let Some((program, args)) = words.split_first() else {
+            return Err(Error::EditorCommand {
+                editor: editor.clone(),
+                from,
+                message: "it names no program".to_owned(),
+            });
+        };
         let mut edited = Vec::new();
         for rev in revisions {
             let status = std::process::Command::new(program)
-                .args(words.clone())
+                .args(args)
                 .arg(&rev.path)
                 .status()
                 .map_err(|source| Error::EditorStart {

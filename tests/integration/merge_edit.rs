@@ -201,6 +201,40 @@ fn editor_command_may_have_arguments() {
     );
 }
 
+/// `$EDITOR` is split as a shell would: a quoted program path with a space
+/// and a quoted argument with spaces each stay one word (`code --wait`).
+#[test]
+fn editor_command_is_split_like_a_shell() {
+    let p = one_revision();
+    let editor = p.script("my editor.sh", "echo \"# edited with [$1] [$2]\" >> \"$3\"");
+    let command = format!("'{}' --wait \"two words\"", editor.display());
+    edit(&p, "aaaa00000001", &[("EDITOR", &command)]).code_is(0);
+    assert!(
+        p.read(FILE)
+            .ends_with("# edited with [--wait] [two words]\n"),
+        "{}",
+        p.read(FILE)
+    );
+}
+
+/// An unclosed quote in `$VISUAL` is an error naming the variable, and
+/// nothing is run or changed.
+#[test]
+fn editor_command_with_an_unclosed_quote_names_the_variable() {
+    let p = one_revision();
+    let editor = p.script("editor.sh", "echo '# edited' >> \"$1\"");
+    let before = p.tree();
+    let visual = format!("{} 'unclosed", editor.display());
+    let run = edit(
+        &p,
+        "aaaa00000001",
+        &[("VISUAL", &visual), ("EDITOR", editor.to_str().unwrap())],
+    );
+    assert_clean_failure(&run);
+    run.stderr_has("$VISUAL").stderr_has("close the quote");
+    p.assert_unchanged(&before);
+}
+
 #[test]
 fn visual_takes_precedence_over_editor() {
     let p = one_revision();

@@ -163,7 +163,9 @@ pub struct DatabaseConfig {
 pub struct PostWriteHook {
     /// A name for messages.
     pub name: String,
-    /// The program and its arguments: an array, or a string split on whitespace.
+    /// The program and its arguments: an array, or a string split into words
+    /// as a POSIX shell would (quotes and backslashes; no variables, globs or
+    /// pipes: run `sh -c` for those).
     pub command: HookCommand,
 }
 
@@ -178,17 +180,25 @@ pub enum HookCommand {
 }
 
 impl HookCommand {
-    /// The program and arguments, with the revision file's path substituted.
-    pub fn argv(&self, revision_file: &Path) -> Vec<String> {
+    /// The program and arguments, with the revision file's path substituted
+    /// (after splitting, so a path with spaces stays one argument). A string
+    /// is split as a POSIX shell would split it (quotes and backslashes,
+    /// no expansions); the error says what is wrong with it.
+    pub fn argv(&self, revision_file: &Path) -> Result<Vec<String>, String> {
         let file = revision_file.display().to_string();
-        let words: Vec<&str> = match self {
-            HookCommand::Line(line) => line.split_whitespace().collect(),
-            HookCommand::Args(args) => args.iter().map(String::as_str).collect(),
+        let words: Vec<String> = match self {
+            HookCommand::Line(line) => shell_words::split(line).map_err(|e| {
+                format!(
+                    "its command {line:?} does not split into words ({e}); close the quote, \
+                     escape it with a backslash, or give the command as an array of arguments"
+                )
+            })?,
+            HookCommand::Args(args) => args.clone(),
         };
-        words
+        Ok(words
             .into_iter()
             .map(|w| w.replace("REVISION_SCRIPT_FILENAME", &file))
-            .collect()
+            .collect())
     }
 }
 
@@ -255,6 +265,14 @@ impl Config {
         }
         if config.version_table.is_empty() {
             return Err(bad("version_table", "version_table cannot be empty".into()));
+        }
+        for hook in &config.post_write_hooks {
+            if let Err(message) = hook.command.argv(Path::new("")) {
+                return Err(bad(
+                    "post_write_hooks",
+                    format!("the post_write_hooks entry {:?}: {message}", hook.name),
+                ));
+            }
         }
         Ok(config)
     }
@@ -352,7 +370,40 @@ models = ["audit.sql"]
         assert_eq!(c.database_names(), vec!["audit", "main"]);
         assert_eq!(
             c.post_write_hooks[0].command.argv(Path::new("v/a.toml")),
-            vec!["taplo", "fmt", "v/a.toml"]
+            Ok(vec!["taplo".to_owned(), "fmt".into(), "v/a.toml".into()])
         );
+    }
+
+    #[test]
+    fn hook_strings_split_like_a_shell() {
+        let c = Config::parse(
+            Path::new("retort.toml"),
+            r#"post_write_hooks = [
+  { name = "q", command = "sh -c 'taplo fmt \"$0\"' REVISION_SCRIPT_FILENAME" },
+  { name = "e", command = 'fmt --flag=a\ b "x y"  REVISION_SCRIPT_FILENAME' },
+]
+"#,
+        )
+        .unwrap();
+        let file = Path::new("my versions/a b.toml");
+        assert_eq!(
+            c.post_write_hooks[0].command.argv(file).unwrap(),
+            ["sh", "-c", "taplo fmt \"$0\"", "my versions/a b.toml"]
+        );
+        assert_eq!(
+            c.post_write_hooks[1].command.argv(file).unwrap(),
+            ["fmt", "--flag=a b", "x y", "my versions/a b.toml"]
+        );
+        let err = Config::parse(
+            Path::new("retort.toml"),
+            "url = \"sqlite://\"\npost_write_hooks = [{ name = \"fmt\", command = \"sh -c 'oops\" }]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("retort.toml:2:1: the post_write_hooks entry \"fmt\""),
+            "{err}"
+        );
+        assert!(err.contains("close the quote"), "{err}");
     }
 }

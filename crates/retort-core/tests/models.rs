@@ -440,6 +440,73 @@ fn globs_expand_sorted_and_read() {
     );
 }
 
+/// `**` descends into folders (not hidden ones), `[...]` picks one
+/// character, matches come sorted by path, a file named literally wins over
+/// its name read as a glob, and a bad glob is an error naming it.
+#[test]
+fn globs_recurse_with_double_star() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = dir.path();
+    for folder in ["schema/b/deep", "schema/a", "schema/.hidden"] {
+        std::fs::create_dir_all(base.join(folder)).expect("mkdir");
+    }
+    let files = [
+        "schema/top.sql",
+        "schema/b/deep/z.sql",
+        "schema/b/m.sql",
+        "schema/a/x.sql",
+        "schema/a/y.sql",
+        "schema/a/notes.txt",
+        "schema/.hidden/h.sql",
+        "schema/.dot.sql",
+        "schema/[lit].sql",
+    ];
+    for f in files {
+        std::fs::write(base.join(f), "CREATE TABLE t (id INTEGER);").expect("write");
+    }
+    let expand = |entries: &[&str]| -> Vec<String> {
+        let entries: Vec<String> = entries.iter().map(|e| (*e).to_owned()).collect();
+        expand_models(base, &entries)
+            .expect("expands")
+            .iter()
+            .map(|p| {
+                p.strip_prefix(base)
+                    .unwrap_or_else(|_| panic!("{p:?} under {base:?}"))
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect()
+    };
+    assert_eq!(
+        expand(&["schema/**/*.sql"]),
+        [
+            "schema/[lit].sql",
+            "schema/a/x.sql",
+            "schema/a/y.sql",
+            "schema/b/deep/z.sql",
+            "schema/b/m.sql",
+            "schema/top.sql",
+        ]
+    );
+    assert_eq!(
+        expand(&["schema/b/**/*.sql", "schema/a/[xz].sql", "schema/**/m.sql"]),
+        ["schema/b/deep/z.sql", "schema/b/m.sql", "schema/a/x.sql"]
+    );
+    assert_eq!(expand(&["schema/.h*/*.sql"]), ["schema/.hidden/h.sql"]);
+    assert_eq!(expand(&["schema/.hidden/*.sql"]), ["schema/.hidden/h.sql"]);
+    assert_eq!(expand(&["schema/.*.sql"]), ["schema/.dot.sql"]);
+    assert_eq!(expand(&["schema/[lit].sql"]), ["schema/[lit].sql"]);
+    let e = expand_models(base, &["schema/[a.sql".to_owned()]).expect_err("bad glob");
+    assert!(matches!(e, ModelError::BadPattern { .. }), "{e}");
+    assert!(
+        e.to_string()
+            .contains("\"schema/[a.sql\" is not a valid glob"),
+        "{e}"
+    );
+    let e = expand_models(base, &["other/**/*.sql".to_owned()]).expect_err("no match");
+    assert!(matches!(e, ModelError::NoMatch { .. }), "{e}");
+}
+
 /// Renders every table with the dialect's own `CREATE TABLE` (after its
 /// enum types), parses that back and expects the same tables.
 fn round_trip(dialect: &str, sql: &str) {

@@ -98,8 +98,12 @@ pub enum ResolveUrlError {
         /// Why.
         error: std::io::Error,
     },
-    /// A line of the `.env` file is not `KEY=VALUE`.
-    #[error("{}:{line}: expected KEY=VALUE (or a # comment), found {text:?}", path.display())]
+    /// A line of the `.env` file does not parse.
+    #[error(
+        "{}:{line}: expected KEY=VALUE, `export KEY=VALUE` or a # comment; a value with spaces \
+         needs quotes, quotes must be closed, and a backslash may only escape n, \\, \", ' or $ \
+         (found {text:?})", path.display()
+    )]
     DotEnvSyntax {
         /// The file.
         path: PathBuf,
@@ -215,9 +219,13 @@ fn config_url(config: &Config, database: Option<&str>) -> Option<String> {
 
 /// The value of `var` in a `.env` file, if the file exists and sets it.
 ///
-/// The format is the common one: `KEY=VALUE` lines, optionally prefixed by
-/// `export`, `#` comments, blank lines, values optionally in single or double
-/// quotes. The last assignment wins, as when a shell sources the file.
+/// The file is parsed by the `dotenvy` crate, without touching the process
+/// environment: `KEY=VALUE` lines, optionally prefixed by `export`, `#`
+/// comments, blank lines; values unquoted (up to a ` #` comment), in single
+/// quotes (taken literally) or in double quotes (with `\n`, `\"`, `\\`
+/// and `\$` escapes), and `${OTHER}` substituted outside single quotes. The
+/// last assignment wins, as when a shell sources the file. A line that does
+/// not parse is an error naming the file and the line.
 pub fn read_dotenv(path: &Path, var: &str) -> Result<Option<String>, ResolveUrlError> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -229,36 +237,65 @@ pub fn read_dotenv(path: &Path, var: &str) -> Result<Option<String>, ResolveUrlE
             });
         }
     };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut found = None;
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let assignment = trimmed.strip_prefix("export ").unwrap_or(trimmed);
-        let Some((key, value)) = assignment.split_once('=') else {
-            return Err(ResolveUrlError::DotEnvSyntax {
-                path: path.to_owned(),
-                line: i + 1,
-                text: crate::url::mask(line),
-            });
-        };
-        if key.trim() == var {
-            found = Some(unquote(value.trim()).to_owned());
+    for item in dotenvy::from_read_iter(text.as_bytes()) {
+        match item {
+            Ok((key, value)) => {
+                if key == var {
+                    found = Some(value);
+                }
+            }
+            Err(error) => return Err(dotenv_error(path, text, error)),
         }
     }
     Ok(found.filter(|v| !v.is_empty()))
 }
 
-fn unquote(value: &str) -> &str {
-    for quote in ['"', '\''] {
-        if let Some(inner) = value
-            .strip_prefix(quote)
-            .and_then(|v| v.strip_suffix(quote))
-        {
-            return inner;
+/// A `dotenvy` error as [`ResolveUrlError::DotEnvSyntax`]: `dotenvy` says
+/// which text did not parse but not on which line of the file, so the line
+/// is the first one at which a prefix of the file fails the same way. The
+/// line shown has any URL password masked.
+fn dotenv_error(path: &Path, text: &str, error: dotenvy::Error) -> ResolveUrlError {
+    let (bad, index) = match error {
+        dotenvy::Error::LineParse(bad, index) => (bad, index),
+        // Reading from memory has no I/O error, and the process environment
+        // is only read (for `${VAR}`), never required.
+        other => {
+            return ResolveUrlError::DotEnvRead {
+                path: path.to_owned(),
+                error: std::io::Error::other(other.to_string()),
+            };
+        }
+    };
+    let same = |prefix: &str| {
+        dotenvy::from_read_iter(prefix.as_bytes()).any(|item| {
+            matches!(item, Err(dotenvy::Error::LineParse(ref b, i)) if *b == bad && i == index)
+        })
+    };
+    let mut end = 0;
+    let mut last = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        end += line.len();
+        last = n + 1;
+        if same(&text[..end]) {
+            break;
         }
     }
-    // An unquoted value ends at a ` #` comment.
-    value.split(" #").next().unwrap_or(value).trim_end()
+    // The bad text may span lines (a quoted value): point at the line of the
+    // character that failed, or where the text starts when it failed at its
+    // end (a quote never closed).
+    let start = last.saturating_sub(bad.trim_end().matches('\n').count());
+    let line = if index < bad.trim_end().chars().count() {
+        start + bad.chars().take(index).filter(|c| *c == '\n').count()
+    } else {
+        start
+    }
+    .max(1);
+    let shown = text.lines().nth(line - 1).unwrap_or_default();
+    ResolveUrlError::DotEnvSyntax {
+        path: path.to_owned(),
+        line,
+        text: crate::url::mask(shown),
+    }
 }

@@ -28,6 +28,17 @@ pub enum ModelError {
         /// Why.
         source: std::io::Error,
     },
+    /// A `models` entry is not a valid glob.
+    #[error(
+        "the models entry {pattern:?} is not a valid glob: {message}; write a path, or a glob with \
+         *, ?, ** (any folders) or [abc]"
+    )]
+    BadPattern {
+        /// The entry, as configured.
+        pattern: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A `models` entry names no file.
     #[error("the models entry {pattern:?} matches no file (under {})", base.display())]
     NoMatch {

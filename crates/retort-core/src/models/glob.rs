@@ -1,15 +1,18 @@
-//! The configuration's `models` entries: file paths or simple globs
-//! (`models/*.sql`, `schema/??_*.sql`), relative to a base folder. `*`
-//! matches any run of characters and `?` one character, both within one
-//! path segment; there is no `**` and no character class.
+//! The configuration's `models` entries: file paths or globs, relative to a
+//! base folder, expanded by the `glob` crate: `*` and `?` within one path
+//! segment, `**` for any number of folders, `[abc]` / `[!abc]` for one
+//! character of a set. Hidden files and folders (`.name`) match only a
+//! pattern that names the dot.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use super::ModelError;
 
 /// The files the `entries` name, relative to `base` (absolute entries stay
 /// as they are): each entry's matches sorted, in the entries' order, each
-/// file once. An entry that matches no file is an error naming it.
+/// file once. An entry that matches no file is an error naming it; an entry
+/// that names an existing file is that file, even when its name has glob
+/// characters.
 pub fn expand_models(base: &Path, entries: &[String]) -> Result<Vec<PathBuf>, ModelError> {
     let mut out: Vec<PathBuf> = Vec::new();
     for entry in entries {
@@ -31,99 +34,63 @@ pub fn expand_models(base: &Path, entries: &[String]) -> Result<Vec<PathBuf>, Mo
 }
 
 fn expand_one(base: &Path, entry: &str) -> Result<Vec<PathBuf>, ModelError> {
-    let mut candidates = vec![base.to_owned()];
-    for component in Path::new(entry).components() {
-        let segment = match component {
-            Component::Normal(s) => s.to_string_lossy().into_owned(),
-            other => {
-                // A root, a prefix, `.` or `..`: joined as written.
-                for c in &mut candidates {
-                    *c = c.join(other.as_os_str());
-                }
-                continue;
-            }
-        };
-        if !segment.contains(['*', '?']) {
-            for c in &mut candidates {
-                c.push(&segment);
-            }
-            continue;
-        }
-        let mut next = Vec::new();
-        for dir in candidates.iter().filter(|d| d.is_dir()) {
-            let listing = std::fs::read_dir(dir).map_err(|source| ModelError::List {
-                pattern: entry.to_owned(),
-                dir: dir.clone(),
-                source,
-            })?;
-            for item in listing {
-                let item = item.map_err(|source| ModelError::List {
-                    pattern: entry.to_owned(),
-                    dir: dir.clone(),
-                    source,
-                })?;
-                let name = item.file_name().to_string_lossy().into_owned();
-                // A hidden file matches only a pattern that says so.
-                if name.starts_with('.') && !segment.starts_with('.') {
-                    continue;
-                }
-                if matches(&segment, &name) {
-                    next.push(item.path());
-                }
-            }
-        }
-        candidates = next;
+    let literal = base.join(entry);
+    if literal.is_file() {
+        return Ok(vec![literal]);
     }
-    Ok(candidates.into_iter().filter(|p| p.is_file()).collect())
-}
-
-/// Whether `name` matches `pattern` (`*`: any run, `?`: one character).
-pub(crate) fn matches(pattern: &str, name: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    // Greedy with backtracking to the last `*`: linear for these patterns.
-    let (mut pi, mut ni) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ni < n.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ni));
-                pi += 1;
-            }
-            Some('?') => {
-                pi += 1;
-                ni += 1;
-            }
-            Some(c) if *c == n[ni] => {
-                pi += 1;
-                ni += 1;
-            }
-            _ => match star {
-                Some((sp, sn)) => {
-                    pi = sp + 1;
-                    ni = sn + 1;
-                    star = Some((sp, sn + 1));
-                }
-                None => return false,
-            },
+    // The base folder is a path, not a pattern: its own `*`, `?` or `[`
+    // are escaped.
+    let pattern = if Path::new(entry).is_absolute() {
+        entry.to_owned()
+    } else {
+        let base = base.to_string_lossy();
+        format!(
+            "{}{}{entry}",
+            glob::Pattern::escape(&base),
+            std::path::MAIN_SEPARATOR
+        )
+    };
+    // `require_literal_leading_dot` would be the glob crate's own way to
+    // skip hidden files, but (0.3.4) it then skips every hidden entry, even
+    // for `.name*`, and panics on a file name that is not UTF-8: hidden
+    // entries are filtered below instead.
+    let options = glob::MatchOptions {
+        case_sensitive: true,
+        require_literal_separator: true,
+        require_literal_leading_dot: false,
+    };
+    let paths = glob::glob_with(&pattern, options).map_err(|e| ModelError::BadPattern {
+        pattern: entry.to_owned(),
+        message: e.msg.to_owned(),
+    })?;
+    let components: Vec<&str> = entry.split(['/', std::path::MAIN_SEPARATOR]).collect();
+    let dotted_glob = components
+        .iter()
+        .any(|c| c.starts_with('.') && c.contains(['*', '?', '[']));
+    let mut found = Vec::new();
+    for path in paths {
+        let path = path.map_err(|e| ModelError::List {
+            pattern: entry.to_owned(),
+            dir: e.path().to_owned(),
+            source: e.into(),
+        })?;
+        // The glob crate drops a leading `./`; the paths keep the base as
+        // given.
+        let path = base.join(path.strip_prefix(base).unwrap_or(&path));
+        let relative = path.strip_prefix(base).unwrap_or(&path);
+        // A hidden file or folder matches only a pattern that names it or
+        // starts a glob with a dot.
+        let hidden = relative.components().any(|c| {
+            let c = c.as_os_str().to_string_lossy();
+            c.starts_with('.')
+                && c != "."
+                && c != ".."
+                && !dotted_glob
+                && !components.contains(&&*c)
+        });
+        if !hidden && path.is_file() {
+            found.push(path);
         }
     }
-    p[pi..].iter().all(|c| *c == '*')
-}
-
-#[cfg(test)]
-mod tests {
-    use super::matches;
-
-    #[test]
-    fn star_and_question_mark() {
-        assert!(matches("*.sql", "a.sql"));
-        assert!(matches("*.sql", ".sql"));
-        assert!(!matches("*.sql", "a.sqlx"));
-        assert!(matches("??_*.sql", "01_users.sql"));
-        assert!(!matches("??_*.sql", "1_users.sql"));
-        assert!(matches("a*b*c", "aXXbYYbc"));
-        assert!(matches("*", ""));
-        assert!(!matches("?", ""));
-    }
+    Ok(found)
 }

@@ -309,12 +309,12 @@ impl ScriptDirectory {
 
     fn run_hooks(&self, path: &Path, x_args: &BTreeMap<String, String>) -> Result<(), ScriptError> {
         for hook in &self.config.post_write_hooks {
-            let argv = hook.command.argv(path);
             let fail = |message: String| ScriptError::Hook {
                 name: hook.name.clone(),
                 path: path.to_owned(),
                 message,
             };
+            let argv = hook.command.argv(path).map_err(fail)?;
             let Some((program, args)) = argv.split_first() else {
                 return Err(fail("its command is empty".into()));
             };

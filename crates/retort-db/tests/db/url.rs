@@ -270,3 +270,76 @@ fn dotenv_lines_are_checked() {
     let got = retort_db::source::read_dotenv(&path, "DATABASE_URL").unwrap();
     assert_eq!(got.as_deref(), Some("sqlite:///last.db"));
 }
+
+/// `.env` is parsed by `dotenvy`: `export`, comments, quotes and escapes.
+#[test]
+fn dotenv_export_quotes_escapes_and_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(".env");
+    let read = |text: &str, var: &str| {
+        std::fs::write(&path, text).unwrap();
+        retort_db::source::read_dotenv(&path, var).unwrap()
+    };
+    let text = "# a comment\n\
+                export DATABASE_URL=sqlite:///exported.db\n\
+                \n\
+                ESCAPED=\"a\\nb \\\"q\\\"\"\n\
+                SINGLE='no $ESCAPES \\n here'\n\
+                SPACED = \"with spaces\" # trailing comment\n\
+                MULTI=\"one\ntwo\"\n\
+                EMPTY=\n";
+    assert_eq!(
+        read(text, "DATABASE_URL").as_deref(),
+        Some("sqlite:///exported.db")
+    );
+    assert_eq!(read(text, "ESCAPED").as_deref(), Some("a\nb \"q\""));
+    assert_eq!(
+        read(text, "SINGLE").as_deref(),
+        Some("no $ESCAPES \\n here")
+    );
+    assert_eq!(read(text, "SPACED").as_deref(), Some("with spaces"));
+    assert_eq!(read(text, "MULTI").as_deref(), Some("one\ntwo"));
+    assert_eq!(read(text, "EMPTY"), None);
+    assert_eq!(read(text, "MISSING"), None);
+    // A commented-out assignment does not count.
+    assert_eq!(read("#DATABASE_URL=sqlite:///x.db\n", "DATABASE_URL"), None);
+    // Other variables substitute into double-quoted and bare values.
+    assert_eq!(
+        read(
+            "DIR=data\nDATABASE_URL=\"sqlite:///${DIR}/app.db\"\n",
+            "DATABASE_URL"
+        )
+        .as_deref(),
+        Some("sqlite:///data/app.db")
+    );
+}
+
+/// A line `dotenvy` cannot parse is an error naming the file and the line
+/// (the line of the failing character), with any password masked.
+#[test]
+fn dotenv_errors_name_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(".env");
+    let error = |text: &str| {
+        std::fs::write(&path, text).unwrap();
+        retort_db::source::read_dotenv(&path, "DATABASE_URL")
+            .unwrap_err()
+            .to_string()
+    };
+    let cases: [(&str, &str); 5] = [
+        ("A=1\n# c\nB=two words\n", ":3: "),
+        ("A=1\nB=\"bad \\q escape\"\nC=3\n", ":2: "),
+        ("A=1\n\nB='never closed\nC=3\n", ":3: "),
+        ("A=1\n1BAD=x\n", ":2: "),
+        (
+            "A=1\nDATABASE_URL postgresql://u:S3cr3tPw@h/d\n",
+            ":2: expected KEY=VALUE",
+        ),
+    ];
+    for (text, expected) in cases {
+        let err = error(text);
+        assert!(err.starts_with(&path.display().to_string()), "{err}");
+        assert!(err.contains(&format!(".env{expected}")), "{text:?}: {err}");
+        assert!(!err.contains("S3cr3tPw"), "{err}");
+    }
+}

@@ -18,7 +18,9 @@
 //!
 //! One more case, `generated_200_tables`, is built by the code below.
 //!
-//! The test walks every case and reports all failures at the end.
+//! The cases run in six shards per database (`corpus_1` ... `corpus_6`;
+//! the generated case alone in the last), each walking its cases and
+//! reporting all failures at the end.
 //! `RETORT_AUTOGEN_CASE=a,b` runs only the cases whose names contain `a`
 //! or `b`; `RETORT_AUTOGEN_JOBS` sets how many cases run at once (3).
 //!
@@ -33,7 +35,30 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::harness::{Project, Run};
 use crate::migrate_db::{Db, Kind, per_db};
 
-per_db!(corpus);
+// The corpus in shards (each case in one of them, by its place in name
+// order), so that no single test runs long: on MariaDB, where DDL is
+// slowest, the whole corpus takes minutes.
+const SHARDS: usize = 6;
+per_db!(corpus_1, corpus_2, corpus_3, corpus_4, corpus_5, corpus_6);
+
+fn corpus_1(kind: Kind) {
+    corpus(kind, 0);
+}
+fn corpus_2(kind: Kind) {
+    corpus(kind, 1);
+}
+fn corpus_3(kind: Kind) {
+    corpus(kind, 2);
+}
+fn corpus_4(kind: Kind) {
+    corpus(kind, 3);
+}
+fn corpus_5(kind: Kind) {
+    corpus(kind, 4);
+}
+fn corpus_6(kind: Kind) {
+    corpus(kind, 5);
+}
 
 const GENERATED: &str = "generated_200_tables";
 
@@ -170,13 +195,28 @@ fn generated(kind: Kind) -> Case {
     }
 }
 
-fn corpus(kind: Kind) {
-    let cases = cases(kind);
+/// Runs the cases of shard `shard` (0-based) on `kind`.
+fn corpus(kind: Kind, shard: usize) {
+    let all = cases(kind);
     assert!(
-        !cases.is_empty() || std::env::var("RETORT_AUTOGEN_CASE").is_ok(),
+        !all.is_empty() || std::env::var("RETORT_AUTOGEN_CASE").is_ok(),
         "no autogen corpus case found in {}",
         corpus_dir().display()
     );
+    // The generated 200-table case is the longest: a shard of its own.
+    let cases: Vec<Case> = all
+        .into_iter()
+        .filter(|c| c.name != GENERATED)
+        .enumerate()
+        .filter(|(i, _)| i % (SHARDS - 1) == shard)
+        .map(|(_, c)| c)
+        .chain(
+            (shard == SHARDS - 1)
+                .then(|| cases(kind).into_iter().filter(|c| c.name == GENERATED))
+                .into_iter()
+                .flatten(),
+        )
+        .collect();
     let jobs: usize = std::env::var("RETORT_AUTOGEN_JOBS")
         .ok()
         .and_then(|j| j.parse().ok())

@@ -385,34 +385,38 @@ start_galera() {
     log "MariaDB Galera cluster, 3 nodes synced, on 127.0.0.1:${GALERA_PORT[1]},${GALERA_PORT[2]},${GALERA_PORT[3]}"
 }
 
-# Below 32768, where Linux takes no port for the client end of a connection
-# (ip_local_port_range): one there could hold a port picked as free until
-# its server binds it.
-pick_port PG_PORT 25432
-pick_port PGBOUNCER_PORT 26432
-pick_port MYSQL_PORT 23306
-GALERA_PORT=() GALERA_GCOMM=() GALERA_IST=() GALERA_SST=()
-for n in 1 2 3; do
-    pick_port "GALERA_PORT[$n]" 23406
-    pick_port "GALERA_GCOMM[$n]" 24567
-    pick_port "GALERA_IST[$n]" 24667
-    pick_port "GALERA_SST[$n]" 24767
-done
+# Starts every server, then reads their variables.
+start_servers() {
+    # Below 32768, where Linux takes no port for the client end of a connection
+    # (ip_local_port_range): one there could hold a port picked as free until
+    # its server binds it.
+    pick_port PG_PORT 25432
+    pick_port PGBOUNCER_PORT 26432
+    pick_port MYSQL_PORT 23306
+    GALERA_PORT=() GALERA_GCOMM=() GALERA_IST=() GALERA_SST=()
+    for n in 1 2 3; do
+        pick_port "GALERA_PORT[$n]" 23406
+        pick_port "GALERA_GCOMM[$n]" 24567
+        pick_port "GALERA_IST[$n]" 24667
+        pick_port "GALERA_SST[$n]" 24767
+    done
 
-# Everything at once: the slow parts are initdb, mariadb-install-db and
-# Galera's state transfers, which wait on each other only within a job.
-job start_postgres
-job start_mariadb
-job start_galera
-wait_jobs
-for file in "$DB_DIR"/env/*; do
-    # shellcheck source=/dev/null
-    . "$file"
-done
-TENTHS=$((($(date +%s%N) - STARTED) / 100000000))
-log "servers ready in $((TENTHS / 10)).$((TENTHS % 10)) s"
+    # Everything at once: the slow parts are initdb, mariadb-install-db and
+    # Galera's state transfers, which wait on each other only within a job.
+    job start_postgres
+    job start_mariadb
+    job start_galera
+    wait_jobs
+    for file in "$DB_DIR"/env/*; do
+        # shellcheck source=/dev/null
+        . "$file"
+    done
+    TENTHS=$((($(date +%s%N) - STARTED) / 100000000))
+    log "servers ready in $((TENTHS / 10)).$((TENTHS % 10)) s"
+}
 
 if [ $# -gt 0 ]; then
+    start_servers
     log "$*"
     "$@"
     exit
@@ -425,6 +429,13 @@ cargo fmt --all -- --check
 
 log "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+# Everything is built before the servers start: they run only while the
+# tests that need them do.
+log "building the tests"
+cargo nextest run --workspace --locked --no-run
+
+start_servers
 
 log "doc tests"
 cargo test --workspace --doc --locked

@@ -8,6 +8,7 @@
 use serde_json::Value;
 
 use crate::harness::{Project, Rev, rev};
+use crate::migrate_db::table_rev;
 
 /// The `create_date` of the fixture revisions that have one.
 const DATE: &str = "2026-11-22 10:00:00";
@@ -20,22 +21,6 @@ fn add(p: &Project, rev: Rev, date: Option<&str>, body: &str) {
     }
     text.push_str(body);
     p.write(&format!("migrations/versions/{}.toml", rev.id), &text);
-}
-
-/// Operations creating the table `t_<id>` (and dropping it back).
-fn table_ops(id: &str) -> String {
-    format!(
-        r#"
-[[upgrade]]
-op = "create_table"
-table = "t_{id}"
-columns = [{{ name = "id", type = "integer", primary_key = true }}]
-
-[[downgrade]]
-op = "drop_table"
-table = "t_{id}"
-"#
-    )
 }
 
 /// The fixture graph:
@@ -55,7 +40,7 @@ fn fixture() -> Project {
         &p,
         rev("aaaa00000001").message("create account"),
         Some(DATE),
-        &table_ops("aaaa00000001"),
+        &table_rev("aaaa00000001"),
     );
     add(
         &p,
@@ -63,7 +48,7 @@ fn fixture() -> Project {
             .down(&["aaaa00000001"])
             .message("add email"),
         Some(DATE),
-        &table_ops("bbbb00000002"),
+        &table_rev("bbbb00000002"),
     );
     add(
         &p,
@@ -72,7 +57,7 @@ fn fixture() -> Project {
             .labels(&["audit"])
             .message("create audit log"),
         None,
-        &table_ops("cccc00000003"),
+        &table_rev("cccc00000003"),
     );
     add(
         &p,
@@ -80,7 +65,7 @@ fn fixture() -> Project {
             .down(&["bbbb00000002"])
             .message("add phone"),
         Some(DATE),
-        &table_ops("dddd00000004"),
+        &table_rev("dddd00000004"),
     );
     add(
         &p,
@@ -97,7 +82,7 @@ fn fixture() -> Project {
             .depends(&["dddd00000004"])
             .message("create reports"),
         Some(DATE),
-        &table_ops("ffff00000006"),
+        &table_rev("ffff00000006"),
     );
     p
 }

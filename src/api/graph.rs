@@ -153,4 +153,4 @@ impl Retort {
 
 /// The revision expression that names what the database is at (`show
 /// current`, `history -r current:`).
-pub const CURRENT_SYMBOL: &str = "current";
+const CURRENT_SYMBOL: &str = "current";

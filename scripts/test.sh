@@ -387,6 +387,7 @@ start_galera() {
 
 # Starts every server, then reads their variables.
 start_servers() {
+    STARTED=$(date +%s%N)
     # Below 32768, where Linux takes no port for the client end of a connection
     # (ip_local_port_range): one there could hold a port picked as free until
     # its server binds it.

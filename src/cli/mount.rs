@@ -115,7 +115,7 @@ fn mounted_command(args: &[String], command: &Command) -> String {
             .map_or_else(|| program.clone(), |n| n.to_string_lossy().into_owned())
     });
     let name = command_name(command);
-    let Some(at) = args.iter().skip(1).position(|a| *a == name).map(|i| i + 1) else {
+    let Some(at) = args.iter().skip(1).position(|a| a == name).map(|i| i + 1) else {
         return program;
     };
     let mut i = at;
@@ -132,19 +132,27 @@ fn mounted_command(args: &[String], command: &Command) -> String {
     program
 }
 
-/// The command-line name of `command`: its variant's name in kebab case,
-/// as clap derives it (`ListTemplates` is `list-templates`).
-fn command_name(command: &Command) -> String {
-    let text = format!("{command:?}");
-    let variant = text.split(['(', ' ', '{']).next().unwrap_or_default();
-    let mut name = String::new();
-    for (i, c) in variant.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            name.push('-');
-        }
-        name.extend(c.to_lowercase());
+/// The command-line name of `command`, as clap derives it.
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Init(_) => "init",
+        Command::ListTemplates => "list-templates",
+        Command::Revision(_) => "revision",
+        Command::Migrate(_) => "migrate",
+        Command::Check(_) => "check",
+        Command::Merge(_) => "merge",
+        Command::Edit(_) => "edit",
+        Command::Heads(_) => "heads",
+        Command::Branches(_) => "branches",
+        Command::History(_) => "history",
+        Command::Show(_) => "show",
+        Command::Upgrade(_) => "upgrade",
+        Command::Downgrade(_) => "downgrade",
+        Command::Stamp(_) => "stamp",
+        Command::Current(_) => "current",
+        Command::Verify(_) => "verify",
+        Command::Unlock => "unlock",
     }
-    name
 }
 
 #[cfg(test)]

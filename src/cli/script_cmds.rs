@@ -151,11 +151,21 @@ fn generated(r: &Retort, path: &Path, out: &mut dyn Write) -> anyhow::Result<()>
 /// After `revision --sql` / `migrate --sql`: the line that names the new
 /// file goes to stderr, and the new revision's upgrade SQL to stdout.
 fn generated_with_sql(r: &Retort, path: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
+    let id = retort_core::script::read_revision_file(path)?.id;
+    // The SQL is rendered whole before any of it is written; when it
+    // cannot be, the new file goes too: the command does both or neither.
+    let mut sql = Vec::new();
+    if let Err(e) = r.revision_sql(&id, &mut sql) {
+        let _ = std::fs::remove_file(path);
+        return Err(anyhow::Error::new(e).context(format!(
+            "{} was not written: its SQL cannot be shown offline; run the command without --sql to write it, then `upgrade` it on a database",
+            path.display()
+        )));
+    }
     if !r.is_quiet() {
         eprintln!("Generating {} ... done", path.display());
     }
-    let id = retort_core::script::read_revision_file(path)?.id;
-    r.revision_sql(&id, out)?;
+    out.write_all(&sql)?;
     Ok(())
 }
 

@@ -293,6 +293,30 @@ fn revision_and_migrate_with_sql_print_the_new_revision_sql() {
     ]);
     run.stdout_has("-- Running upgrade a4 -> a5")
         .stdout_has("CREATE TABLE \"t\"");
+    // SQL that cannot be rendered offline (a SQLite rebuild needs the
+    // table's current definition): the file is not kept, exit 1.
+    p.ok(&["upgrade"]);
+    p.write(
+        "models.sql",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);\n",
+    );
+    let before = p.version_files();
+    let run = p.run(&[
+        "migrate",
+        "-m",
+        "n",
+        "--rev-id",
+        "a6",
+        "--sql",
+        "--models",
+        "models.sql",
+    ]);
+    run.code_is(1)
+        .stderr_has("Detected")
+        .stderr_has("\nerror: migrations/versions/a6_n.toml was not written")
+        .stderr_has("without --sql");
+    assert!(!run.stderr.contains("Generating"), "{}", run.describe());
+    assert_eq!(p.version_files(), before);
     // A new base: the script creates the version table.
     let run = p.ok(&[
         "revision", "-m", "b", "--head", "base", "--rev-id", "b1", "--sql",

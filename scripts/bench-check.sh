@@ -22,9 +22,10 @@
 # Starts PostgreSQL and MariaDB through scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -z "${RETORT_TEST_POSTGRES_URL:-}" ] || [ -z "${RETORT_TEST_MYSQL_URL:-}" ]; then
+if [ -z "${RETORT_TEST_DB_DIR:-}" ]; then
     exec ./scripts/test.sh "$0" "$@"
 fi
+eval "$(scripts/test-servers.sh ensure postgres mariadb)"
 for tool in sqlite3 psql python3; do
     command -v "$tool" >/dev/null || { echo "error: $tool is missing" >&2; exit 1; }
 done

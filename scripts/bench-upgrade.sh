@@ -14,9 +14,10 @@
 # and bests in milliseconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -z "${RETORT_TEST_POSTGRES_URL:-}" ]; then
+if [ -z "${RETORT_TEST_DB_DIR:-}" ]; then
     exec ./scripts/test.sh "$0" "$@"
 fi
+eval "$(scripts/test-servers.sh ensure postgres mariadb)"
 cargo build --release --locked --quiet --bin retort -p retort
 retort="$PWD/target/release/retort"
 work=$(mktemp -d)

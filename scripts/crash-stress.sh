@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kills=${1:-1000}
-if [ -z "${RETORT_TEST_POSTGRES_URL:-}" ]; then
+if [ -z "${RETORT_TEST_DB_DIR:-}" ]; then
     exec ./scripts/test.sh "$0" "$kills"
 fi
 RETORT_CRASH_KILLS="$kills" cargo nextest run --locked --test integration \

@@ -3,28 +3,23 @@
 # against real database servers that it starts itself.
 #
 #   ./scripts/test.sh                 the whole suite
-#   ./scripts/test.sh CMD [ARGS...]   start the servers, run CMD with the
-#                                     variables below set, stop them
+#   ./scripts/test.sh CMD [ARGS...]   run CMD where tests can start the
+#                                     servers, stop them at the end
 #   e.g. ./scripts/test.sh cargo nextest run -p retort-db
 #
 # Installs what is missing first (cargo-nextest; MariaDB, Galera, rsync,
-# PgBouncer and PostgreSQL 15 from Debian's packages). Starts, every time:
-#
-#   RETORT_TEST_POSTGRES_URL   a PostgreSQL 15 server
-#   RETORT_TEST_PGBOUNCER_URL  PgBouncer in transaction pooling mode in
-#                              front of that PostgreSQL
-#   RETORT_TEST_MYSQL_URL      a MariaDB server
-#   RETORT_TEST_GALERA_URLS    a 3-node MariaDB Galera cluster (its nodes'
-#                              URLs, comma-separated, node 1 first), which
-#                              refuses a table without a primary key
-#   RETORT_TEST_GALERA_PIDS    the nodes' process ids, in the same order, for
-#                              a test that kills one (the script does not
-#                              restart it)
-#
-# Each listens on 127.0.0.1 on free private ports, as the user retort with
-# the password secret, keeps its data in one temporary folder, and is
-# stopped and removed on exit, also on failure. Exits non-zero on any
-# failure; never skips a test silently.
+# PgBouncer and PostgreSQL 15 from Debian's packages). Starts no server
+# itself: a test that needs one asks scripts/test-servers.sh (through the
+# `servers.rs` helper beside the tests), which starts it the first time
+# and hands every later test the same server, so a run of tests that need
+# no server starts none, and the servers start while the other tests run.
+# The servers (PostgreSQL 15, PgBouncer, MariaDB and a 3-node Galera
+# cluster; their variables are listed in scripts/test-servers.sh) listen on
+# 127.0.0.1 on free private ports, keep their data in one temporary folder
+# ($RETORT_TEST_DB_DIR), and are stopped and removed on exit, also on
+# failure. A script that needs the variables itself runs, under this one:
+#   eval "$(scripts/test-servers.sh ensure postgres mariadb)"
+# Exits non-zero on any failure; never skips a test silently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,381 +39,24 @@ fi
 
 # --- database servers -------------------------------------------------------
 
-PG_BIN=/usr/lib/postgresql/15/bin
-GALERA_LIB=/usr/lib/galera/libgalera_smm.so
-APT_UPDATED=
-apt_install() {
-    if [ "$(id -u)" != 0 ]; then
-        die "$* is missing and installing it needs root: run 'apt-get install $*' as root"
-    fi
-    if [ -z "$APT_UPDATED" ]; then
-        apt-get update -qq || die "apt-get update failed: check the network and /etc/apt/sources.list"
-        APT_UPDATED=1
-    fi
-    log "installing $*"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null ||
-        die "apt-get install $* failed (see above)"
-}
+# shellcheck source=scripts/test-servers.sh
+. scripts/test-servers.sh
+install_servers
 
-# One apt-get run for everything missing. Debian's postgresql-15 starts a
-# cluster of its own on 5432 and pgbouncer may start one on 6432: ours use
-# other ports. Galera's rsync state transfer (wsrep_sst_rsync, in
-# mariadb-server) needs rsync, and ss (iproute2) or lsof to watch its port.
-missing=()
-[ -x "$PG_BIN/postgres" ] && [ -x "$PG_BIN/psql" ] || missing+=(postgresql-15)
-if ! command -v mariadbd >/dev/null && ! command -v mysqld >/dev/null ||
-    ! command -v wsrep_sst_rsync >/dev/null; then
-    missing+=(mariadb-server)
-fi
-[ -f "$GALERA_LIB" ] || missing+=(galera-4)
-command -v rsync >/dev/null || missing+=(rsync)
-command -v ss >/dev/null || command -v lsof >/dev/null || missing+=(iproute2)
-command -v pgrep >/dev/null || missing+=(procps)
-command -v pgbouncer >/dev/null || missing+=(pgbouncer)
-if [ ${#missing[@]} -gt 0 ]; then
-    apt_install "${missing[@]}"
-fi
-MYSQLD=$(command -v mariadbd || command -v mysqld)
-MYSQL_INSTALL_DB=$(command -v mariadb-install-db || command -v mysql_install_db) ||
-    die "mariadb-install-db is missing: reinstall the mariadb-server package"
-MYSQL_CLIENT=$(command -v mariadb || command -v mysql) ||
-    die "the mariadb client is missing: install the mariadb-client package"
-PGBOUNCER=$(command -v pgbouncer)
-
-# Ports picked so far, so that two servers of this run never get the same.
-TAKEN_PORTS=" "
-# Sets the variable $1 to the first port from $2 up that nothing listens on
-# and that no other server of this run was given.
-pick_port() {
-    local port=$2
-    while [[ $TAKEN_PORTS == *" $port "* ]] || (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
-        port=$((port + 1))
-    done
-    TAKEN_PORTS+="$port "
-    printf -v "$1" %s "$port"
-}
-
-STARTED=$(date +%s%N)
 DB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/retort-test-db.XXXXXX")
 chmod 755 "$DB_DIR"
 # run/NAME.pid: the servers to stop, each the leader of a process group of
 # its own (made by setsid) so that stopping it also stops what it started
-# (Galera's state transfer scripts and their rsync); env/NAME: the variables
-# a start-up job exports.
+# (Galera's state transfer scripts and their rsync); env/KIND: the
+# variables a started server sets.
 mkdir "$DB_DIR/run" "$DB_DIR/env"
-
-# Whether process $1 runs (a zombie does not).
-alive() {
-    local state
-    state=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) && [ "$state" != Z ]
-}
-
-JOBS=()
-stop_servers() {
-    local status=$? pids=() pid file
-    set +e
-    # The start-up jobs first, so that none starts a server after this.
-    for pid in "${JOBS[@]}"; do kill "$pid" 2>/dev/null; done
-    wait 2>/dev/null
-    if [ -f "$DB_DIR/pg/postmaster.pid" ]; then
-        run_as_pg "$PG_BIN/pg_ctl" -D "$DB_DIR/pg" -m immediate -w stop >/dev/null 2>&1
-    fi
-    for file in "$DB_DIR"/run/*.pid; do
-        [ -f "$file" ] && pids+=("$(cat "$file")")
-    done
-    # The data is thrown away: no server needs a clean shutdown (which can
-    # take a Galera node seconds). A node a test killed is already gone.
-    for pid in "${pids[@]}"; do kill -9 -- "-$pid" 2>/dev/null; done
-    for _ in $(seq 100); do
-        local running=
-        for pid in "${pids[@]}"; do alive "$pid" && running=1; done
-        [ -z "$running" ] && break
-        sleep 0.05
-    done
-    # Whatever a stopped start-up job left half-way (an initdb, a server not
-    # yet in run/): every process started here names the temporary folder.
-    for pid in $(pgrep -f -- "$DB_DIR"); do kill -9 "$pid" 2>/dev/null; done
-    rm -rf "$DB_DIR"
-    exit "$status"
-}
+export RETORT_TEST_DB_DIR=$DB_DIR
+export RETORT_TEST_SERVERS=$PWD/scripts/test-servers.sh
 trap stop_servers EXIT
 trap 'exit 130' INT TERM
 
-# Starts "$@" in the background as the process group NAME ($1) of its own,
-# its output in $DB_DIR/NAME.log, and records its pid in run/NAME.pid.
-launch() {
-    local name=$1
-    shift
-    setsid "$@" </dev/null >"$DB_DIR/$name.log" 2>&1 &
-    echo $! >"$DB_DIR/run/$name.pid"
-    disown $!
-}
-
-# Runs a start-up function in the background (a subshell: the EXIT trap
-# above is not run there); `wait_jobs` waits for all of them.
-job() {
-    "$@" &
-    JOBS+=($!)
-}
-wait_jobs() {
-    local pid
-    for pid in "${JOBS[@]}"; do
-        wait "$pid" || exit 1 # the job said why
-    done
-    JOBS=()
-}
-
-# initdb, postgres and pgbouncer refuse to run as root: run them as the
-# postgres user (made by Debian's package) or, failing that, as nobody.
-PG_USER=root
-if [ "$(id -u)" = 0 ]; then
-    PG_USER=$(id -u postgres >/dev/null 2>&1 && echo postgres || echo nobody)
-fi
-run_as_pg() {
-    if [ "$PG_USER" = root ] || [ "$PG_USER" = "$(id -un)" ]; then
-        "$@"
-    else
-        runuser -u "$PG_USER" -- "$@"
-    fi
-}
-
-# Galera's nodes run as the mysql user (made by Debian's mariadb-server):
-# as root, the rsync daemon that receives a joiner's state transfer drops to
-# nobody and cannot write a datadir owned by root.
-GALERA_USER=$(id -un)
-if [ "$(id -u)" = 0 ]; then
-    GALERA_USER=$(id -u mysql >/dev/null 2>&1 && echo mysql || echo nobody)
-fi
-
-start_postgres() {
-    mkdir -p "$DB_DIR/pg" "$DB_DIR/pg-run"
-    echo secret >"$DB_DIR/pg-password"
-    chown "$PG_USER" "$DB_DIR/pg" "$DB_DIR/pg-run" "$DB_DIR/pg-password"
-    run_as_pg "$PG_BIN/initdb" -D "$DB_DIR/pg" -U retort --pwfile="$DB_DIR/pg-password" \
-        --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --no-sync \
-        >"$DB_DIR/pg-initdb.log" 2>&1 ||
-        die "PostgreSQL initdb failed: $(cat "$DB_DIR/pg-initdb.log")"
-    # Durability is not needed for tests: fsync off makes them much faster.
-    # 300 connections: 200 for the tests, 100 for PgBouncer's pools.
-    run_as_pg "$PG_BIN/pg_ctl" -D "$DB_DIR/pg" -l "$DB_DIR/pg-run/pg.log" -w -t 60 \
-        -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $DB_DIR/pg-run -c fsync=off \
-            -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-        start >/dev/null ||
-        die "PostgreSQL did not start on port $PG_PORT: $(tail -n 20 "$DB_DIR/pg-run/pg.log")"
-    echo "export RETORT_TEST_POSTGRES_URL=postgresql://retort:secret@127.0.0.1:$PG_PORT/postgres" \
-        >"$DB_DIR/env/postgres"
-    log "PostgreSQL 15 on 127.0.0.1:$PG_PORT"
-    start_pgbouncer
-}
-
-# PgBouncer in transaction pooling mode in front of PostgreSQL: any database
-# name is forwarded; it logs clients in with SCRAM from a password file and
-# logs in to PostgreSQL with the same password.
-start_pgbouncer() {
-    local dir="$DB_DIR/pgbouncer" user_line=
-    mkdir -p "$dir"
-    echo '"retort" "secret"' >"$dir/userlist.txt"
-    if [ "$(id -u)" = 0 ]; then
-        user_line="user = $PG_USER"
-        chown -R "$PG_USER" "$dir"
-    fi
-    chmod 600 "$dir/userlist.txt"
-    cat >"$dir/pgbouncer.ini" <<EOF
-[databases]
-* = host=127.0.0.1 port=$PG_PORT
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = $PGBOUNCER_PORT
-unix_socket_dir =
-pidfile = $dir/pgbouncer.pid
-auth_type = scram-sha-256
-auth_file = $dir/userlist.txt
-admin_users = retort
-pool_mode = transaction
-max_client_conn = 500
-default_pool_size = 20
-max_user_connections = 100
-server_idle_timeout = 30
-$user_line
-EOF
-    launch pgbouncer "$PGBOUNCER" "$dir/pgbouncer.ini"
-    local pid deadline=$((SECONDS + 30))
-    pid=$(cat "$DB_DIR/run/pgbouncer.pid")
-    until PGPASSWORD=secret "$PG_BIN/psql" -h 127.0.0.1 -p "$PGBOUNCER_PORT" -U retort \
-        -d postgres -X -q -t -c 'SELECT 1' >/dev/null 2>&1; do
-        alive "$pid" ||
-            die "PgBouncer exited at start on port $PGBOUNCER_PORT: $(tail -n 20 "$DB_DIR/pgbouncer.log")"
-        [ $SECONDS -lt $deadline ] ||
-            die "PgBouncer on port $PGBOUNCER_PORT did not let retort in within 30 s: $(tail -n 20 "$DB_DIR/pgbouncer.log")"
-        sleep 0.1
-    done
-    echo "export RETORT_TEST_PGBOUNCER_URL=postgresql://retort:secret@127.0.0.1:$PGBOUNCER_PORT/postgres" \
-        >"$DB_DIR/env/pgbouncer"
-    log "PgBouncer $("$PGBOUNCER" --version | awk 'NR == 1 {print $2}') (transaction pooling) on 127.0.0.1:$PGBOUNCER_PORT"
-}
-
-# Waits until the server behind socket $2 (process group $1, log $3) answers
-# root, then creates the user retort; $4 names the server in messages.
-mysql_ready() {
-    local pid deadline=$((SECONDS + 60))
-    pid=$(cat "$DB_DIR/run/$1.pid")
-    until "$MYSQL_CLIENT" --no-defaults --socket="$2" -u root -e 'SELECT 1' >/dev/null 2>&1; do
-        alive "$pid" || die "$4 exited at start: $(tail -n 30 "$3")"
-        [ $SECONDS -lt $deadline ] ||
-            die "$4 did not accept connections within 60 s: $(tail -n 30 "$3")"
-        sleep 0.1
-    done
-    "$MYSQL_CLIENT" --no-defaults --socket="$2" -u root -e \
-        "CREATE USER 'retort'@'%' IDENTIFIED BY 'secret';
-         GRANT ALL PRIVILEGES ON *.* TO 'retort'@'%' WITH GRANT OPTION;" ||
-        die "$4: creating the user retort failed: $(tail -n 30 "$3")"
-}
-
-start_mariadb() {
-    "$MYSQL_INSTALL_DB" --no-defaults --datadir="$DB_DIR/my" --user=root \
-        --auth-root-authentication-method=socket --skip-test-db \
-        >"$DB_DIR/my-install.log" 2>&1 ||
-        die "mariadb-install-db failed: $(tail -n 20 "$DB_DIR/my-install.log")"
-    launch mariadb "$MYSQLD" --no-defaults --user=root --datadir="$DB_DIR/my" --port="$MYSQL_PORT" \
-        --bind-address=127.0.0.1 --socket="$DB_DIR/my.sock" --pid-file="$DB_DIR/my.pid" \
-        --skip-name-resolve --skip-log-bin --innodb-flush-log-at-trx-commit=0 \
-        --innodb-buffer-pool-size=64M --innodb-doublewrite=0 --max-connections=300
-    mysql_ready mariadb "$DB_DIR/my.sock" "$DB_DIR/mariadb.log" "MariaDB on port $MYSQL_PORT"
-    echo "export RETORT_TEST_MYSQL_URL=mysql://retort:secret@127.0.0.1:$MYSQL_PORT/mysql" \
-        >"$DB_DIR/env/mariadb"
-    log "MariaDB $("$MYSQLD" --version | awk '{print $3}') on 127.0.0.1:$MYSQL_PORT"
-}
-
-# --- the Galera cluster: three nodes of one cluster on 127.0.0.1, each with
-# a client port, a group communication (gcomm) port, an incremental state
-# transfer (IST) port and a state snapshot transfer (SST) port of its own.
-# innodb_force_primary_key refuses a table without a primary key (error
-# 1173), as managed clusters do (MariaDB's wsrep_mode=REQUIRED_PRIMARY_KEY
-# does too, but with an opaque "Galera replication not supported" and lets
-# ALTER TABLE drop the key).
-
-# Starts node $1 (1 to 3) in the background, with the options after it.
-galera_node() {
-    local n=$1 peers=
-    shift
-    for i in 1 2 3; do peers+="${peers:+,}127.0.0.1:${GALERA_GCOMM[i]}"; done
-    launch "galera$n" "$MYSQLD" --no-defaults --user="$GALERA_USER" \
-        --datadir="$DB_DIR/galera$n/data" --port="${GALERA_PORT[n]}" --bind-address=127.0.0.1 \
-        --socket="$DB_DIR/galera$n/sock" --pid-file="$DB_DIR/galera$n/pid" \
-        --skip-name-resolve --skip-log-bin --innodb-flush-log-at-trx-commit=0 \
-        --innodb-buffer-pool-size=64M --innodb-log-file-size=8M --max-connections=200 \
-        --innodb-temp-data-file-path=ibtmp1:1M:autoextend \
-        --binlog-format=ROW --innodb-autoinc-lock-mode=2 --innodb-force-primary-key=1 \
-        --wsrep-on=ON --wsrep-provider="$GALERA_LIB" --wsrep-cluster-name=retort-test \
-        --wsrep-cluster-address="gcomm://$peers" --wsrep-node-name="node$n" \
-        --wsrep-node-address="127.0.0.1:${GALERA_GCOMM[n]}" \
-        --wsrep-node-incoming-address="127.0.0.1:${GALERA_PORT[n]}" \
-        --wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:${GALERA_GCOMM[n]};ist.recv_addr=127.0.0.1:${GALERA_IST[n]};gcache.size=8M" \
-        --wsrep-sst-method=rsync --wsrep-sst-receive-address="127.0.0.1:${GALERA_SST[n]}" \
-        "$@"
-}
-
-# Node $1's wsrep_cluster_size and wsrep_local_state_comment, tab-separated
-# (e.g. "3	Synced"), or nothing while it does not answer.
-galera_state() {
-    "$MYSQL_CLIENT" --no-defaults --socket="$DB_DIR/galera$1/sock" -u root -N -B -e \
-        "SELECT MAX(IF(VARIABLE_NAME = 'WSREP_CLUSTER_SIZE', VARIABLE_VALUE, NULL)),
-                MAX(IF(VARIABLE_NAME = 'WSREP_LOCAL_STATE_COMMENT', VARIABLE_VALUE, NULL))
-         FROM information_schema.GLOBAL_STATUS" 2>/dev/null || true
-}
-
-# Waits until node $1 sees at least $2 nodes and, unless $3 is empty, is in
-# the state $3, for at most $4 seconds; node $5 must keep running meanwhile
-# (the one joining). Dies with that node's log tail otherwise.
-galera_wait() {
-    local n=$1 size=$2 want=$3 timeout=$4 watch=$5 state pid deadline=$((SECONDS + $4))
-    pid=$(cat "$DB_DIR/run/galera$watch.pid")
-    while :; do
-        state=$(galera_state "$n")
-        if [ -n "$state" ] && [ "${state%%$'\t'*}" -ge "$size" ] &&
-            { [ -z "$want" ] || [ "${state#*$'\t'}" = "$want" ]; }; then
-            return
-        fi
-        alive "$pid" ||
-            die "Galera node $watch (port ${GALERA_PORT[watch]}) exited while joining the cluster: $(tail -n 30 "$DB_DIR/galera$watch.log")"
-        [ $SECONDS -lt $deadline ] ||
-            die "Galera node $n (port ${GALERA_PORT[n]}) did not reach wsrep_cluster_size >= $size${want:+ and $want} within $timeout s (now: ${state:-no answer}): $(tail -n 30 "$DB_DIR/galera$watch.log")"
-        sleep 0.1
-    done
-}
-
-start_galera() {
-    local n urls='' node_pids=''
-    for n in 1 2 3; do
-        mkdir -p "$DB_DIR/galera$n/data"
-        [ "$(id -u)" != 0 ] || chown -R "$GALERA_USER" "$DB_DIR/galera$n"
-    done
-    # Node 1 bootstraps the cluster; 2 and 3 start empty and receive its
-    # data by rsync (SST), 3 once 2 is in the cluster (starting both at once
-    # makes their joins slower).
-    "$MYSQL_INSTALL_DB" --no-defaults --datadir="$DB_DIR/galera1/data" --user="$GALERA_USER" \
-        --auth-root-authentication-method=socket --skip-test-db \
-        >"$DB_DIR/galera1-install.log" 2>&1 ||
-        die "mariadb-install-db for Galera node 1 failed: $(tail -n 20 "$DB_DIR/galera1-install.log")"
-    galera_node 1 --wsrep-new-cluster
-    mysql_ready galera1 "$DB_DIR/galera1/sock" "$DB_DIR/galera1.log" \
-        "Galera node 1 on port ${GALERA_PORT[1]}"
-    galera_wait 1 1 Synced 60 1
-    galera_node 2
-    galera_wait 1 2 '' 120 2
-    galera_node 3
-    galera_wait 2 3 Synced 120 2
-    galera_wait 3 3 Synced 120 3
-    galera_wait 1 3 Synced 120 1
-    for n in 1 2 3; do
-        MYSQL_PWD=secret "$MYSQL_CLIENT" --no-defaults --protocol=TCP -h 127.0.0.1 \
-            -P "${GALERA_PORT[n]}" -u retort -e 'SELECT 1' >/dev/null ||
-            die "Galera node $n does not let retort in on port ${GALERA_PORT[n]}"
-        urls+="${urls:+,}mysql://retort:secret@127.0.0.1:${GALERA_PORT[n]}/mysql"
-        node_pids+="${node_pids:+,}$(cat "$DB_DIR/run/galera$n.pid")"
-    done
-    {
-        echo "export RETORT_TEST_GALERA_URLS=$urls"
-        echo "export RETORT_TEST_GALERA_PIDS=$node_pids"
-    } >"$DB_DIR/env/galera"
-    log "MariaDB Galera cluster, 3 nodes synced, on 127.0.0.1:${GALERA_PORT[1]},${GALERA_PORT[2]},${GALERA_PORT[3]}"
-}
-
-# Starts every server, then reads their variables.
-start_servers() {
-    STARTED=$(date +%s%N)
-    # Below 32768, where Linux takes no port for the client end of a connection
-    # (ip_local_port_range): one there could hold a port picked as free until
-    # its server binds it.
-    pick_port PG_PORT 25432
-    pick_port PGBOUNCER_PORT 26432
-    pick_port MYSQL_PORT 23306
-    GALERA_PORT=() GALERA_GCOMM=() GALERA_IST=() GALERA_SST=()
-    for n in 1 2 3; do
-        pick_port "GALERA_PORT[$n]" 23406
-        pick_port "GALERA_GCOMM[$n]" 24567
-        pick_port "GALERA_IST[$n]" 24667
-        pick_port "GALERA_SST[$n]" 24767
-    done
-
-    # Everything at once: the slow parts are initdb, mariadb-install-db and
-    # Galera's state transfers, which wait on each other only within a job.
-    job start_postgres
-    job start_mariadb
-    job start_galera
-    wait_jobs
-    for file in "$DB_DIR"/env/*; do
-        # shellcheck source=/dev/null
-        . "$file"
-    done
-    TENTHS=$((($(date +%s%N) - STARTED) / 100000000))
-    log "servers ready in $((TENTHS / 10)).$((TENTHS % 10)) s"
-}
-
 if [ $# -gt 0 ]; then
-    start_servers
-    log "$*"
+    log "$* (servers start when a test asks for one)"
     "$@"
     exit
 fi
@@ -431,12 +69,8 @@ cargo fmt --all -- --check
 log "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-# Everything is built before the servers start: they run only while the
-# tests that need them do.
 log "building the tests"
 cargo nextest run --workspace --locked --no-run
-
-start_servers
 
 log "doc tests"
 cargo test --workspace --doc --locked

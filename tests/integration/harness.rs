@@ -418,13 +418,11 @@ impl Rev {
     }
 }
 
-/// What to do when the servers are missing.
-const NO_SERVERS: &str = "run ./scripts/test.sh, which starts PostgreSQL, PgBouncer, MariaDB and a MariaDB Galera cluster";
-
-/// A server URL from the environment variable `var`; panics (the test
-/// fails, it is never skipped) when it is not set.
+/// A server URL from the test server variable `var`, its server started on
+/// first use; panics (the test fails, it is never skipped) when there is
+/// none.
 fn env_url(var: &str) -> String {
-    std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set: {NO_SERVERS}"))
+    crate::servers::var(var)
 }
 
 /// The URL of PgBouncer in transaction pooling mode in front of the
@@ -488,7 +486,8 @@ impl ClusterDb {
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         );
-        let mut node1 = connect_to(&admins[0]).unwrap_or_else(|e| panic!("{e}\n{NO_SERVERS}"));
+        let mut node1 =
+            connect_to(&admins[0]).unwrap_or_else(|e| panic!("{e}\n{}", crate::servers::HOW));
         node1
             .execute(&format!("CREATE DATABASE `{name}`"))
             .unwrap_or_else(|e| panic!("{e}"));

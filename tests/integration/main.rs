@@ -6,6 +6,8 @@
 //! folder are redacted to `<date>` and `<tmp>`.
 
 mod harness;
+#[path = "../support/servers.rs"]
+mod servers;
 
 mod cli_options;
 mod completions;

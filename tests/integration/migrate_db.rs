@@ -55,11 +55,10 @@ pub const RETORT_TABLES: &[&str] = &[
     "retort_journal",
 ];
 
-const NO_SERVERS: &str = "run ./scripts/test.sh, which starts PostgreSQL and MariaDB";
-
-/// A server's URL from the environment, or a failure that says how to get one.
+/// A server's URL, its server started on first use, or a failure that says
+/// how to get one.
 fn server_url(var: &str) -> String {
-    std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set: {NO_SERVERS}"))
+    crate::servers::var(var)
 }
 
 /// A database name no other test (or test process) uses.

@@ -2,9 +2,9 @@
 //! that has no migrations folder (the migrations are embedded), on SQLite,
 //! PostgreSQL and MariaDB.
 //!
-//! The servers are those `./scripts/test.sh` starts; without
-//! `RETORT_TEST_POSTGRES_URL` / `RETORT_TEST_MYSQL_URL` the PostgreSQL and
-//! MariaDB tests fail, they never skip.
+//! The servers are those `./scripts/test.sh` lets the tests start (see
+//! `tests/support/servers.rs`); without them the PostgreSQL and MariaDB
+//! tests fail, they never skip.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -12,7 +12,8 @@ use std::process::{Command, Output, Stdio};
 use retort::Retort;
 use retort::db::{DatabaseUrl, DialectName, VersionTable, connect};
 
-const NO_SERVERS: &str = "run ./scripts/test.sh, which starts PostgreSQL and MariaDB";
+#[path = "../../../tests/support/servers.rs"]
+mod servers;
 
 #[derive(Clone, Copy, Debug)]
 enum Kind {
@@ -75,10 +76,10 @@ impl Db {
             Kind::Postgres => "RETORT_TEST_POSTGRES_URL",
             Kind::Mysql => "RETORT_TEST_MYSQL_URL",
         };
-        let raw = std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set: {NO_SERVERS}"));
+        let raw = servers::var(var);
         let admin = DatabaseUrl::parse(&raw).unwrap_or_else(|e| panic!("{var}: {e}"));
         let name = unique_name();
-        let mut conn = connect(&admin).unwrap_or_else(|e| panic!("{e}\n{NO_SERVERS}"));
+        let mut conn = connect(&admin).unwrap_or_else(|e| panic!("{e}\n{}", servers::HOW));
         conn.execute(&format!("CREATE DATABASE {name}"))
             .expect("CREATE DATABASE");
         let (base, _) = raw.rsplit_once('/').expect("a URL with a database");

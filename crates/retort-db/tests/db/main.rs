@@ -1,9 +1,10 @@
 //! Integration tests of retort-db, each run on SQLite, PostgreSQL and
 //! MariaDB in the same run, and smoke tests of PgBouncer and a MariaDB
-//! Galera cluster. `./scripts/test.sh` starts the servers and sets
-//! `RETORT_TEST_POSTGRES_URL`, `RETORT_TEST_MYSQL_URL`,
-//! `RETORT_TEST_PGBOUNCER_URL` and `RETORT_TEST_GALERA_URLS`; without them
-//! the server tests fail, they are never skipped.
+//! Galera cluster. Under `./scripts/test.sh` each server starts when a test
+//! first asks for it (`RETORT_TEST_POSTGRES_URL`, `RETORT_TEST_MYSQL_URL`,
+//! `RETORT_TEST_PGBOUNCER_URL`, `RETORT_TEST_GALERA_URLS`: see
+//! `support::server_url`); without them the server tests fail, they are
+//! never skipped.
 
 mod support;
 

@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 
 use retort_db::{Connection, DatabaseUrl, DialectName, connect};
 
-/// What to do when the servers are missing.
-pub const HOW: &str = "run ./scripts/test.sh, which starts PostgreSQL, PgBouncer, MariaDB and a MariaDB Galera cluster";
+#[path = "../../../../tests/support/servers.rs"]
+mod servers;
 
-/// The URL of a test server from the environment. Panics (the test fails,
-/// it is never skipped) when the variable is not set.
+/// The URL of a test server, started on first use ([`servers::var`]).
+/// Panics (the test fails, it is never skipped) when there is none.
 pub fn server_url(var: &str) -> DatabaseUrl {
-    let raw = std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set: {HOW}"));
+    let raw = servers::var(var);
     DatabaseUrl::parse(&raw).unwrap_or_else(|e| panic!("{var}: {e}"))
 }
 
@@ -40,7 +40,7 @@ pub fn pgbouncer_url() -> DatabaseUrl {
 /// is never skipped) when the variable is not set.
 pub fn galera_urls() -> Vec<DatabaseUrl> {
     let var = "RETORT_TEST_GALERA_URLS";
-    let raw = std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set: {HOW}"));
+    let raw = servers::var(var);
     let urls: Vec<DatabaseUrl> = raw
         .split(',')
         .map(|one| DatabaseUrl::parse(one).unwrap_or_else(|e| panic!("{var}: {e}")))
@@ -56,7 +56,7 @@ pub fn galera_urls() -> Vec<DatabaseUrl> {
 #[allow(dead_code)] // for the failure tests to come
 pub fn galera_pids() -> Vec<u32> {
     let var = "RETORT_TEST_GALERA_PIDS";
-    let raw = std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set: {HOW}"));
+    let raw = servers::var(var);
     raw.split(',')
         .map(|pid| {
             pid.parse()
@@ -257,7 +257,7 @@ fn database_name(test: &str) -> String {
 }
 
 fn create_database(admin: &DatabaseUrl, name: &str) {
-    let mut conn = connect(admin).unwrap_or_else(|e| panic!("{e}\n{HOW}"));
+    let mut conn = connect(admin).unwrap_or_else(|e| panic!("{e}\n{}", servers::HOW));
     let (drop, create) = match admin.dialect() {
         DialectName::Postgresql => (
             format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process timings of retort on generated projects of 1,000, 10,000 and
-# 100,000 revision files: `heads`, `history`, and planning base -> heads.
+# 100,000 revision files: `heads`, `history`, `graph` (the terminal
+# drawing), and planning base -> heads.
 #
 #   ./scripts/bench.sh            # all sizes
 #   SIZES="1000 10000" ./scripts/bench.sh
@@ -29,6 +30,7 @@ for n in sizes:
     for name, argv in [
         ("heads", [retort, "-d", d, "heads"]),
         ("history", [retort, "-d", d, "history"]),
+        ("graph", [retort, "-d", d, "graph"]),
         ("plan", [plan, d, "heads"]),
     ]:
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)  # warm the page cache

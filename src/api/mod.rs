@@ -193,6 +193,12 @@ impl Retort {
         self
     }
 
+    /// Whether a URL was given with [`url`](Self::url) (`--url`), over
+    /// `DATABASE_URL` and the configuration.
+    pub(crate) fn has_url(&self) -> bool {
+        self.url.is_some()
+    }
+
     /// The database URL, over `DATABASE_URL` and the configuration
     /// (`--url`).
     pub fn url(mut self, url: impl Into<String>) -> Retort {

@@ -10,6 +10,7 @@ mod completions;
 mod db_cmds;
 mod error;
 mod graph_cmds;
+mod graph_draw;
 mod mount;
 mod output;
 mod progress;
@@ -140,6 +141,9 @@ pub enum Command {
     Branches(graph_cmds::BranchesArgs),
     /// List revisions, newest first.
     History(graph_cmds::HistoryArgs),
+    /// Draw the revision graph: lanes for the terminal, DOT, Mermaid or
+    /// JSON.
+    Graph(graph_draw::GraphArgs),
     /// Show the revisions an expression names.
     Show(graph_cmds::ShowArgs),
     /// Upgrade the database to a later revision (default: head).
@@ -259,6 +263,7 @@ fn dispatch(r: &Retort, command: &Command, out: &mut dyn Write) -> anyhow::Resul
         Command::Heads(args) => graph_cmds::heads(r, args, out),
         Command::Branches(args) => graph_cmds::branches(r, args, out),
         Command::History(args) => graph_cmds::history(r, args, out),
+        Command::Graph(args) => graph_draw::graph(r, args, out),
         Command::Show(args) => graph_cmds::show(r, args, out),
         Command::Upgrade(args) => db_cmds::upgrade(r, args, out),
         Command::Downgrade(args) => db_cmds::downgrade(r, args, out),

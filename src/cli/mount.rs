@@ -145,6 +145,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Heads(_) => "heads",
         Command::Branches(_) => "branches",
         Command::History(_) => "history",
+        Command::Graph(_) => "graph",
         Command::Show(_) => "show",
         Command::Upgrade(_) => "upgrade",
         Command::Downgrade(_) => "downgrade",

@@ -15,6 +15,7 @@ mod converge;
 mod errors;
 mod generate;
 mod graph_cmds;
+mod graph_draw;
 mod init;
 mod json_output;
 mod merge_edit;

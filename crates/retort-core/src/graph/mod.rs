@@ -25,6 +25,7 @@
 mod bitset;
 mod build;
 mod collect;
+mod draw;
 mod error;
 mod expr;
 mod labels;
@@ -40,6 +41,7 @@ use crate::revision::Revision;
 use nodes::{IdIndex, Nodes};
 
 pub use collect::IterateOptions;
+pub use draw::{DrawRow, Glyphs};
 pub use error::{FilePath, GraphError, IdList, PlanError, ResolveError};
 pub use plan::{Direction, Plan, Step, VersionUpdate};
 

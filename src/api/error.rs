@@ -239,6 +239,9 @@ pub enum Error {
     /// Comparing the database with the target schema.
     #[error(transparent)]
     Autogenerate(#[from] AutogenerateError),
+    /// `rebase` refused.
+    #[error(transparent)]
+    Rebase(#[from] super::rebase::RebaseError),
 }
 
 fn for_database(database: &Option<String>) -> String {

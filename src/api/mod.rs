@@ -19,6 +19,7 @@ mod autogen;
 mod error;
 mod graph;
 mod progress;
+mod rebase;
 mod run;
 mod script;
 
@@ -37,6 +38,7 @@ pub use autogen::PendingChange;
 pub use error::{BoxError, Error, Result};
 pub use graph::RevisionList;
 pub use progress::{Event, Progress};
+pub use rebase::{RebaseError, Rebased};
 pub use run::{
     Current, DatabaseRevisions, DatabaseRun, DatabaseUnlock, DatabaseVerification, RunReport,
     StepRun,

@@ -15,6 +15,7 @@ mod mount;
 mod output;
 mod progress;
 mod project;
+mod rewrite_cmds;
 mod script_cmds;
 
 use std::io::Write;
@@ -133,6 +134,9 @@ pub enum Command {
     Check(autogen_cmds::CheckArgs),
     /// Merge two or more revisions into one, creating a new revision file.
     Merge(script_cmds::MergeArgs),
+    /// Move a revision (and its descendants) onto another revision by
+    /// rewriting its down_revision, instead of a merge revision.
+    Rebase(rewrite_cmds::RebaseArgs),
     /// Open a revision file in $VISUAL / $EDITOR.
     Edit(script_cmds::EditArgs),
     /// Show the current heads of the revision graph.
@@ -259,6 +263,7 @@ fn dispatch(r: &Retort, command: &Command, out: &mut dyn Write) -> anyhow::Resul
         Command::Migrate(args) => script_cmds::migrate(r, args, out),
         Command::Check(args) => autogen_cmds::check(r, args, out),
         Command::Merge(args) => script_cmds::merge(r, args, out),
+        Command::Rebase(args) => rewrite_cmds::rebase(r, args, out),
         Command::Edit(args) => script_cmds::edit(r, args),
         Command::Heads(args) => graph_cmds::heads(r, args, out),
         Command::Branches(args) => graph_cmds::branches(r, args, out),

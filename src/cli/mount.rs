@@ -141,6 +141,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Migrate(_) => "migrate",
         Command::Check(_) => "check",
         Command::Merge(_) => "merge",
+        Command::Rebase(_) => "rebase",
         Command::Edit(_) => "edit",
         Command::Heads(_) => "heads",
         Command::Branches(_) => "branches",

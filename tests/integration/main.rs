@@ -19,6 +19,7 @@ mod graph_draw;
 mod init;
 mod json_output;
 mod merge_edit;
+mod rebase;
 mod revision;
 
 // End to end on live databases (SQLite, PostgreSQL, MariaDB).

@@ -370,7 +370,7 @@ impl RevisionGraph {
                 return Err(self.invalid_downgrade(lower, &heads));
             }
         }
-        let mut drop = self.descendants(&roots, Links::WithDeps);
+        let mut drop = self.descendants_of(&roots, Links::WithDeps);
         let active = self.ancestors(&heads, Links::WithDeps);
         drop.intersect_with(&active);
         if opts.implicit_base {

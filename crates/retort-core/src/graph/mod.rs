@@ -170,6 +170,27 @@ impl RevisionGraph {
         self.revs(&self.all_current_of(&idx))
     }
 
+    /// Every revision a database with these version rows includes: the
+    /// rows and all they reach through `down_revision` and `depends_on`, in
+    /// input order. Rows the graph does not hold are left out.
+    pub fn applied(&self, rows: &[crate::RevisionId]) -> Vec<&Revision> {
+        let idx: Vec<usize> = rows.iter().filter_map(|r| self.lookup(r)).collect();
+        let set = self.ancestors(&idx, traverse::Links::WithDeps);
+        self.revs(&set.iter().collect::<Vec<_>>())
+    }
+
+    /// `id` and every revision descending from it through `down_revision`,
+    /// in input order (empty when no revision has that id).
+    pub fn descendants(&self, id: &str) -> Vec<&Revision> {
+        match self.lookup(id) {
+            Some(i) => {
+                let set = self.descendants_of(&[i], traverse::Links::Versioned);
+                self.revs(&set.iter().collect::<Vec<_>>())
+            }
+            None => Vec::new(),
+        }
+    }
+
     fn revs(&self, idx: &[usize]) -> Vec<&Revision> {
         idx.iter().map(|&i| &self.revisions[i]).collect()
     }

@@ -73,7 +73,7 @@ impl RevisionGraph {
             if filtered.contains(&dest) {
                 continue;
             }
-            let above = self.descendants(&[dest], Links::WithDeps);
+            let above = self.descendants_of(&[dest], Links::WithDeps);
             let below = self.ancestors(&[dest], Links::WithDeps);
             let mv = if filtered.iter().any(|&h| above.contains(h)) {
                 StampMove {

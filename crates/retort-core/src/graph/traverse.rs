@@ -37,7 +37,7 @@ impl RevisionGraph {
     }
 
     /// The targets and all their descendants.
-    pub(crate) fn descendants(&self, targets: &[usize], links: Links) -> Bitset {
+    pub(crate) fn descendants_of(&self, targets: &[usize], links: Links) -> Bitset {
         self.reach(targets, |i| self.up_links(i, links))
     }
 
@@ -123,7 +123,7 @@ impl RevisionGraph {
     /// for a whole `filter_for_lineage`).
     pub(crate) fn lineage(&self, against: &[usize], links: Links) -> Bitset {
         let mut set = self.ancestors(against, links);
-        set.union_with(&self.descendants(against, links));
+        set.union_with(&self.descendants_of(against, links));
         set
     }
 
@@ -284,7 +284,7 @@ impl RevisionGraph {
         if between == *set {
             return true;
         }
-        between.intersect_with(&self.descendants(&members, Links::WithDeps));
+        between.intersect_with(&self.descendants_of(&members, Links::WithDeps));
         between.subtract(set);
         between.is_empty()
     }

@@ -8,6 +8,7 @@ pub mod load;
 pub mod naming;
 pub mod read;
 pub mod render;
+pub mod rewrite;
 pub mod templates;
 
 mod column_types;

@@ -1,5 +1,5 @@
-//! The guide in `docs/` is tested: every example in every `docs/*.md` runs,
-//! in order, in a fresh temporary folder per file, with the `retort` being
+//! The guide in `docs/` is tested: every example in every `docs/*.md` and
+//! `docs/reference/*.md` runs, in order, in a fresh temporary folder per file, with the `retort` being
 //! tested first on `PATH`, and its output must be what the page shows.
 //!
 //! # The convention
@@ -401,13 +401,21 @@ fn run_page(page: &Path, bless: bool) -> Vec<String> {
     failures
 }
 
-/// The pages of the guide, sorted.
-fn pages() -> Vec<PathBuf> {
-    let mut pages: Vec<PathBuf> = std::fs::read_dir(docs_dir())
-        .expect("the docs/ folder exists")
-        .map(|e| e.expect("a docs/ entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
+/// The pages of the guide and of its reference (`docs/reference/`),
+/// sorted. The reference's `cli.md` is generated (see
+/// `tests/integration/reference.rs`) and follows the convention too: its
+/// one example is `retort --version`.
+pub(crate) fn pages() -> Vec<PathBuf> {
+    let mut pages = Vec::new();
+    for dir in [docs_dir(), docs_dir().join("reference")] {
+        let entries = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+        pages.extend(
+            entries
+                .map(|e| e.expect("a docs/ entry").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "md")),
+        );
+    }
     pages.sort();
     pages
 }
@@ -447,6 +455,13 @@ fn every_example_in_the_guide_runs() {
         "models.md",
         "alembic-habits.md",
         "json-output.md",
+        "reference/README.md",
+        "reference/operations.md",
+        "reference/column-types.md",
+        "reference/configuration.md",
+        "reference/urls.md",
+        "reference/cli.md",
+        "reference/exit-codes.md",
     ] {
         if !pages.iter().any(|p| p.ends_with(required)) {
             failures.push(format!("docs/{required} is missing"));

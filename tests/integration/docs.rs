@@ -37,7 +37,9 @@
 //! `RETORT_DOCS_BLESS=1 cargo nextest run -E 'test(docs)'` rewrites the
 //! expected output of every command whose output differs with what it
 //! printed (wildcards are lost in the rewritten blocks: put them back), and
-//! still fails so that the change is reviewed.
+//! still fails so that the change is reviewed. `RETORT_DOCS_ONLY=reference/`
+//! runs only the pages whose path (under `docs/`) contains that text, while
+//! writing a page (the required-pages check is then skipped).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -430,7 +432,16 @@ fn every_example_in_the_guide_runs() {
         "{} is missing: the guide's embedding chapter runs the example application; run the tests with --workspace (as scripts/test.sh does) or `cargo build -p retort-example-app` first",
         notes.display()
     );
-    let pages = pages();
+    let only = std::env::var("RETORT_DOCS_ONLY").ok();
+    let pages: Vec<PathBuf> = pages()
+        .into_iter()
+        .filter(|p| {
+            only.as_deref().is_none_or(|only| {
+                p.strip_prefix(docs_dir())
+                    .is_ok_and(|rel| rel.to_string_lossy().contains(only))
+            })
+        })
+        .collect();
     let bless = std::env::var_os("RETORT_DOCS_BLESS").is_some_and(|v| v == "1");
     // The pages are independent: run them side by side.
     let mut failures: Vec<String> = std::thread::scope(|s| {
@@ -463,7 +474,7 @@ fn every_example_in_the_guide_runs() {
         "reference/cli.md",
         "reference/exit-codes.md",
     ] {
-        if !pages.iter().any(|p| p.ends_with(required)) {
+        if only.is_none() && !pages.iter().any(|p| p.ends_with(required)) {
             failures.push(format!("docs/{required} is missing"));
         }
     }

@@ -370,7 +370,7 @@ mod tests {
             "truncate_slug_length" | "lock_timeout" | "lock_lease" => "30",
             "timezone" => "\"UTC\"",
             "version_table" | "version_table_schema" => "\"v\"",
-            "naming_convention" => "{ ix = \"ix_%(column_0_label)s\" }",
+            "naming_convention" => "{ ix = \"ix_{table_name}_{column_0_name}\" }",
             "post_write_hooks" => "[{ name = \"n\", command = \"true\" }]",
             "models_reader" => "\"parser\"",
             "databases" => "{ main = { url = \"sqlite:///m.db\" } }",

@@ -206,9 +206,7 @@ fn render_page(cmd: &clap::Command, globals: &[clap::Id]) -> String {
     for arg in visible_args(cmd, globals, true) {
         page.push_str(&render_arg(arg));
     }
-    page.push_str(
-        "- `-V`, `--version`: Print the version (before the command only).\n",
-    );
+    page.push_str("- `-V`, `--version`: Print the version (before the command only).\n");
     render_commands(cmd, "retort", globals, &mut page);
     page.push_str(&format!(
         "\n## Version\n\nThis page describes:\n\n```console\n$ retort --version\nretort {}\n```\n",
@@ -370,9 +368,11 @@ fn render_arg(arg: &clap::Arg) -> String {
         text.push_str("  Values:\n");
         for v in values {
             match v.get_help() {
-                Some(help) => {
-                    text.push_str(&format!("  - `{}`: {}\n", v.get_name(), sentence(&help.to_string())))
-                }
+                Some(help) => text.push_str(&format!(
+                    "  - `{}`: {}\n",
+                    v.get_name(),
+                    sentence(&help.to_string())
+                )),
                 None => text.push_str(&format!("  - `{}`\n", v.get_name())),
             }
         }

@@ -299,7 +299,11 @@ fn no_page_names_a_file_outside_the_repository() {
     let mut problems = Vec::new();
     let root = root().canonicalize().expect("the repository");
     for page in all_pages() {
-        let name = page.strip_prefix(&root).unwrap_or(&page).display().to_string();
+        let name = page
+            .strip_prefix(&root)
+            .unwrap_or(&page)
+            .display()
+            .to_string();
         let text = std::fs::read_to_string(&page).expect("read a page");
         for (i, line) in text.lines().enumerate() {
             let at = format!("{name}:{}", i + 1);

@@ -193,6 +193,135 @@ fn operations_md_has_a_section_per_operation() {
     assert_none_missing(missing, "operations.md");
 }
 
+/// The text of the `### `name`` section of `page`, up to the next `### `.
+fn section<'a>(page: &'a str, name: &str) -> Option<&'a str> {
+    let start = page.find(&format!("\n### `{name}`\n"))?;
+    let rest = &page[start + 1..];
+    let end = rest[4..].find("\n### ").map_or(rest.len(), |e| e + 4);
+    Some(&rest[..end])
+}
+
+/// The first operation of the first `toml file=` block of a section.
+fn first_example(section: &str) -> Option<toml::Table> {
+    let start = section.find("```toml file=")?;
+    let body = &section[start..];
+    let body = &body[body.find('\n')? + 1..];
+    let body = &body[..body.find("\n```")?];
+    let file: toml::Table = toml::from_str(body).ok()?;
+    file.get("upgrade")?
+        .as_array()?
+        .first()?
+        .as_table()
+        .cloned()
+}
+
+/// The fields the reader accepts in `table`, or in one of its inline
+/// tables (`path`): what it lists when given an unknown one.
+fn accepted_fields(op: &toml::Table, path: &[(&str, Option<usize>)]) -> Option<Vec<String>> {
+    let mut op = op.clone();
+    let mut target = &mut op;
+    for (key, index) in path {
+        let value = target.get_mut(*key)?;
+        let value = match index {
+            Some(i) => value.as_array_mut()?.get_mut(*i)?,
+            None => value,
+        };
+        target = value.as_table_mut()?;
+    }
+    target.insert("zz_not_a_field".into(), toml::Value::Integer(1));
+    let err =
+        retort_core::ops::parse_operation(Path::new("r.toml"), "upgrade operation 1", &op).err()?;
+    match *err.problem {
+        retort_core::ops::OperationProblem::Unknown { allowed, .. } => Some(
+            allowed
+                .split(", ")
+                .map(|f| f.trim_matches('`').to_owned())
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+#[test]
+fn operations_md_documents_every_field_the_reader_accepts() {
+    let page = read("operations.md");
+    let mut missing = Vec::new();
+    for name in OPERATION_NAMES.iter().chain(&["alter_table_options"]) {
+        let Some(text) = section(&page, name) else {
+            continue; // operations_md_has_a_section_per_operation says so
+        };
+        let Some(example) = first_example(text) else {
+            missing.push(format!(
+                "an example revision file (toml file=) for `{name}`"
+            ));
+            continue;
+        };
+        // The operation's own fields, then those of its inline tables
+        // (columns, keys, indexes, generated, orders), one level deep and
+        // two; a batch's nested operations have their own sections.
+        let mut paths: Vec<Vec<(&str, Option<usize>)>> = vec![vec![]];
+        for (key, value) in &example {
+            let key = key.as_str();
+            if key == "ops" {
+                continue;
+            }
+            let entries: Vec<(Option<usize>, &toml::Table)> = match value {
+                toml::Value::Table(t) => vec![(None, t)],
+                toml::Value::Array(items) => items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| v.as_table().map(|t| (Some(i), t)))
+                    .collect(),
+                _ => vec![],
+            };
+            for (index, inner) in entries {
+                paths.push(vec![(key, index)]);
+                for (inner_key, inner_value) in inner {
+                    match inner_value {
+                        toml::Value::Table(_) => {
+                            paths.push(vec![(key, index), (inner_key.as_str(), None)])
+                        }
+                        toml::Value::Array(a) if a.first().is_some_and(|v| v.is_table()) => {
+                            paths.push(vec![(key, index), (inner_key.as_str(), Some(0))])
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let Some(own) = accepted_fields(&example, &[]) else {
+            missing.push(format!(
+                "`{name}`: its example does not parse, or an unknown field is not refused"
+            ));
+            continue;
+        };
+        let mut fields = own;
+        for path in &paths[1..] {
+            fields.extend(accepted_fields(&example, path).unwrap_or_default());
+        }
+        fields.sort();
+        fields.dedup();
+        // A section may describe fields by linking to the section that
+        // has them (`the fields of [a column](#columns)`).
+        let mut documented = text.to_owned();
+        for anchor in text.split("](#").skip(1) {
+            let anchor = anchor.split(')').next().unwrap_or_default();
+            let target = if anchor == "columns" {
+                "create_table"
+            } else {
+                anchor
+            };
+            documented.push_str(section(&page, target).unwrap_or_default());
+        }
+        for field in fields {
+            if !documented.contains(&format!("`{field}`")) {
+                missing.push(format!("the field `{field}` of `{name}`"));
+            }
+        }
+    }
+    assert_none_missing(missing, "operations.md");
+}
+
 #[test]
 fn column_types_md_names_every_type() {
     let page = read("column-types.md");

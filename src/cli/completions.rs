@@ -183,7 +183,9 @@ fn render_page(cmd: &clap::Command, globals: &[clap::Id]) -> String {
          -E 'test(/reference::/)'`. `retort help COMMAND` and `retort\n\
          COMMAND --help` print the same texts; exit codes are in\n\
          [exit-codes.md](exit-codes.md), JSON outputs in\n\
-         [../json-output.md](../json-output.md).\n\n",
+         [../json-output.md](../json-output.md). The hidden packaging\n\
+         helpers (`generate-man DIR`, which writes the man pages, and\n\
+         `generate-cli-reference`, which prints this page) are left out.\n\n",
     );
     page.push_str("## Usage\n\n");
     for line in usage_lines(cmd) {

@@ -478,3 +478,17 @@ fn the_diff_shows_what_changed() {
     assert_eq!(diff("a\nb\nc\n", "a\nx\nc\n"), "@@ line 2 @@\n-b\n+x\n");
     assert_eq!(diff("a\n", "a\nb\n"), "@@ line 2 @@\n+b\n");
 }
+
+#[test]
+fn generate_cli_reference_is_hidden_and_not_mounted() {
+    let help = retort(&["--help"]);
+    assert!(help.contains("completions"), "{help}");
+    assert!(!help.contains("generate-cli-reference"), "{help}");
+    // An application mounting the command set does not get it.
+    use clap::Args;
+    let db = retort::cli::DbCommand::augment_args(clap::Command::new("db"));
+    assert!(
+        db.get_subcommands()
+            .all(|c| c.get_name() != "generate-cli-reference")
+    );
+}

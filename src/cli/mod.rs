@@ -57,6 +57,10 @@ pub enum CliCommand {
     /// Write the man pages (retort.1, retort-upgrade.1, ...) in a folder.
     #[command(hide = true)]
     GenerateMan(completions::ManArgs),
+    /// Print the Markdown reference of every command and option
+    /// (docs/reference/cli.md).
+    #[command(hide = true)]
+    GenerateCliReference(completions::CliReferenceArgs),
 }
 
 /// Options accepted before or after the command (SPEC section 5):
@@ -250,6 +254,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
         }
         CliCommand::Completions(args) => completions::completions(args, out)?,
         CliCommand::GenerateMan(args) => completions::generate_man(args, out)?,
+        CliCommand::GenerateCliReference(args) => completions::cli_reference(args, out)?,
     }
     Ok(ExitCode::SUCCESS)
 }

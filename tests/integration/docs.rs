@@ -1,5 +1,5 @@
-//! The guide in `docs/` is tested: every example in every `docs/*.md` runs,
-//! in order, in a fresh temporary folder per file, with the `retort` being
+//! The guide in `docs/` is tested: every example in every `docs/*.md` and
+//! `docs/reference/*.md` runs, in order, in a fresh temporary folder per file, with the `retort` being
 //! tested first on `PATH`, and its output must be what the page shows.
 //!
 //! # The convention
@@ -37,7 +37,9 @@
 //! `RETORT_DOCS_BLESS=1 cargo nextest run -E 'test(docs)'` rewrites the
 //! expected output of every command whose output differs with what it
 //! printed (wildcards are lost in the rewritten blocks: put them back), and
-//! still fails so that the change is reviewed.
+//! still fails so that the change is reviewed. `RETORT_DOCS_ONLY=reference/`
+//! runs only the pages whose path (under `docs/`) contains that text, while
+//! writing a page (the required-pages check is then skipped).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -401,13 +403,21 @@ fn run_page(page: &Path, bless: bool) -> Vec<String> {
     failures
 }
 
-/// The pages of the guide, sorted.
-fn pages() -> Vec<PathBuf> {
-    let mut pages: Vec<PathBuf> = std::fs::read_dir(docs_dir())
-        .expect("the docs/ folder exists")
-        .map(|e| e.expect("a docs/ entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
+/// The pages of the guide and of its reference (`docs/reference/`),
+/// sorted. The reference's `cli.md` is generated (see
+/// `tests/integration/reference.rs`) and follows the convention too: its
+/// one example is `retort --version`.
+pub(crate) fn pages() -> Vec<PathBuf> {
+    let mut pages = Vec::new();
+    for dir in [docs_dir(), docs_dir().join("reference")] {
+        let entries = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+        pages.extend(
+            entries
+                .map(|e| e.expect("a docs/ entry").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "md")),
+        );
+    }
     pages.sort();
     pages
 }
@@ -422,7 +432,16 @@ fn every_example_in_the_guide_runs() {
         "{} is missing: the guide's embedding chapter runs the example application; run the tests with --workspace (as scripts/test.sh does) or `cargo build -p retort-example-app` first",
         notes.display()
     );
-    let pages = pages();
+    let only = std::env::var("RETORT_DOCS_ONLY").ok();
+    let pages: Vec<PathBuf> = pages()
+        .into_iter()
+        .filter(|p| {
+            only.as_deref().is_none_or(|only| {
+                p.strip_prefix(docs_dir())
+                    .is_ok_and(|rel| rel.to_string_lossy().contains(only))
+            })
+        })
+        .collect();
     let bless = std::env::var_os("RETORT_DOCS_BLESS").is_some_and(|v| v == "1");
     // The pages are independent: run them side by side.
     let mut failures: Vec<String> = std::thread::scope(|s| {
@@ -447,8 +466,15 @@ fn every_example_in_the_guide_runs() {
         "models.md",
         "alembic-habits.md",
         "json-output.md",
+        "reference/README.md",
+        "reference/operations.md",
+        "reference/column-types.md",
+        "reference/configuration.md",
+        "reference/urls.md",
+        "reference/cli.md",
+        "reference/exit-codes.md",
     ] {
-        if !pages.iter().any(|p| p.ends_with(required)) {
+        if only.is_none() && !pages.iter().any(|p| p.ends_with(required)) {
             failures.push(format!("docs/{required} is missing"));
         }
     }

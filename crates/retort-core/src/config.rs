@@ -20,6 +20,42 @@ pub const DEFAULT_TRUNCATE_SLUG_LENGTH: usize = 40;
 /// Alembic's default `file_template`, in retort's `{token}` syntax.
 pub const DEFAULT_FILE_TEMPLATE: &str = "{rev}_{slug}";
 
+/// Every top-level key of `retort.toml`, in the order of [`Config`]'s
+/// fields (the reference, `docs/reference/configuration.md`, documents
+/// each; a unit test keeps the list equal to what the parser accepts).
+pub const CONFIG_KEYS: &[&str] = &[
+    "url",
+    "models",
+    "version_locations",
+    "recursive_version_locations",
+    "file_template",
+    "truncate_slug_length",
+    "timezone",
+    "version_table",
+    "version_table_schema",
+    "transaction_per_migration",
+    "render_as_batch",
+    "compare_type",
+    "compare_server_default",
+    "include_tables",
+    "exclude_tables",
+    "dev_url",
+    "include_schemas",
+    "exclude_schemas",
+    "naming_convention",
+    "post_write_hooks",
+    "lock_timeout",
+    "lock_lease",
+    "models_reader",
+    "databases",
+];
+
+/// The keys of one `[databases.<name>]` table ([`DatabaseConfig`]).
+pub const DATABASE_KEYS: &[&str] = &["url", "models", "dev_url"];
+
+/// The keys of one `post_write_hooks` entry ([`PostWriteHook`]).
+pub const HOOK_KEYS: &[&str] = &["name", "command"];
+
 /// The contents of `retort.toml`, plus where it was read from.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -318,6 +354,70 @@ fn key_offset(text: &str, key: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A value `key` accepts, to check that every listed key parses.
+    fn sample(key: &str) -> &'static str {
+        match key {
+            "url" | "dev_url" => "\"sqlite:///app.db\"",
+            "models" | "version_locations" | "include_tables" | "exclude_tables"
+            | "include_schemas" | "exclude_schemas" => "[\"x\"]",
+            "recursive_version_locations"
+            | "transaction_per_migration"
+            | "render_as_batch"
+            | "compare_type"
+            | "compare_server_default" => "true",
+            "file_template" => "\"{rev}_{slug}\"",
+            "truncate_slug_length" | "lock_timeout" | "lock_lease" => "30",
+            "timezone" => "\"UTC\"",
+            "version_table" | "version_table_schema" => "\"v\"",
+            "naming_convention" => "{ ix = \"ix_{table_name}_{column_0_name}\" }",
+            "post_write_hooks" => "[{ name = \"n\", command = \"true\" }]",
+            "models_reader" => "\"parser\"",
+            "databases" => "{ main = { url = \"sqlite:///m.db\" } }",
+            other => panic!("no sample value for {other}"),
+        }
+    }
+
+    #[test]
+    fn the_key_lists_are_what_the_parser_accepts() {
+        let path = Path::new("retort.toml");
+        for key in CONFIG_KEYS {
+            let text = format!("{key} = {}\n", sample(key));
+            Config::parse(path, &text).unwrap_or_else(|e| panic!("{key}: {e}"));
+        }
+        for key in DATABASE_KEYS {
+            let text = format!("[databases.main]\n{key} = {}\n", sample(key));
+            Config::parse(path, &text).unwrap_or_else(|e| panic!("databases: {key}: {e}"));
+        }
+        let hook = format!(
+            "post_write_hooks = [{{ {} }}]\n",
+            HOOK_KEYS
+                .iter()
+                .map(|k| format!("{k} = \"x\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Config::parse(path, &hook).unwrap();
+        // Any other key is refused, and the error lists the known ones:
+        // each listed key is there, and no other.
+        let err = Config::parse(path, "nope = 1\n").unwrap_err().to_string();
+        let expected: Vec<String> = CONFIG_KEYS.iter().map(|k| format!("`{k}`")).collect();
+        assert!(err.contains(&expected.join(", ")), "{err}");
+        let err = Config::parse(path, "[databases.main]\nnope = 1\n")
+            .unwrap_err()
+            .to_string();
+        let expected: Vec<String> = DATABASE_KEYS.iter().map(|k| format!("`{k}`")).collect();
+        assert!(err.contains(&expected.join(", ")), "{err}");
+        let err = Config::parse(
+            path,
+            "post_write_hooks = [{ name = \"n\", command = \"x\", nope = 1 }]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        // serde lists two fields as "`a` or `b`".
+        let expected: Vec<String> = HOOK_KEYS.iter().map(|k| format!("`{k}`")).collect();
+        assert!(err.ends_with(&expected.join(" or ")), "{err}");
+    }
 
     #[test]
     fn defaults_match_alembic() {

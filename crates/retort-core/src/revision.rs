@@ -218,6 +218,7 @@ pub const OPERATION_NAMES: &[&str] = &[
     "drop_constraint",
     "create_table_comment",
     "drop_table_comment",
+    "alter_table_options",
     "execute",
     "bulk_insert",
     "batch_alter_table",

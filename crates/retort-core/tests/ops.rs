@@ -168,6 +168,40 @@ fn parse_write_parse_round_trips() {
     }
 }
 
+/// The revision file reader checks each `op` against
+/// [`retort_core::revision::OPERATION_NAMES`] before the operation's own
+/// parser reads it: every operation the code can write (`Operation::name`)
+/// must be listed there, or a file autogenerate wrote would not load
+/// (`alter_table_options` once was not).
+#[test]
+fn every_operation_reads_from_a_revision_file() {
+    use retort_core::ops::OBJECT_OPERATION_NAMES;
+    use retort_core::revision::OPERATION_NAMES;
+    let text = format!("revision = \"a1\"\n{EVERY_OP}");
+    let rev = retort_core::script::parse_revision(Path::new("versions/a1.toml"), &text)
+        .unwrap_or_else(|e| panic!("{e}"));
+    match rev.upgrade {
+        Operations::List(ops) => assert_eq!(ops.len(), parse(EVERY_OP).len()),
+        other => panic!("{other:?}"),
+    }
+    // Every name `Operation::name` gives, read off its source.
+    let source = include_str!("../src/ops/mod.rs");
+    let start = source.find("pub fn name(&self)").expect("Operation::name");
+    let body = &source[start..start + source[start..].find("\n    }\n").unwrap()];
+    let names: Vec<&str> = body
+        .split("=> \"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert!(names.len() > 20, "{names:?}");
+    for name in names {
+        assert!(
+            OPERATION_NAMES.contains(&name) || OBJECT_OPERATION_NAMES.contains(&name),
+            "{name} is written by Operation::name but not read by the revision file reader"
+        );
+    }
+}
+
 #[test]
 fn reverse_of_every_operation() {
     let mut out = String::new();

@@ -129,6 +129,13 @@ pub trait Dialect {
         None
     }
 
+    /// What follows `ALTER TABLE name` to change a table's options
+    /// (`alter_table_options`); `None` where tables have none. By default
+    /// the options as `CREATE TABLE` writes them.
+    fn render_alter_table_options(&self, options: &crate::schema::TableOptions) -> Option<String> {
+        self.render_table_options(options)
+    }
+
     /// A table may be declared `PARTITION BY RANGE|LIST|HASH (key)`
     /// (PostgreSQL; the default: no).
     fn supports_partition_by(&self) -> bool {

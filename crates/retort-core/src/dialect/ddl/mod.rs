@@ -111,7 +111,7 @@ pub(crate) fn render<D: Dialect + ?Sized>(d: &D, op: &Operation) -> Result<Vec<S
         }
         Operation::DropTableComment { table, .. } => Ok(d.table_comment(table, None)),
         Operation::AlterTableOptions { table, options, .. } => {
-            match d.render_table_options(options) {
+            match d.render_alter_table_options(options) {
                 Some(rendered) => one(format!("ALTER TABLE {} {rendered}", qualified(d, table))),
                 None => Err(DialectError::Unsupported {
                     dialect: d.name(),

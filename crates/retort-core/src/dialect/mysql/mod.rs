@@ -53,6 +53,10 @@ impl Dialect for MySql {
         Some(render::table_options(options))
     }
 
+    fn render_alter_table_options(&self, options: &crate::schema::TableOptions) -> Option<String> {
+        Some(render::alter_table_options(options))
+    }
+
     fn index_kind(&self, using: &str) -> Option<crate::dialect::IndexKind> {
         let upper = using.to_ascii_uppercase();
         matches!(upper.as_str(), "FULLTEXT" | "SPATIAL")

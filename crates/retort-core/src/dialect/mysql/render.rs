@@ -147,6 +147,35 @@ pub(crate) fn drop_index<D: Dialect + ?Sized>(d: &D, table: &TableName, name: &s
 
 /// `ENGINE=x DEFAULT CHARSET=y COLLATE=z`, the options given, in that order
 /// (names are bare words in MySQL: `InnoDB`, `utf8mb4_general_ci`).
+/// `ALTER TABLE`'s change of table options. A new character set or
+/// collation is `CONVERT TO CHARACTER SET cs COLLATE co`, which also
+/// converts the table's text columns that follow the table's default, as
+/// a table created with the new options has them (`DEFAULT CHARSET=` alone
+/// would leave every existing column in the old character set). The
+/// character set of a collation alone is its name's first part
+/// (`utf8mb4_unicode_ci`: `utf8mb4`).
+pub(crate) fn alter_table_options(options: &crate::schema::TableOptions) -> String {
+    let mut parts = vec![];
+    if let Some(e) = &options.engine {
+        parts.push(format!("ENGINE={e}"));
+    }
+    let charset = options.charset.clone().or_else(|| {
+        options
+            .collation
+            .as_deref()
+            .and_then(|c| c.split('_').next())
+            .map(str::to_owned)
+    });
+    if let Some(cs) = charset {
+        let mut convert = format!("CONVERT TO CHARACTER SET {cs}");
+        if let Some(c) = &options.collation {
+            convert.push_str(&format!(" COLLATE {c}"));
+        }
+        parts.push(convert);
+    }
+    parts.join(", ")
+}
+
 pub(crate) fn table_options(options: &crate::schema::TableOptions) -> String {
     let mut parts = vec![];
     if let Some(e) = &options.engine {

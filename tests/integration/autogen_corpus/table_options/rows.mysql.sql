@@ -1,0 +1,1 @@
+INSERT INTO invoice (id, note) VALUES (1, 'paid');

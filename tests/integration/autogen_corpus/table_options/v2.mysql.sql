@@ -1,0 +1,4 @@
+CREATE TABLE invoice (
+    id INT NOT NULL PRIMARY KEY,
+    note VARCHAR(40)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

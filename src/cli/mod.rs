@@ -226,10 +226,13 @@ fn color_choice(args: &[std::ffi::OsString]) -> ColorChoice {
 /// `CLICOLOR_FORCE` is set, and `NO_COLOR` is not).
 fn print_error(report: &str, color: ColorChoice) {
     use std::io::IsTerminal;
-    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
-    let colored = color == ColorChoice::Auto
-        && !set("NO_COLOR")
-        && (set("CLICOLOR_FORCE") || std::io::stderr().is_terminal());
+    // As clap's colors: NO_COLOR with any non-empty value (`0` too, as
+    // no-color.org says) turns them off; CLICOLOR_FORCE other than `0`
+    // forces them.
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let forced = std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0");
+    let colored =
+        color == ColorChoice::Auto && !no_color && (forced || std::io::stderr().is_terminal());
     match report.strip_prefix("error:") {
         Some(rest) if colored => eprintln!("\x1b[1;31merror:\x1b[0m{rest}"),
         _ => eprintln!("{report}"),

@@ -365,7 +365,11 @@ fn read_simple(name: &str, f: &mut Fields<'_>, batch: Option<&TableName>) -> Res
             return Err(f.invalid(
                 "op",
                 format!(
-                    "unknown op `{other}`; the operations are {}",
+                    "unknown op `{other}`{}; the operations are {}",
+                    crate::hint::did_you_mean(
+                        other,
+                        crate::revision::OPERATION_NAMES.iter().copied()
+                    ),
                     crate::revision::OPERATION_NAMES.join(", ")
                 ),
             ));

@@ -296,7 +296,8 @@ impl Parser<'_> {
                 return Err(self.error(
                     v.span().start,
                     format!(
-                        "{label} operation {position}: unknown op `{name}`; the operations are {}",
+                        "{label} operation {position}: unknown op `{name}`{}; the operations are {}",
+                        crate::hint::did_you_mean(name, OPERATION_NAMES.iter().copied()),
                         OPERATION_NAMES.join(", ")
                     ),
                 ));

@@ -67,12 +67,15 @@ pub mod inspect;
 pub mod journal_table;
 pub mod lock_table;
 pub mod log_table;
+#[cfg(feature = "mysql")]
 pub mod mysql;
+#[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod quote;
 pub mod runner;
 pub mod scratch;
 pub mod source;
+#[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod url;
 pub mod version_table;
@@ -82,9 +85,12 @@ pub use error::DbError;
 pub use journal_table::{JournalEntry, JournalState, JournalTable};
 pub use lock_table::{LockHolder, LockTable};
 pub use log_table::{LogEntry, LogTable};
+#[cfg(feature = "mysql")]
 pub use mysql::MysqlConnection;
+#[cfg(feature = "postgres")]
 pub use postgres::PostgresConnection;
 pub use source::{ResolveUrlError, ResolvedUrl, UrlSource, resolve_url, resolve_url_with};
+#[cfg(feature = "sqlite")]
 pub use sqlite::SqliteConnection;
 pub use url::{DatabaseUrl, DialectName, UrlError};
 pub use version_table::VersionTable;

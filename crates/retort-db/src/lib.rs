@@ -14,6 +14,14 @@
 //! - [`VersionTable`]: the table of applied heads, Alembic's model, and
 //!   [`LogTable`]: the record of every revision run.
 //!
+//! Cargo features: `sqlite` (rusqlite), `postgres` (the `postgres` crate,
+//! on tokio) and `mysql` (MySQL and MariaDB), all on by default, each
+//! building one driver and its connection type. Without a driver,
+//! [`connect`] refuses a URL for its database with
+//! [`DbError::DriverNotBuilt`], which names the feature; everything that
+//! needs no connection (URLs, offline SQL, the version table's statements)
+//! works for every dialect in every build.
+//!
 //! ```
 //! use retort_core::RevisionId;
 //! use retort_core::graph::VersionUpdate;

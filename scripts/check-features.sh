@@ -5,9 +5,9 @@
 #
 # For each of the cargo features `sqlite`, `postgres` and `mysql` alone, and
 # for no feature at all (offline SQL only), checks the library and the
-# `retort` binary of the root crate and the retort-db library, and lints
-# them with clippy (`-D warnings`: code used by one driver only must not
-# warn when it is left out). Then asserts that an application with only
+# `retort` binary of the root crate and the retort-db library, lints them
+# with clippy (`-D warnings`: code used by one driver only must not warn
+# when it is left out) and runs retort-db's unit tests. Then asserts that an application with only
 # `sqlite` builds no PostgreSQL, MySQL or tokio crate. The default build
 # (every driver) is checked by scripts/test.sh. Exits non-zero on any
 # failure.
@@ -41,6 +41,11 @@ for feature in sqlite postgres mysql ""; do
     log "$name: cargo clippy -p retort --lib --bins -- -D warnings"
     cargo clippy "${args[@]}" -p retort --lib --bins -- -D warnings ||
         die "retort does not build, or warns, with only the features [$feature]"
+    # The unit tests of retort-db, among them `connect` refusing exactly
+    # the URLs whose driver is left out (with DbError::DriverNotBuilt).
+    log "$name: cargo test -p retort-db --lib"
+    cargo test "${args[@]}" -p retort-db --lib --quiet ||
+        die "retort-db's unit tests fail with only the features [$feature]"
 done
 
 log "sqlite: no PostgreSQL, MySQL or tokio crate in the dependency tree"

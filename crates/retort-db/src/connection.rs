@@ -262,3 +262,64 @@ pub(crate) fn transient_error(
 )]
 /// The lock [`Connection::lock`] waited for is held by someone unknown.
 pub(crate) const UNKNOWN_HOLDER: &str = "another connection (another retort run?)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A URL of each dialect, with a password to hide.
+    fn url(dialect: DialectName) -> DatabaseUrl {
+        let text = match dialect {
+            DialectName::Sqlite => "sqlite://",
+            DialectName::Postgresql => "postgresql://app:s3cret@127.0.0.1:1/prod",
+            DialectName::Mysql => "mysql://app:s3cret@127.0.0.1:1/prod",
+        };
+        DatabaseUrl::parse(text).unwrap()
+    }
+
+    #[test]
+    fn a_missing_driver_names_its_feature_and_hides_the_password() {
+        let url = url(DialectName::Postgresql);
+        let message = driver_not_built(&url, url.dialect()).to_string();
+        assert_eq!(
+            message,
+            "cannot connect to postgresql://app:***@127.0.0.1:1/prod: this retort was built \
+             without PostgreSQL support; rebuild with the cargo feature `postgres` (e.g. \
+             `cargo install retort --features postgres`, or `features = [\"postgres\"]` on the \
+             retort dependency of an application)"
+        );
+    }
+
+    /// What `connect` does for each dialect in this build: a connection
+    /// (SQLite, in memory) or a refusal naming the feature, never a panic.
+    #[test]
+    fn connect_refuses_exactly_the_dialects_not_built() {
+        for dialect in [
+            DialectName::Sqlite,
+            DialectName::Postgresql,
+            DialectName::Mysql,
+        ] {
+            let result = connect_with(
+                &url(dialect),
+                &ConnectOptions {
+                    connect_timeout: Duration::from_millis(200),
+                },
+            );
+            match result {
+                Err(DbError::DriverNotBuilt {
+                    dialect: d,
+                    feature,
+                    ..
+                }) => {
+                    assert!(!driver_built(dialect), "{dialect} is built");
+                    assert_eq!((d, feature), (dialect, driver_feature(dialect)));
+                }
+                // Built: SQLite opens; the servers on port 1 are not there.
+                Ok(_) | Err(DbError::Connect { .. }) => {
+                    assert!(driver_built(dialect), "{dialect} is not built")
+                }
+                Err(other) => panic!("{dialect}: {other}"),
+            }
+        }
+    }
+}

@@ -107,6 +107,7 @@ fn parse_x_arg(s: &str) -> Result<(String, String), String> {
 
 /// Machine output for the read-only commands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+#[non_exhaustive]
 pub enum Format {
     /// Text that reads like Alembic's.
     #[default]
@@ -118,6 +119,7 @@ pub enum Format {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
+#[non_exhaustive]
 pub enum Command {
     /// Create a new migrations folder.
     Init(script_cmds::InitArgs),

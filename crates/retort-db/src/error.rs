@@ -8,6 +8,7 @@ use crate::url::DialectName;
 
 /// A database operation that failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DbError {
     /// The server could not be reached or refused the login.
     #[error(

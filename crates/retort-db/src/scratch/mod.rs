@@ -81,6 +81,7 @@ impl Normalized {
 
 /// Why the models could not be read through a scratch space.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScratchError {
     /// A models file could not be read.
     #[error("cannot read the models file {}: {source}", path.display())]

@@ -23,6 +23,7 @@ pub use mask::{is_secret_param, mask, param_for_message};
 
 /// The database system a URL names; it decides the driver and the SQL dialect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DialectName {
     /// SQLite, embedded: the URL names a file or memory.
     Sqlite,
@@ -103,6 +104,7 @@ pub struct UrlError {
 
 /// Where a database lives, as the URL says.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Target {
     /// A SQLite database: a file, or memory when `None`.
     Sqlite(Option<PathBuf>),

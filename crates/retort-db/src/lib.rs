@@ -79,8 +79,13 @@ pub mod log_table;
 pub mod mysql;
 #[cfg(feature = "postgres")]
 pub mod postgres;
-pub mod quote;
+pub(crate) mod quote;
 pub mod runner;
+// Autogenerate's reading of the models through a scratch database: the
+// `retort` crate and the integration tests call it, so it is public, but it
+// is not part of the stable API (use `retort::Retort::migrate`/`check`, or
+// [`autogenerate`]).
+#[doc(hidden)]
 pub mod scratch;
 pub mod source;
 #[cfg(feature = "sqlite")]

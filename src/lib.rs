@@ -46,6 +46,13 @@
 //! database -> diff -> operations -> reverse for the downgrade -> write the
 //! revision file.
 //!
+//! Cargo features: `sqlite`, `postgres` and `mysql`, all on by default,
+//! build the database drivers (forwarded to `retort-db`). An application
+//! that uses one database depends on retort with `default-features =
+//! false, features = ["sqlite"]` (or its database's feature) and compiles
+//! no other driver; offline SQL works for every dialect in every build, and
+//! a URL whose driver was left out is an [`Error`] naming the feature.
+//!
 //! A [`Retort`] has no global state (unlike Alembic's module-level
 //! `context` and `op` proxies): it is `Send + Sync`, and threads sharing
 //! one may run commands at once; upgrades of one database serialise on

@@ -113,6 +113,7 @@ fn parse_x_arg(s: &str) -> Result<(String, String), String> {
 
 /// Machine output for the read-only commands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+#[non_exhaustive]
 pub enum Format {
     /// Text that reads like Alembic's.
     #[default]
@@ -124,6 +125,7 @@ pub enum Format {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
+#[non_exhaustive]
 pub enum Command {
     /// Create a new migrations folder.
     Init(script_cmds::InitArgs),

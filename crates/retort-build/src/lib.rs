@@ -67,6 +67,7 @@ pub const OUTPUT_FILE: &str = "retort_migrations.rs";
 
 /// Why the migrations folder could not be embedded.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum EmbedError {
     /// A build-script variable Cargo sets is missing (not run by Cargo?).
     Env {

@@ -240,6 +240,7 @@ impl HookCommand {
 
 /// A configuration file that cannot be used.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigError {
     /// The file could not be read.
     #[error("cannot read the configuration {}: {source}; run `retort init` to create a project, or pass -d/--directory or -c/--config", path.display())]

@@ -20,6 +20,7 @@ use crate::url::{DatabaseUrl, DialectName};
 
 /// Why a comparison could not be made.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum AutogenerateError {
     /// The database is behind (or beside) the revision files' heads.
     #[error(

@@ -177,20 +177,67 @@ pub fn connect_with(
     url: &DatabaseUrl,
     options: &ConnectOptions,
 ) -> Result<Box<dyn Connection>, DbError> {
-    Ok(match url.dialect() {
-        DialectName::Sqlite => Box::new(crate::sqlite::SqliteConnection::open(url)?),
-        DialectName::Postgresql => {
-            Box::new(crate::postgres::PostgresConnection::connect(url, options)?)
-        }
-        DialectName::Mysql => Box::new(crate::mysql::MysqlConnection::connect(url, options)?),
-    })
+    // `options` is unused when only SQLite (or no driver) is built.
+    let _ = options;
+    match url.dialect() {
+        #[cfg(feature = "sqlite")]
+        DialectName::Sqlite => Ok(Box::new(crate::sqlite::SqliteConnection::open(url)?)),
+        #[cfg(feature = "postgres")]
+        DialectName::Postgresql => Ok(Box::new(crate::postgres::PostgresConnection::connect(
+            url, options,
+        )?)),
+        #[cfg(feature = "mysql")]
+        DialectName::Mysql => Ok(Box::new(crate::mysql::MysqlConnection::connect(
+            url, options,
+        )?)),
+        #[allow(unreachable_patterns)] // every driver built: no dialect is left
+        dialect => Err(driver_not_built(url, dialect)),
+    }
 }
 
+/// The cargo feature that builds the driver for `dialect`.
+pub fn driver_feature(dialect: DialectName) -> &'static str {
+    match dialect {
+        DialectName::Sqlite => "sqlite",
+        DialectName::Postgresql => "postgres",
+        DialectName::Mysql => "mysql",
+    }
+}
+
+/// Whether this build has the driver for `dialect` (its cargo feature is
+/// on), so that [`connect`] can open a connection to such a database.
+pub fn driver_built(dialect: DialectName) -> bool {
+    match dialect {
+        DialectName::Sqlite => cfg!(feature = "sqlite"),
+        DialectName::Postgresql => cfg!(feature = "postgres"),
+        DialectName::Mysql => cfg!(feature = "mysql"),
+    }
+}
+
+/// The error for a URL whose driver this build left out.
+fn driver_not_built(url: &DatabaseUrl, dialect: DialectName) -> DbError {
+    DbError::DriverNotBuilt {
+        url: url.masked().to_owned(),
+        dialect,
+        feature: driver_feature(dialect),
+    }
+}
+
+// Used by the drivers only.
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
 /// A statement error for `url`.
 pub(crate) fn statement_error(url: &DatabaseUrl, sql: &str, reason: String) -> DbError {
     transient_error(url, sql, reason, false)
 }
 
+// Used by the drivers only.
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
 /// A statement error for `url`, saying whether it came from a concurrent
 /// transaction (see [`DbError::Statement`]).
 pub(crate) fn transient_error(
@@ -208,5 +255,71 @@ pub(crate) fn transient_error(
     }
 }
 
+// Used by the drivers only.
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
 /// The lock [`Connection::lock`] waited for is held by someone unknown.
 pub(crate) const UNKNOWN_HOLDER: &str = "another connection (another retort run?)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A URL of each dialect, with a password to hide.
+    fn url(dialect: DialectName) -> DatabaseUrl {
+        let text = match dialect {
+            DialectName::Sqlite => "sqlite://",
+            DialectName::Postgresql => "postgresql://app:s3cret@127.0.0.1:1/prod",
+            DialectName::Mysql => "mysql://app:s3cret@127.0.0.1:1/prod",
+        };
+        DatabaseUrl::parse(text).unwrap()
+    }
+
+    #[test]
+    fn a_missing_driver_names_its_feature_and_hides_the_password() {
+        let url = url(DialectName::Postgresql);
+        let message = driver_not_built(&url, url.dialect()).to_string();
+        assert_eq!(
+            message,
+            "cannot connect to postgresql://app:***@127.0.0.1:1/prod: this retort was built \
+             without PostgreSQL support; rebuild with the cargo feature `postgres` (e.g. \
+             `cargo install retort --features postgres`, or `features = [\"postgres\"]` on the \
+             retort dependency of an application)"
+        );
+    }
+
+    /// What `connect` does for each dialect in this build: a connection
+    /// (SQLite, in memory) or a refusal naming the feature, never a panic.
+    #[test]
+    fn connect_refuses_exactly_the_dialects_not_built() {
+        for dialect in [
+            DialectName::Sqlite,
+            DialectName::Postgresql,
+            DialectName::Mysql,
+        ] {
+            let result = connect_with(
+                &url(dialect),
+                &ConnectOptions {
+                    connect_timeout: Duration::from_millis(200),
+                },
+            );
+            match result {
+                Err(DbError::DriverNotBuilt {
+                    dialect: d,
+                    feature,
+                    ..
+                }) => {
+                    assert!(!driver_built(dialect), "{dialect} is built");
+                    assert_eq!((d, feature), (dialect, driver_feature(dialect)));
+                }
+                // Built: SQLite opens; the servers on port 1 are not there.
+                Ok(_) | Err(DbError::Connect { .. }) => {
+                    assert!(driver_built(dialect), "{dialect} is not built")
+                }
+                Err(other) => panic!("{dialect}: {other}"),
+            }
+        }
+    }
+}

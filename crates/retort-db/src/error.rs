@@ -8,6 +8,7 @@ use crate::url::DialectName;
 
 /// A database operation that failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DbError {
     /// The server could not be reached or refused the login.
     #[error(
@@ -51,6 +52,22 @@ pub enum DbError {
         param: String,
         /// What is supported.
         supported: &'static str,
+    },
+    /// The URL names a database whose driver this build left out (the
+    /// cargo feature `sqlite`, `postgres` or `mysql` is off).
+    #[error(
+        "cannot connect to {url}: this retort was built without {} support; \
+         rebuild with the cargo feature `{feature}` (e.g. `cargo install retort --features {feature}`, \
+         or `features = [\"{feature}\"]` on the retort dependency of an application)",
+        dialect.product()
+    )]
+    DriverNotBuilt {
+        /// The URL, password hidden.
+        url: String,
+        /// The dialect whose driver is missing.
+        dialect: DialectName,
+        /// The cargo feature that builds it: `sqlite`, `postgres` or `mysql`.
+        feature: &'static str,
     },
     /// The database refused a statement.
     #[error("{} at {url} refused a statement: {reason}\nthe statement was: {sql}", dialect.product())]

@@ -14,6 +14,14 @@
 //! - [`VersionTable`]: the table of applied heads, Alembic's model, and
 //!   [`LogTable`]: the record of every revision run.
 //!
+//! Cargo features: `sqlite` (rusqlite), `postgres` (the `postgres` crate,
+//! on tokio) and `mysql` (MySQL and MariaDB), all on by default, each
+//! building one driver and its connection type. Without a driver,
+//! [`connect`] refuses a URL for its database with
+//! [`DbError::DriverNotBuilt`], which names the feature; everything that
+//! needs no connection (URLs, offline SQL, the version table's statements)
+//! works for every dialect in every build.
+//!
 //! ```
 //! use retort_core::RevisionId;
 //! use retort_core::graph::VersionUpdate;
@@ -67,12 +75,20 @@ pub mod inspect;
 pub mod journal_table;
 pub mod lock_table;
 pub mod log_table;
+#[cfg(feature = "mysql")]
 pub mod mysql;
+#[cfg(feature = "postgres")]
 pub mod postgres;
-pub mod quote;
+pub(crate) mod quote;
 pub mod runner;
+// Autogenerate's reading of the models through a scratch database: the
+// `retort` crate and the integration tests call it, so it is public, but it
+// is not part of the stable API (use `retort::Retort::migrate`/`check`, or
+// [`autogenerate`]).
+#[doc(hidden)]
 pub mod scratch;
 pub mod source;
+#[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod url;
 pub mod version_table;
@@ -82,9 +98,12 @@ pub use error::DbError;
 pub use journal_table::{JournalEntry, JournalState, JournalTable};
 pub use lock_table::{LockHolder, LockTable};
 pub use log_table::{LogEntry, LogTable};
+#[cfg(feature = "mysql")]
 pub use mysql::MysqlConnection;
+#[cfg(feature = "postgres")]
 pub use postgres::PostgresConnection;
 pub use source::{ResolveUrlError, ResolvedUrl, UrlSource, resolve_url, resolve_url_with};
+#[cfg(feature = "sqlite")]
 pub use sqlite::SqliteConnection;
 pub use url::{DatabaseUrl, DialectName, UrlError};
 pub use version_table::VersionTable;

@@ -22,6 +22,7 @@ pub const DOTENV_FILE: &str = ".env";
 
 /// Where a URL came from, for messages.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum UrlSource {
     /// The `--url` option.
     Flag,
@@ -66,6 +67,7 @@ impl fmt::Display for UrlSource {
 
 /// A URL that could not be chosen.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ResolveUrlError {
     /// The first source that gave a URL gave a bad one.
     #[error("the database URL from {from} is not valid: {error}")]

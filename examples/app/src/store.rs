@@ -5,11 +5,11 @@
 //! postgres, rusqlite, ...). This example uses retort's connection
 //! (`retort::db::connect`), which speaks SQLite, PostgreSQL and MySQL with
 //! the drivers retort already builds, to stay small; its values come back
-//! as text and it takes no parameters, so literals are quoted with
-//! `retort::db::quote::literal`.
+//! as text and it takes no parameters, so literals are quoted by the
+//! database's dialect (`Dialect::quote_string`).
 
 use anyhow::Context;
-use retort::db::{Connection, DatabaseUrl, connect, quote};
+use retort::db::{Connection, DatabaseUrl, connect};
 
 /// One note.
 pub struct Note {
@@ -34,7 +34,7 @@ impl Notes {
 
     /// Adds a note; returns its id.
     pub fn add(&mut self, body: &str) -> anyhow::Result<i64> {
-        let body = quote::literal(self.conn.dialect(), body);
+        let body = self.conn.dialect().dialect().quote_string(body);
         // RETURNING: SQLite 3.35+, PostgreSQL, MariaDB 10.5+.
         let id = self.conn.query_column(&format!(
             "INSERT INTO note (body) VALUES ({body}) RETURNING id"

@@ -4,6 +4,7 @@ use crate::ops::ApplyError;
 
 /// An operation a dialect cannot render.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DialectError {
     /// SQLite cannot do this with `ALTER TABLE`; a batch rebuild can.
     #[error(

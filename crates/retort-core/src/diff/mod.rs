@@ -124,7 +124,7 @@ pub enum ChangeKind {
     /// cannot be altered).
     ModifyPartitioning,
     /// `modify_table_option`: a table option (`engine`, `charset`, ...;
-    /// MySQL/MariaDB), named by [`Change::option`].
+    /// MySQL/MariaDB), named by the `option` field of [`Change`].
     ModifyTableOption,
     /// `add_primary_key`.
     AddPrimaryKey,

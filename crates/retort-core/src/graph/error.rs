@@ -47,6 +47,7 @@ impl fmt::Display for FilePath {
 
 /// Why a set of revisions does not form a valid revision graph.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum GraphError {
     /// Two files declare the same revision id.
     #[error(
@@ -165,6 +166,7 @@ pub enum GraphError {
 /// Why a revision expression (`head`, `ae10+2`, `label@base`, ...) could not
 /// be resolved.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ResolveError {
     /// Nothing matches the identifier.
     #[error(
@@ -287,6 +289,7 @@ pub enum ResolveError {
 
 /// Why an upgrade, downgrade or stamp could not be planned or applied.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PlanError {
     /// The target expression could not be resolved.
     #[error(transparent)]

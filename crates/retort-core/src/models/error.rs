@@ -6,6 +6,7 @@ use std::path::PathBuf;
 /// An error reading the models: a file that cannot be read, SQL that does
 /// not parse, or SQL that parses but that retort does not understand.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ModelError {
     /// The database's dialect is not one retort knows.
     #[error("unknown dialect {0:?}: models are parsed as sqlite, postgresql or mysql")]

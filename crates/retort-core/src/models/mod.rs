@@ -25,6 +25,10 @@
 //! table-level `primary_key` is kept only for a named or composite key.
 
 mod depth;
+// The statement splitter and classifier of model files (SQL text
+// internals): retort-db's scratch reading needs it, so it is public, but
+// it is not part of the stable API.
+#[doc(hidden)]
 pub mod dump;
 mod error;
 mod glob;

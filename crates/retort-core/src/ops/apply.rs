@@ -16,6 +16,7 @@ pub enum ColumnSource {
 
 /// A nested operation that does not fit the table it is applied to.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ApplyError {
     /// The operation names a column the table does not have.
     #[error("{operation}: table {table} has no column {column:?}")]

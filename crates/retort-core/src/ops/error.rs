@@ -18,6 +18,7 @@ pub struct OperationError {
 
 /// What is wrong with one operation table.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum OperationProblem {
     /// A required field is absent.
     #[error("missing field `{field}`: {hint}")]
@@ -59,6 +60,7 @@ pub enum OperationProblem {
 
 /// Why an operation has no reverse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReverseError {
     /// The operation can never be reversed (`execute`, `bulk_insert`,
     /// `add_enum_value`).

@@ -34,6 +34,7 @@ use crate::types::ColumnType;
 
 /// One schema change.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Operation {
     /// `create_table`: a table with its columns, keys, constraints and comment.
     CreateTable(Table),

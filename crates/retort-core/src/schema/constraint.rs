@@ -167,6 +167,7 @@ pub fn index_expression(part: &str) -> Option<&str> {
 
 /// The kinds of constraint `drop_constraint` names (Alembic's `type_`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ConstraintKind {
     /// `unique`.
     Unique,
@@ -222,6 +223,7 @@ impl fmt::Display for ConstraintKind {
 /// Any named table constraint: what `drop_constraint` may carry so that it
 /// can be reversed.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Constraint {
     /// A unique constraint.
     Unique(UniqueConstraint),

@@ -27,6 +27,7 @@ pub const REVISION_KEYS: &[&str] = &[
 
 /// A revision file that cannot be read.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RevisionFileError {
     /// The file could not be read from disk.
     #[error("cannot read revision file {}: {source}", path.display())]

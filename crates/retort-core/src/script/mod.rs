@@ -32,6 +32,7 @@ use crate::revision::Revision;
 
 /// Anything that can go wrong reading or writing a script directory.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScriptError {
     /// `retort.toml` is missing or invalid.
     #[error(transparent)]

@@ -13,6 +13,7 @@ use crate::revision::Revision;
 
 /// How much of a revision file to parse.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Depth {
     /// Only the keys the graph needs ([`super::parse_revision_header`]):
     /// the operations are left as [`crate::Operations::None`].

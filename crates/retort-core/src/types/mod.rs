@@ -23,6 +23,7 @@ use parse::{closing_paren, number, parse_enum};
 
 /// A column type, dialect-neutral.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ColumnType {
     /// `integer`: a 32-bit integer.
     Integer,

@@ -31,16 +31,16 @@
 //!   the model's `None` means "auto", which would wrongly claim the key
 //!   increments. SQLite says `Some(true)` only for `AUTOINCREMENT` (a lone
 //!   `INTEGER PRIMARY KEY` is the rowid and increments anyway).
-//! - Column types go through [`types`]: the portable type when the catalog's
+//! - Column types go through `types.rs`: the portable type when the catalog's
 //!   text is one, else [`ColumnType::Other`](retort_core::types::ColumnType::Other)
 //!   with the text.
 
 pub mod mysql;
-pub mod objects;
+pub(crate) mod objects;
 pub mod postgres;
-pub mod schemas;
+pub(crate) mod schemas;
 pub mod sqlite;
-pub mod types;
+pub(crate) mod types;
 
 use retort_core::schema::{Schema, Table, TableName};
 
@@ -94,7 +94,7 @@ impl InspectOptions {
 
 /// Reads the whole database behind `conn` into a [`Schema`]: every table
 /// but the excluded ones, in name order, (PostgreSQL) the enum types of
-/// the schema, and the views, triggers, routines, ... ([`objects`]).
+/// the schema, and the views, triggers, routines, ... (`objects/`).
 pub fn inspect_schema(
     conn: &mut dyn Connection,
     options: &InspectOptions,

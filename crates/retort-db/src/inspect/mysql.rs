@@ -4,7 +4,7 @@
 //! Rust.
 //!
 //! Recovered: tables and their comments; columns with their type
-//! (`COLUMN_TYPE`, see [`super::types`]), nullability, default, comment and
+//! (`COLUMN_TYPE`, see `types.rs`), nullability, default, comment and
 //! `AUTO_INCREMENT`; primary keys, unique constraints, indexes (from
 //! `STATISTICS`), foreign keys with names, referenced columns and actions
 //! (`KEY_COLUMN_USAGE`, `REFERENTIAL_CONSTRAINTS`), check constraints

@@ -3,7 +3,7 @@
 //! the number of tables, then assembled in Rust.
 //!
 //! Recovered: tables and their comments; columns with their type
-//! (`format_type()`, see [`super::types`]), nullability, default expression
+//! (`format_type()`, see `types.rs`), nullability, default expression
 //! (`pg_get_expr`), comment, and `SERIAL` / identity as `autoincrement`;
 //! primary keys, unique constraints, foreign keys (referenced columns,
 //! `ON DELETE` / `ON UPDATE`, names) and check constraints; indexes that

@@ -11,6 +11,7 @@ use crate::error::DbError;
 /// Why an operation failed: the database refused a statement, or the
 /// operation could not be rendered for it.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StepCause {
     /// The database refused a statement.
     #[error(transparent)]
@@ -23,6 +24,7 @@ pub enum StepCause {
 /// A run that could not complete. Each message names the revision and, for
 /// a failing statement, the operation and what was done about it.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RunError {
     /// The target or the current version rows do not resolve to a plan.
     #[error(transparent)]

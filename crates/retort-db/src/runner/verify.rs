@@ -15,6 +15,7 @@ use crate::log_table::LogEntry;
 
 /// What is wrong with one applied revision.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FindingKind {
     /// Its file changed after it was applied.
     Edited {

@@ -4,11 +4,11 @@
 //! normalised by the same engine (types, defaults, CHECK expressions,
 //! view and routine text as the database itself reports them).
 //!
-//! - SQLite ([`sqlite`]): a new in-memory database.
-//! - PostgreSQL ([`postgres`]): a uniquely named schema created inside a
+//! - SQLite (`sqlite.rs`): a new in-memory database.
+//! - PostgreSQL (`postgres.rs`): a uniquely named schema created inside a
 //!   transaction that is always rolled back, so that nothing is left even
 //!   when retort is killed (the server aborts the transaction).
-//! - MySQL/MariaDB ([`mysql`]): a uniquely named database
+//! - MySQL/MariaDB (`mysql.rs`): a uniquely named database
 //!   (`retort_scratch_<connection id>_<random>`) on the same server, or on
 //!   the server of `dev_url`, created and dropped around the reading; one
 //!   left by a killed run (its connection is gone) is dropped by the next.
@@ -81,6 +81,7 @@ impl Normalized {
 
 /// Why the models could not be read through a scratch space.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScratchError {
     /// A models file could not be read.
     #[error("cannot read the models file {}: {source}", path.display())]

@@ -19,10 +19,15 @@ mod mask;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use mask::{is_secret_param, mask, param_for_message};
+pub use mask::mask;
+// Helpers of the drivers' messages about URL parameters: public for the
+// drivers a build leaves out (no dead code), not part of the stable API.
+#[doc(hidden)]
+pub use mask::{is_secret_param, param_for_message};
 
 /// The database system a URL names; it decides the driver and the SQL dialect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DialectName {
     /// SQLite, embedded: the URL names a file or memory.
     Sqlite,
@@ -103,6 +108,7 @@ pub struct UrlError {
 
 /// Where a database lives, as the URL says.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Target {
     /// A SQLite database: a file, or memory when `None`.
     Sqlite(Option<PathBuf>),

@@ -212,6 +212,7 @@ impl TestDb {
                 names.push(name.clone());
                 name
             }
+            other => panic!("no second schema for {other}"),
         }
     }
 }

@@ -79,6 +79,7 @@ impl Dependent {
 
 /// The kinds of object a rebuild keeps beside the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DependentKind {
     /// `CREATE VIEW`.
     View,

@@ -152,7 +152,7 @@ impl Dialect for Postgres {
         Ok(out)
     }
 
-    /// `"col"::<new type>` when [`render::needs_using`] says PostgreSQL has
+    /// `"col"::<new type>` when `render::needs_using` says PostgreSQL has
     /// no implicit or assignment cast from the old type to the new one.
     fn type_change_using(&self, alter: &AlterColumn) -> Result<Option<String>, DialectError> {
         let (Some(from), Some(to)) = (&alter.existing_type, &alter.ty) else {

@@ -69,6 +69,11 @@ cargo fmt --all -- --check
 log "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# Each cargo feature alone (sqlite, postgres, mysql, none) builds, lints
+# clean, and a SQLite-only build compiles no PostgreSQL, MySQL or tokio
+# crate.
+./scripts/check-features.sh
+
 log "building the tests"
 cargo nextest run --workspace --locked --no-run
 

@@ -43,6 +43,7 @@ pub struct GraphArgs {
 
 /// The formats of `retort graph`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+#[non_exhaustive]
 pub enum GraphFormat {
     /// A drawing for the terminal, one revision per line, newest first.
     #[default]

@@ -16,6 +16,7 @@ use crate::revision::Revision;
 
 /// The characters a drawing is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Glyphs {
     /// Box-drawing characters (`●`, `│`, `├─╯`).
     Unicode,

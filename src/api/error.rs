@@ -242,6 +242,9 @@ pub enum Error {
     /// `rebase` refused.
     #[error(transparent)]
     Rebase(#[from] super::rebase::RebaseError),
+    /// `squash` refused.
+    #[error(transparent)]
+    Squash(#[from] super::squash::SquashError),
 }
 
 fn for_database(database: &Option<String>) -> String {

@@ -22,6 +22,7 @@ mod progress;
 mod rebase;
 mod run;
 mod script;
+mod squash;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -44,6 +45,7 @@ pub use run::{
     StepRun,
 };
 pub use script::{GeneratedRevision, MergeRequest, RevisionRequest};
+pub use squash::{SquashError, Squashed};
 
 type ConfigureFn = dyn Fn(&mut Config) -> Result<(), BoxError> + Send + Sync;
 type TargetSchemaFn = dyn Fn(Option<&str>, &str) -> Result<Schema, BoxError> + Send + Sync;

@@ -143,6 +143,9 @@ pub enum Command {
     /// Move a revision (and its descendants) onto another revision by
     /// rewriting its down_revision, instead of a merge revision.
     Rebase(rewrite_cmds::RebaseArgs),
+    /// Replace a linear range of revisions with one revision holding their
+    /// net effect, keeping the last one's id.
+    Squash(rewrite_cmds::SquashArgs),
     /// Open a revision file in $VISUAL / $EDITOR.
     Edit(script_cmds::EditArgs),
     /// Show the current heads of the revision graph.
@@ -274,6 +277,7 @@ fn dispatch(r: &Retort, command: &Command, out: &mut dyn Write) -> anyhow::Resul
         Command::Check(args) => autogen_cmds::check(r, args, out),
         Command::Merge(args) => script_cmds::merge(r, args, out),
         Command::Rebase(args) => rewrite_cmds::rebase(r, args, out),
+        Command::Squash(args) => rewrite_cmds::squash(r, args, out),
         Command::Edit(args) => script_cmds::edit(r, args),
         Command::Heads(args) => graph_cmds::heads(r, args, out),
         Command::Branches(args) => graph_cmds::branches(r, args, out),

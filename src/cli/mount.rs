@@ -142,6 +142,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Check(_) => "check",
         Command::Merge(_) => "merge",
         Command::Rebase(_) => "rebase",
+        Command::Squash(_) => "squash",
         Command::Edit(_) => "edit",
         Command::Heads(_) => "heads",
         Command::Branches(_) => "branches",

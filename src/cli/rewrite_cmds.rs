@@ -1,4 +1,4 @@
-//! Commands that rewrite existing revision files: `rebase`.
+//! Commands that rewrite existing revision files: `rebase`, `squash`.
 
 use std::io::Write;
 
@@ -58,6 +58,60 @@ pub fn rebase(r: &Retort, args: &RebaseArgs, out: &mut dyn Write) -> anyhow::Res
     } else {
         for url in &done.checked {
             writeln!(out, "Checked {url}: none of the moved revisions ran there")?;
+        }
+    }
+    Ok(())
+}
+
+/// `retort squash`.
+#[derive(Debug, Args)]
+pub struct SquashArgs {
+    /// The range to squash, `FROM:TO` (both kept in the count; TO's id is
+    /// kept).
+    #[arg(value_name = "FROM:TO")]
+    pub range: String,
+    /// Do not read the databases to check that none is in the middle of
+    /// the range.
+    #[arg(long = "no-database-check")]
+    pub no_database_check: bool,
+}
+
+/// `retort squash FROM:TO`: one revision with the range's net effect.
+pub fn squash(r: &Retort, args: &SquashArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let done = r.squash(&args.range, !args.no_database_check)?;
+    let folded: Vec<&str> = done.folded.iter().map(|f| f.as_str()).collect();
+    writeln!(
+        out,
+        "Squashed {} into {}: {}",
+        folded.join(", "),
+        done.revision,
+        done.path.display()
+    )?;
+    writeln!(
+        out,
+        "Upgrade operations: {} in the range, {} in {}",
+        done.operations.0, done.operations.1, done.revision
+    )?;
+    for path in &done.removed {
+        writeln!(out, "Removed {}", path.display())?;
+    }
+    match &done.unproved {
+        None => writeln!(
+            out,
+            "Proved on a scratch SQLite database: the same schema as the range"
+        )?,
+        Some(why) => writeln!(out, "Not proved on a scratch database: {why}")?,
+    }
+    if args.no_database_check {
+        writeln!(out, "Databases not checked (--no-database-check)")?;
+    } else if done.checked.is_empty() {
+        writeln!(
+            out,
+            "No database URL is configured: no database was checked"
+        )?;
+    } else {
+        for url in &done.checked {
+            writeln!(out, "Checked {url}: not in the middle of the range")?;
         }
     }
     Ok(())

@@ -10,6 +10,7 @@
 //! ([`crate::dialect`]).
 
 mod apply;
+mod compact;
 mod error;
 mod fields;
 mod objects;
@@ -21,6 +22,7 @@ mod write;
 use std::fmt;
 
 pub use apply::{ApplyError, ColumnSource, apply_to_table};
+pub use compact::compact;
 pub use error::{OperationError, OperationProblem, ReverseError};
 pub use objects::{OBJECT_OPERATION_NAMES, ObjectVerb, object_op_name, replaceable};
 pub use read::{BATCH_OPERATION_NAMES, parse_operation, parse_operations};

@@ -74,6 +74,7 @@ pub mod runner;
 pub mod scratch;
 pub mod source;
 pub mod sqlite;
+mod tls;
 pub mod url;
 pub mod version_table;
 

@@ -62,7 +62,8 @@ impl MysqlConnection {
         options: &ConnectOptions,
     ) -> Result<MysqlConnection, DbError> {
         let (opts, tls, socket) = opts(url, options)?;
-        let conn = sslmode::connect(opts, &tls, socket).map_err(|e| DbError::Connect {
+        let host = url.server().map(|s| s.host.as_str()).unwrap_or_default();
+        let conn = sslmode::connect(opts, &tls, socket, host).map_err(|e| DbError::Connect {
             url: url.masked().to_owned(),
             dialect: url.dialect(),
             reason: url.redact(&e),

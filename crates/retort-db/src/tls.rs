@@ -371,10 +371,7 @@ mod with_rustls {
     /// What a TLS failure means and which parameter to set.
     pub(crate) fn explain(e: &rustls::Error, checked: &Checked) -> String {
         let n = checked.names;
-        let skip = format!(
-            "or {}={} to skip verification",
-            n.mode, n.require
-        );
+        let skip = format!("or {}={} to skip verification", n.mode, n.require);
         match e {
             rustls::Error::InvalidCertificate(cert) => match cert {
                 CertificateError::UnknownIssuer => format!(

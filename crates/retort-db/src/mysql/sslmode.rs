@@ -92,12 +92,18 @@ impl TlsParams {
 
 /// Connects as `tls` says (plain on a Unix socket): the connection, or the
 /// reason it failed.
-pub(super) fn connect(opts: OptsBuilder, tls: &TlsParams, socket: bool) -> Result<Conn, String> {
+pub(super) fn connect(
+    opts: OptsBuilder,
+    tls: &TlsParams,
+    socket: bool,
+    host: &str,
+) -> Result<Conn, String> {
     if socket || tls.mode == SslMode::Disabled {
         return plain(opts, tls);
     }
     #[cfg(not(feature = "tls"))]
     {
+        let _ = host;
         match tls.mode {
             SslMode::Preferred => plain(opts, tls),
             mode => Err(tls::not_built(&MYSQL, mode.as_str())),
@@ -105,7 +111,8 @@ pub(super) fn connect(opts: OptsBuilder, tls: &TlsParams, socket: bool) -> Resul
     }
     #[cfg(feature = "tls")]
     {
-        let (ssl, checked) = ssl_opts(tls)?;
+        let (ssl, mut checked) = ssl_opts(tls)?;
+        checked.host = host.to_owned();
         match Conn::new(opts.clone().ssl_opts(ssl)) {
             Ok(conn) => Ok(conn),
             Err(mysql::Error::DriverError(mysql::DriverError::TlsNotSupported))
@@ -120,11 +127,23 @@ pub(super) fn connect(opts: OptsBuilder, tls: &TlsParams, socket: bool) -> Resul
                  server (its ssl-cert and ssl-key), or set ssl-mode=PREFERRED",
                 tls.mode.as_str()
             )),
-            Err(e) => Err(match tls::find_rustls(&e) {
+            Err(e) => Err(match rustls_error(&e) {
                 Some(found) => tls::explain(found, &checked),
                 None => super::reason(&e),
             }),
         }
+    }
+}
+
+/// The rustls error inside the driver's (whose `source` is not
+/// implemented).
+#[cfg(feature = "tls")]
+fn rustls_error(e: &mysql::Error) -> Option<&rustls::Error> {
+    match e {
+        mysql::Error::IoError(e) => tls::find_rustls(e),
+        mysql::Error::CodecError(e) => tls::find_rustls(e),
+        mysql::Error::TlsError(e) => tls::find_rustls(e),
+        _ => None,
     }
 }
 
@@ -135,7 +154,9 @@ fn plain(opts: OptsBuilder, tls: &TlsParams) -> Result<Conn, String> {
     Conn::new(opts).map_err(|e| {
         let reason = super::reason(&e);
         match &e {
-            mysql::Error::MySqlError(server) if server.code == 1045 && tls.mode == SslMode::Disabled => {
+            mysql::Error::MySqlError(server)
+                if server.code == 1045 && tls.mode == SslMode::Disabled =>
+            {
                 format!(
                     "{reason}\nif the user was created REQUIRE SSL (or X509), {}",
                     tls::requires_tls_hint(&MYSQL, tls.mode.as_str())
@@ -226,7 +247,10 @@ mod tests {
             ("ssl_mode", "verify_ca", SslMode::VerifyCa),
             ("ssl-mode", "VERIFY_IDENTITY", SslMode::VerifyIdentity),
         ] {
-            assert_eq!(TlsParams::parse(&params(&[(key, value)])).unwrap().mode, mode);
+            assert_eq!(
+                TlsParams::parse(&params(&[(key, value)])).unwrap().mode,
+                mode
+            );
         }
         assert_eq!(
             TlsParams::parse(&params(&[("ssl_mode", "verify-full")])).unwrap_err(),
@@ -251,11 +275,21 @@ mod tests {
     fn file_errors_name_the_parameter_and_path() {
         let tls = TlsParams::parse(&params(&[("ssl-ca", "/nonexistent/ca.pem")])).unwrap();
         let e = ssl_opts(&tls).unwrap_err();
-        assert!(e.contains("ssl-ca=/nonexistent/ca.pem: the file does not exist"), "{e}");
+        assert!(
+            e.contains("ssl-ca=/nonexistent/ca.pem: the file does not exist"),
+            "{e}"
+        );
         let tls = TlsParams::parse(&params(&[("ssl-cert", "/c.pem")])).unwrap();
         assert!(ssl_opts(&tls).unwrap_err().contains("set ssl-key"));
-        let tls = TlsParams::parse(&params(&[("ssl-cert", "/nonexistent/c.pem"), ("ssl-key", "/k")]))
-            .unwrap();
-        assert!(ssl_opts(&tls).unwrap_err().contains("ssl-cert=/nonexistent/c.pem"));
+        let tls = TlsParams::parse(&params(&[
+            ("ssl-cert", "/nonexistent/c.pem"),
+            ("ssl-key", "/k"),
+        ]))
+        .unwrap();
+        assert!(
+            ssl_opts(&tls)
+                .unwrap_err()
+                .contains("ssl-cert=/nonexistent/c.pem")
+        );
     }
 }

@@ -154,10 +154,7 @@ enum Roots {
 /// The TLS connector for `tls`; `home` is libpq's folder of default files
 /// (`~/.postgresql`).
 #[cfg(feature = "tls")]
-fn make_tls(
-    tls: &TlsParams,
-    home: Option<&Path>,
-) -> Result<tls::postgres_tls::MakeRustls, String> {
+fn make_tls(tls: &TlsParams, home: Option<&Path>) -> Result<tls::postgres_tls::MakeRustls, String> {
     use tls::Verify;
     let default = |name: &str| home.map(|d| d.join(name)).filter(|p| p.exists());
     let mode = tls.mode.as_str();
@@ -315,13 +312,19 @@ mod tests {
     #[cfg(feature = "tls")]
     #[test]
     fn file_errors_name_the_parameter_and_path() {
-        let e = make_error(&[("sslmode", "verify-ca"), ("sslrootcert", "/nonexistent/ca.pem")]);
+        let e = make_error(&[
+            ("sslmode", "verify-ca"),
+            ("sslrootcert", "/nonexistent/ca.pem"),
+        ]);
         assert!(
             e.contains("sslrootcert=/nonexistent/ca.pem") && e.contains("does not exist"),
             "{e}"
         );
         // require with a root certificate checks it, as verify-ca.
-        let e = make_error(&[("sslmode", "require"), ("sslrootcert", "/nonexistent/ca.pem")]);
+        let e = make_error(&[
+            ("sslmode", "require"),
+            ("sslrootcert", "/nonexistent/ca.pem"),
+        ]);
         assert!(e.contains("sslrootcert=/nonexistent/ca.pem"), "{e}");
         let e = make_error(&[("sslmode", "require"), ("sslcert", "/nonexistent/c.pem")]);
         assert!(e.contains("set sslkey"), "{e}");

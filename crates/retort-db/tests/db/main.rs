@@ -2,7 +2,8 @@
 //! MariaDB in the same run, and smoke tests of PgBouncer and a MariaDB
 //! Galera cluster. `./scripts/test.sh` starts the servers and sets
 //! `RETORT_TEST_POSTGRES_URL`, `RETORT_TEST_MYSQL_URL`,
-//! `RETORT_TEST_PGBOUNCER_URL` and `RETORT_TEST_GALERA_URLS`; without them
+//! `RETORT_TEST_PGBOUNCER_URL`, `RETORT_TEST_GALERA_URLS` and the TLS and
+//! socket variables (`tls`); without them
 //! the server tests fail, they are never skipped.
 
 mod support;
@@ -14,6 +15,7 @@ mod inspect;
 mod inspect_schema;
 mod lock;
 mod log;
+mod tls;
 mod tokio_runtime;
 mod transactions;
 mod url;

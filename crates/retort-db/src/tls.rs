@@ -368,10 +368,23 @@ mod with_rustls {
         None
     }
 
+    /// `localhost` for rustls' `DnsName("localhost")`, `IpAddress(..)`...
+    fn presented_name(presented: &str) -> &str {
+        presented
+            .split_once('(')
+            .map_or(presented, |(_, inner)| inner)
+            .trim_end_matches(')')
+            .trim_matches('"')
+    }
+
     /// What a TLS failure means and which parameter to set.
     pub(crate) fn explain(e: &rustls::Error, checked: &Checked) -> String {
         let n = checked.names;
-        let skip = format!("or {}={} to skip verification", n.mode, n.require);
+        // Under require, a CA file is what turns the check on.
+        let skip = match checked.mode.eq_ignore_ascii_case(n.require) {
+            true => format!("or remove {} to skip verification", n.root),
+            false => format!("or {}={} to skip verification", n.mode, n.require),
+        };
         match e {
             rustls::Error::InvalidCertificate(cert) => match cert {
                 CertificateError::UnknownIssuer => format!(
@@ -385,7 +398,9 @@ mod with_rustls {
                         CertificateError::NotValidForNameContext { presented, .. }
                             if !presented.is_empty() =>
                         {
-                            format!(" (it names {})", presented.join(", "))
+                            let names: Vec<&str> =
+                                presented.iter().map(|p| presented_name(p)).collect();
+                            format!(" (it names {})", names.join(", "))
                         }
                         _ => String::new(),
                     };
@@ -439,6 +454,55 @@ mod with_rustls {
                 format!("the server ended the TLS handshake ({alert:?}){client}")
             }
             other => format!("TLS failed: {other}"),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::super::{MYSQL, PG};
+        use super::*;
+
+        fn checked(names: &'static Names, mode: &str) -> Checked {
+            Checked {
+                names,
+                mode: mode.to_owned(),
+                roots: format!("{}=/ca.pem", names.root),
+                host: "127.0.0.1".to_owned(),
+                client_cert: false,
+            }
+        }
+
+        #[test]
+        fn errors_say_what_failed_and_what_to_set() {
+            let unknown = rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer);
+            assert_eq!(
+                explain(&unknown, &checked(&PG, "verify-full")),
+                "the server's certificate is not signed by a CA in sslrootcert=/ca.pem \
+                 (UnknownIssuer): set sslrootcert to the CA that signed it, or sslmode=require \
+                 to skip verification"
+            );
+            let text = explain(&unknown, &checked(&MYSQL, "REQUIRED"));
+            assert!(
+                text.ends_with("or remove ssl-ca to skip verification"),
+                "{text}"
+            );
+            let name =
+                rustls::Error::InvalidCertificate(CertificateError::NotValidForNameContext {
+                    expected: ServerName::try_from("127.0.0.1").unwrap(),
+                    presented: vec!["DnsName(\"localhost\")".to_owned()],
+                });
+            let text = explain(&name, &checked(&MYSQL, "VERIFY_IDENTITY"));
+            assert!(
+                text.starts_with(
+                    "the server's certificate is not valid for the host name 127.0.0.1 \
+                     (it names localhost): ssl-mode=VERIFY_IDENTITY checks"
+                ),
+                "{text}"
+            );
+            assert!(text.contains("set ssl-mode=VERIFY_CA"), "{text}");
+            let alert = rustls::Error::AlertReceived(AlertDescription::CertificateRequired);
+            let text = explain(&alert, &checked(&PG, "verify-full"));
+            assert!(text.contains("set sslcert and sslkey"), "{text}");
         }
     }
 }

@@ -111,9 +111,18 @@ pub(super) fn connect(
                 config.ssl_mode(DriverMode::Require);
                 super::connect_tls(config, make)
             }),
+            // As libpq: a handshake that fails is tried again without TLS
+            // (the server's answer "no TLS" is handled by the driver).
             SslMode::Prefer => {
                 config.ssl_mode(DriverMode::Prefer);
-                super::connect_tls(config, make)
+                super::connect_tls(config, make).or_else(|e| {
+                    if !e.starts_with("error performing TLS handshake") {
+                        return Err(e);
+                    }
+                    config.ssl_mode(DriverMode::Disable);
+                    super::connect_plain(config)
+                        .map_err(|plain| format!("{e}; without TLS: {plain}"))
+                })
             }
             _ => {
                 config.ssl_mode(DriverMode::Require);

@@ -63,3 +63,45 @@ fn mysql_upgrade_over_verify_identity_and_the_wrong_ca() {
         "ssl-ca",
     );
 }
+
+/// `retort upgrade` through the server's Unix socket (no TLS there,
+/// whatever the mode says).
+fn upgrade_over_the_socket(kind: Kind, url: impl Fn(&Db) -> String) {
+    let p = Project::init();
+    write_rev(&p, &rev(A).message("first"), &table_rev(A));
+    let db = Db::fresh(kind, &p);
+    let run = p.run(&["--url", &url(&db), "upgrade"]);
+    assert_eq!(run.code, 0, "{}", run.describe());
+    assert!(db.tables().contains(&format!("t_{A}")), "{:?}", db.tables());
+}
+
+#[test]
+fn postgres_upgrade_over_the_unix_socket() {
+    let dir = var("RETORT_TEST_POSTGRES_SOCKET_DIR");
+    upgrade_over_the_socket(Kind::Postgres, |db| {
+        let port = db
+            .url
+            .rsplit_once(':')
+            .unwrap()
+            .1
+            .split('/')
+            .next()
+            .unwrap();
+        format!(
+            "postgresql://retort@{}:{port}/{}?sslmode=verify-full",
+            dir.replace('/', "%2F"),
+            db.name
+        )
+    });
+}
+
+#[test]
+fn mysql_upgrade_over_the_unix_socket() {
+    let socket = var("RETORT_TEST_MYSQL_SOCKET");
+    upgrade_over_the_socket(Kind::Mysql, |db| {
+        format!(
+            "mysql://retort:secret@localhost/{}?socket={socket}",
+            db.name
+        )
+    });
+}

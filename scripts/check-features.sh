@@ -3,7 +3,8 @@
 #
 #   ./scripts/check-features.sh
 #
-# For each of the cargo features `sqlite`, `postgres` and `mysql` alone, and
+# For each of the cargo features `sqlite`, `postgres` and `mysql` alone, each
+# server driver with `tls`, and
 # for no feature at all (offline SQL only), checks the library and the
 # `retort` binary of the root crate and the retort-db library, lints them
 # with clippy (`-D warnings`: code used by one driver only must not warn
@@ -27,7 +28,7 @@ fi
 start=$SECONDS
 
 # "" is the build without any driver.
-for feature in sqlite postgres mysql ""; do
+for feature in sqlite postgres mysql "" "postgres,tls" "mysql,tls"; do
     name=${feature:-"no driver"}
     args=(--locked --no-default-features)
     if [ -n "$feature" ]; then

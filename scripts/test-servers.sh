@@ -21,6 +21,27 @@
 #              RETORT_TEST_GALERA_PIDS    the nodes' process ids, in the same
 #                                         order, for a test that kills one
 #                                         (nothing restarts it)
+#   tls        RETORT_TEST_TLS_CA         a throw-away CA (PEM) that signed the
+#                                         servers' certificate, made for the
+#                                         host name localhost only (not
+#                                         127.0.0.1, so that verify-full fails
+#                                         there and verify-ca passes), and the
+#                                         client certificate
+#              RETORT_TEST_TLS_WRONG_CA   another CA, which signed neither
+#              RETORT_TEST_TLS_CLIENT_CERT  a client certificate (PEM) for CN
+#                                         retort_cert, signed by the CA
+#              RETORT_TEST_TLS_CLIENT_KEY its private key (PEM, mode 600)
+#   postgres   RETORT_TEST_POSTGRES_SOCKET_DIR  the folder of PostgreSQL's
+#                                         Unix socket, where retort logs in
+#                                         without a password
+#   mariadb    RETORT_TEST_MYSQL_SOCKET   MariaDB's Unix socket, where retort
+#                                         logs in with its password
+#
+# PostgreSQL and MariaDB start with TLS from the `tls` certificates.
+# PostgreSQL has ssl=on: the role retort_tls (password secret) may log in
+# over TLS only, retort_cert only with the client certificate. MariaDB:
+# retort_tls (password secret) is REQUIRE SSL, retort_x509 (password
+# secret) REQUIRE X509. PgBouncer and the Galera nodes have no TLS.
 #
 # Each listens on 127.0.0.1 on free private ports, as the user retort with
 # the password secret, and keeps its data in $RETORT_TEST_DB_DIR. Two
@@ -69,6 +90,7 @@ install_servers() {
     command -v ss >/dev/null || command -v lsof >/dev/null || missing+=(iproute2)
     command -v pgrep >/dev/null || missing+=(procps)
     command -v pgbouncer >/dev/null || missing+=(pgbouncer)
+    command -v openssl >/dev/null || missing+=(openssl)
     if [ ${#missing[@]} -gt 0 ]; then
         apt_install "${missing[@]}"
     fi
@@ -182,6 +204,7 @@ fi
 
 start_postgres() {
     pick_port PG_PORT 25432
+    local tls="$DB_DIR/tls"
     mkdir -p "$DB_DIR/pg" "$DB_DIR/pg-run"
     echo secret >"$DB_DIR/pg-password"
     chown "$PG_USER" "$DB_DIR/pg" "$DB_DIR/pg-run" "$DB_DIR/pg-password"
@@ -189,15 +212,39 @@ start_postgres() {
         --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --no-sync \
         >"$DB_DIR/pg-initdb.log" 2>&1 ||
         die "PostgreSQL initdb failed: $(cat "$DB_DIR/pg-initdb.log")"
+    # TLS (start_tls): the server's key must belong to the server's user.
+    # retort_tls may log in over TLS only, retort_cert only with the client
+    # certificate (its CN names the role); these lines come before initdb's.
+    cp "$tls/server.pem" "$tls/server.key" "$tls/ca.pem" "$DB_DIR/pg/"
+    chown "$PG_USER" "$DB_DIR/pg/server.pem" "$DB_DIR/pg/server.key" "$DB_DIR/pg/ca.pem"
+    chmod 600 "$DB_DIR/pg/server.key"
+    {
+        echo "hostnossl all retort_tls 127.0.0.1/32 reject"
+        echo "hostssl all retort_tls 127.0.0.1/32 scram-sha-256"
+        echo "hostnossl all retort_cert 127.0.0.1/32 reject"
+        echo "hostssl all retort_cert 127.0.0.1/32 cert"
+        cat "$DB_DIR/pg/pg_hba.conf"
+    } >"$DB_DIR/pg/pg_hba.new"
+    mv "$DB_DIR/pg/pg_hba.new" "$DB_DIR/pg/pg_hba.conf"
+    chown "$PG_USER" "$DB_DIR/pg/pg_hba.conf"
     # Durability is not needed for tests: fsync off makes them much faster.
     # 300 connections: 200 for the tests, 100 for PgBouncer's pools.
     run_as_pg "$PG_BIN/pg_ctl" -D "$DB_DIR/pg" -l "$DB_DIR/pg-run/pg.log" -w -t 60 \
         -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $DB_DIR/pg-run -c fsync=off \
-            -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+            -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 \
+            -c ssl=on -c ssl_cert_file=server.pem -c ssl_key_file=server.key \
+            -c ssl_ca_file=ca.pem" \
         start >/dev/null {LOCK_FD}>&- ||
         die "PostgreSQL did not start on port $PG_PORT: $(tail -n 20 "$DB_DIR/pg-run/pg.log")"
-    echo "export RETORT_TEST_POSTGRES_URL=postgresql://retort:secret@127.0.0.1:$PG_PORT/postgres" \
-        >"$DB_DIR/env/postgres"
+    run_as_pg "$PG_BIN/psql" -h "$DB_DIR/pg-run" -p "$PG_PORT" -U retort -d postgres -X -q \
+        -v ON_ERROR_STOP=1 -c "CREATE ROLE retort_tls LOGIN PASSWORD 'secret';
+            CREATE ROLE retort_cert LOGIN;
+            GRANT ALL ON SCHEMA public TO retort_tls, retort_cert;" >/dev/null ||
+        die "PostgreSQL: creating the roles retort_tls and retort_cert failed"
+    {
+        echo "export RETORT_TEST_POSTGRES_URL=postgresql://retort:secret@127.0.0.1:$PG_PORT/postgres"
+        echo "export RETORT_TEST_POSTGRES_SOCKET_DIR=$DB_DIR/pg-run"
+    } >"$DB_DIR/env/postgres"
     log "PostgreSQL 15 on 127.0.0.1:$PG_PORT"
 }
 
@@ -277,10 +324,22 @@ start_mariadb() {
     launch mariadb "$MYSQLD" --no-defaults --user=root --datadir="$DB_DIR/my" --port="$MYSQL_PORT" \
         --bind-address=127.0.0.1 --socket="$DB_DIR/my.sock" --pid-file="$DB_DIR/my.pid" \
         --skip-name-resolve --skip-log-bin --innodb-flush-log-at-trx-commit=0 \
-        --innodb-buffer-pool-size=64M --innodb-doublewrite=0 --max-connections=300
+        --innodb-buffer-pool-size=64M --innodb-doublewrite=0 --max-connections=300 \
+        --ssl-ca="$DB_DIR/tls/ca.pem" --ssl-cert="$DB_DIR/tls/server.pem" \
+        --ssl-key="$DB_DIR/tls/server.key"
     mysql_ready mariadb "$DB_DIR/my.sock" "$DB_DIR/mariadb.log" "MariaDB on port $MYSQL_PORT"
-    echo "export RETORT_TEST_MYSQL_URL=mysql://retort:secret@127.0.0.1:$MYSQL_PORT/mysql" \
-        >"$DB_DIR/env/mariadb"
+    # TLS (start_tls): retort_tls must use TLS, retort_x509 a client
+    # certificate signed by the CA.
+    "$MYSQL_CLIENT" --no-defaults --socket="$DB_DIR/my.sock" -u root -e \
+        "CREATE USER 'retort_tls'@'%' IDENTIFIED BY 'secret' REQUIRE SSL;
+         GRANT ALL PRIVILEGES ON *.* TO 'retort_tls'@'%';
+         CREATE USER 'retort_x509'@'%' IDENTIFIED BY 'secret' REQUIRE X509;
+         GRANT ALL PRIVILEGES ON *.* TO 'retort_x509'@'%';" ||
+        die "MariaDB: creating the users retort_tls and retort_x509 failed"
+    {
+        echo "export RETORT_TEST_MYSQL_URL=mysql://retort:secret@127.0.0.1:$MYSQL_PORT/mysql"
+        echo "export RETORT_TEST_MYSQL_SOCKET=$DB_DIR/my.sock"
+    } >"$DB_DIR/env/mariadb"
     log "MariaDB $("$MYSQLD" --version | awk '{print $3}') on 127.0.0.1:$MYSQL_PORT"
 }
 
@@ -386,6 +445,48 @@ start_galera() {
     log "MariaDB Galera cluster, 3 nodes synced, on 127.0.0.1:${GALERA_PORT[1]},${GALERA_PORT[2]},${GALERA_PORT[3]}"
 }
 
+# The throw-away certificates of the TLS tests (KIND tls, started before
+# PostgreSQL and MariaDB, which use them), in $DB_DIR/tls: a CA, an
+# unrelated "wrong" CA, the servers' certificate (signed by the CA, for the
+# host name localhost only: no IP address, so that a connection to
+# 127.0.0.1 is a host name mismatch) and a client certificate for CN
+# retort_cert. P-256 keys: quick to make.
+start_tls() {
+    local dir="$DB_DIR/tls" days=30 name
+    mkdir -p "$dir"
+    for name in ca wrong-ca; do
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+            -keyout "$dir/$name.key" -out "$dir/$name.pem" -days "$days" \
+            -subj "/CN=retort test $name" \
+            -addext "basicConstraints=critical,CA:TRUE" \
+            -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null ||
+            die "openssl could not make the test CA $name"
+    done
+    printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature" \
+        "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost" >"$dir/server.ext"
+    printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature" \
+        "extendedKeyUsage=clientAuth" >"$dir/client.ext"
+    for name in server client; do
+        local cn=localhost
+        [ "$name" = client ] && cn=retort_cert
+        openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+            -keyout "$dir/$name.key" -out "$dir/$name.csr" -subj "/CN=$cn" 2>/dev/null &&
+            openssl x509 -req -in "$dir/$name.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+                -CAcreateserial -days "$days" -extfile "$dir/$name.ext" \
+                -out "$dir/$name.pem" 2>/dev/null ||
+            die "openssl could not make the test $name certificate"
+    done
+    chmod 755 "$dir"
+    chmod 644 "$dir"/*.pem
+    chmod 600 "$dir"/*.key
+    {
+        echo "export RETORT_TEST_TLS_CA=$dir/ca.pem"
+        echo "export RETORT_TEST_TLS_WRONG_CA=$dir/wrong-ca.pem"
+        echo "export RETORT_TEST_TLS_CLIENT_CERT=$dir/client.pem"
+        echo "export RETORT_TEST_TLS_CLIENT_KEY=$dir/client.key"
+    } >"$DB_DIR/env/tls"
+}
+
 # The KIND that sets the variable $1.
 kind_of() {
     case $1 in
@@ -393,6 +494,7 @@ kind_of() {
     RETORT_TEST_PGBOUNCER_*) echo pgbouncer ;;
     RETORT_TEST_MYSQL_*) echo mariadb ;;
     RETORT_TEST_GALERA_*) echo galera ;;
+    RETORT_TEST_TLS_*) echo tls ;;
     *) die "no test server sets $1 (see scripts/test-servers.sh)" ;;
     esac
 }
@@ -402,9 +504,10 @@ kind_of() {
 ensure() {
     local kind=$1
     case $kind in
-    postgres | mariadb | galera) ;;
+    tls | galera) ;;
+    postgres | mariadb) ensure tls ;;
     pgbouncer) ensure postgres ;;
-    *) die "unknown test server $kind: postgres, pgbouncer, mariadb or galera" ;;
+    *) die "unknown test server $kind: postgres, pgbouncer, mariadb, galera or tls" ;;
     esac
     exec {LOCK_FD}>>"$DB_DIR/start-$kind.lock"
     flock "$LOCK_FD"

@@ -49,6 +49,7 @@ mod safety_urls;
 mod schema_objects;
 mod scratch;
 mod sqlite_rebuild;
+mod tls;
 mod verify_lock;
 
 // The autogenerate corpus (SPEC section 7).

@@ -90,6 +90,9 @@ pub mod scratch;
 pub mod source;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+// TLS serves the server drivers only: without them it is unused.
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+mod tls;
 pub mod url;
 pub mod version_table;
 

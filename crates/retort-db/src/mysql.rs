@@ -1,4 +1,4 @@
-//! The MySQL/MariaDB driver (the `mysql` crate, without TLS).
+//! The MySQL/MariaDB driver (the `mysql` crate, TLS by its rustls support).
 //!
 //! Statements go through the text protocol, so every value comes back as
 //! text. DDL commits implicitly on these servers, so
@@ -10,19 +10,39 @@
 //!
 //! Right after connecting, the dialect's session statements run (they clear
 //! `NO_BACKSLASH_ESCAPES`, so string literals read as retort writes them).
+//!
+//! # TLS and Unix sockets
+//!
+//! The URL's parameters are the MySQL client's: `ssl-mode` (`DISABLED`,
+//! `PREFERRED` (the default), `REQUIRED`, `VERIFY_CA`, `VERIFY_IDENTITY`,
+//! in any case; `ssl_mode` too), `ssl-ca` (a PEM file of CA
+//! certificates), `ssl-cert` and `ssl-key` (a client certificate). As the
+//! MySQL client: `PREFERRED` encrypts when the server offers TLS, checking
+//! no certificate, and logs in without TLS (on a new connection) when it
+//! offers none; `REQUIRED` checks no certificate unless `ssl-ca` is set;
+//! `ssl-ca` without `ssl-mode` means `VERIFY_CA`, which checks the chain;
+//! `VERIFY_IDENTITY` also the host name. The driver (the `mysql` crate)
+//! trusts the Mozilla CAs it is built with besides `ssl-ca`, and uses them
+//! alone when `VERIFY_*` is given without `ssl-ca`.
+//!
+//! `socket=/path/mysqld.sock` (or `unix_socket=`) connects through the
+//! server's Unix socket instead of TCP; TLS is not used on it.
 
 use std::time::Duration;
 
 use mysql::prelude::Queryable;
 use mysql::{Conn, OptsBuilder, Value};
 
+mod sslmode;
+
 use crate::connection::{ConnectOptions, Connection, Row, statement_error, transient_error};
 use crate::error::DbError;
 use crate::url::DatabaseUrl;
 
 /// The URL parameters understood, for the error on others.
-const SUPPORTED: &str =
-    "unix_socket (a socket path), charset=utf8|utf8mb4, connect_timeout (seconds)";
+const SUPPORTED: &str = "ssl-mode=DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY, \
+ssl-ca, ssl-cert, ssl-key (PEM files; ssl_mode... too), socket or unix_socket (a socket path), \
+charset=utf8|utf8mb4, connect_timeout (seconds)";
 
 /// MySQL 5.7 and later refuse lock names longer than this.
 const MAX_LOCK_NAME: usize = 64;
@@ -41,11 +61,12 @@ impl MysqlConnection {
         url: &DatabaseUrl,
         options: &ConnectOptions,
     ) -> Result<MysqlConnection, DbError> {
-        let opts = opts(url, options)?;
-        let conn = Conn::new(opts).map_err(|e| DbError::Connect {
+        let (opts, tls, socket) = opts(url, options)?;
+        let host = url.server().map(|s| s.host.as_str()).unwrap_or_default();
+        let conn = sslmode::connect(opts, &tls, socket, host).map_err(|e| DbError::Connect {
             url: url.masked().to_owned(),
             dialect: url.dialect(),
-            reason: url.redact(&reason(&e)),
+            reason: url.redact(&e),
         })?;
         let mut connection = MysqlConnection {
             conn,
@@ -93,7 +114,12 @@ impl MysqlConnection {
     }
 }
 
-fn opts(url: &DatabaseUrl, options: &ConnectOptions) -> Result<OptsBuilder, DbError> {
+/// The driver's options for `url`, its TLS parameters, and whether it
+/// names a Unix socket.
+fn opts(
+    url: &DatabaseUrl,
+    options: &ConnectOptions,
+) -> Result<(OptsBuilder, sslmode::TlsParams, bool), DbError> {
     let unsupported = |param: String| DbError::UnsupportedParam {
         url: url.masked().to_owned(),
         dialect: url.dialect(),
@@ -115,9 +141,15 @@ fn opts(url: &DatabaseUrl, options: &ConnectOptions) -> Result<OptsBuilder, DbEr
         // changed: renewing a lease within the same second still counts
         // the row, as on the other databases.
         .additional_capabilities(mysql::consts::CapabilityFlags::CLIENT_FOUND_ROWS);
+    let tls = sslmode::TlsParams::parse(&server.params).map_err(&unsupported)?;
+    let mut socket = false;
     for (key, value) in &server.params {
         match (key.as_str(), value.as_str()) {
-            ("unix_socket", path) => opts = opts.socket(Some(path)),
+            (key, _) if sslmode::TlsParams::is_tls_param(key) => {}
+            ("unix_socket" | "socket", path) => {
+                opts = opts.socket(Some(path));
+                socket = true;
+            }
             ("charset", "utf8" | "utf8mb4") => {}
             ("connect_timeout", secs) => {
                 let secs: u64 = secs
@@ -128,7 +160,7 @@ fn opts(url: &DatabaseUrl, options: &ConnectOptions) -> Result<OptsBuilder, DbEr
             _ => return Err(unsupported(crate::url::param_for_message(key, value))),
         }
     }
-    Ok(opts)
+    Ok((opts, tls, socket))
 }
 
 /// `name@database`, shortened with a hash of the whole when longer than

@@ -1,4 +1,4 @@
-//! The PostgreSQL driver (the synchronous `postgres` crate, without TLS).
+//! The PostgreSQL driver (the synchronous `postgres` crate, TLS by rustls).
 //!
 //! Statements go through the simple query protocol, so any SQL a user
 //! writes (several statements, no parameters) runs as `psql` would run it,
@@ -19,20 +19,45 @@
 //! finds one. The call still blocks its caller until it is done (a
 //! migration is a sequence of statements); from async code, prefer
 //! `tokio::task::spawn_blocking` so the runtime's other tasks keep running.
+//!
+//! # TLS and Unix sockets
+//!
+//! The URL's parameters are libpq's: `sslmode` (`disable`, `allow`,
+//! `prefer` (the default), `require`, `verify-ca`, `verify-full`),
+//! `sslrootcert` (a PEM file of CA certificates, or `system` for the
+//! operating system's), `sslcert` and `sslkey` (a client certificate). As
+//! libpq: `prefer` and `allow` encrypt without checking the certificate
+//! (`prefer` tries TLS first and falls back to plain when the server offers
+//! none; `allow` tries plain first, then TLS); `require` checks nothing
+//! either, unless a root certificate file is there (`sslrootcert`, or
+//! `~/.postgresql/root.crt`): then it checks the chain as `verify-ca`;
+//! `verify-ca` checks the chain; `verify-full` also the host name. The
+//! default files are libpq's: `~/.postgresql/root.crt`,
+//! `~/.postgresql/postgresql.crt` and `postgresql.key`, used when they
+//! exist; a file the URL names and that cannot be read is an error that
+//! names the parameter. `sslrootcert=system` needs `verify-full` (libpq 16).
+//! The environment (`PGSSLMODE`...) is not read: the URL says it all.
+//!
+//! A host that starts with `/` (in `?host=/run/postgresql` or
+//! percent-encoded as the URL's host, `%2Frun%2Fpostgresql`) is the folder
+//! of the server's Unix socket, `.s.PGSQL.<port>`; TLS is not used on a
+//! socket, whatever `sslmode` says (libpq does the same).
 
 use std::time::Duration;
 
-use postgres::config::SslMode;
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, SimpleQueryMessage};
+
+mod sslmode;
 
 use crate::connection::{ConnectOptions, Connection, Row, statement_error, transient_error};
 use crate::error::DbError;
 use crate::url::DatabaseUrl;
 
 /// The URL parameters understood, for the error on others.
-const SUPPORTED: &str = "sslmode=disable|allow|prefer (retort is built without TLS), host (a socket folder), application_name, \
-connect_timeout (seconds), options";
+const SUPPORTED: &str = "sslmode=disable|allow|prefer|require|verify-ca|verify-full, \
+sslrootcert (a PEM file, or system), sslcert, sslkey (PEM files), host (a socket folder), \
+application_name, connect_timeout (seconds), options";
 
 /// A connection to a PostgreSQL server.
 pub struct PostgresConnection {
@@ -71,15 +96,17 @@ impl PostgresConnection {
         url: &DatabaseUrl,
         options: &ConnectOptions,
     ) -> Result<PostgresConnection, DbError> {
-        let config = config(url, options)?;
+        let (mut config, tls) = config(url, options)?;
         let failed = |reason: String| DbError::Connect {
             url: url.masked().to_owned(),
             dialect: url.dialect(),
             reason: url.redact(&reason),
         };
-        let client = off_runtime(|| config.connect(NoTls))
-            .map_err(|e| failed(no_thread(&e)))?
-            .map_err(|e| failed(reason(&e)))?;
+        let socket = config
+            .get_hosts()
+            .iter()
+            .all(|h| !matches!(h, postgres::config::Host::Tcp(_)));
+        let client = sslmode::connect(&mut config, &tls, socket).map_err(failed)?;
         Ok(PostgresConnection {
             client: Some(client),
             url: url.clone(),
@@ -119,7 +146,30 @@ impl Drop for PostgresConnection {
     }
 }
 
-fn config(url: &DatabaseUrl, options: &ConnectOptions) -> Result<postgres::Config, DbError> {
+/// Connects with `config`, without TLS, off any tokio runtime: the client or
+/// the reason it failed.
+pub(crate) fn connect_plain(config: &postgres::Config) -> Result<Client, String> {
+    off_runtime(|| config.connect(NoTls))
+        .map_err(|e| no_thread(&e))?
+        .map_err(|e| reason(&e))
+}
+
+/// Connects with `config` and `tls`, off any tokio runtime.
+#[cfg(feature = "tls")]
+pub(crate) fn connect_tls(
+    config: &postgres::Config,
+    tls: crate::tls::postgres_tls::MakeRustls,
+) -> Result<Client, String> {
+    off_runtime(|| config.connect(tls))
+        .map_err(|e| no_thread(&e))?
+        .map_err(|e| reason(&e))
+}
+
+/// The driver's configuration for `url`, and its TLS parameters.
+fn config(
+    url: &DatabaseUrl,
+    options: &ConnectOptions,
+) -> Result<(postgres::Config, sslmode::TlsParams), DbError> {
     let unsupported = |param: String| DbError::UnsupportedParam {
         url: url.masked().to_owned(),
         dialect: url.dialect(),
@@ -149,13 +199,10 @@ fn config(url: &DatabaseUrl, options: &ConnectOptions) -> Result<postgres::Confi
     }
     config.application_name("retort");
     config.connect_timeout(options.connect_timeout);
-    config.ssl_mode(SslMode::Disable);
+    let tls = sslmode::TlsParams::parse(&server.params).map_err(unsupported)?;
     for (key, value) in &server.params {
         match (key.as_str(), value.as_str()) {
-            ("sslmode", "disable" | "allow" | "prefer") => {}
-            ("sslmode", other) => {
-                return Err(unsupported(format!("sslmode={other}")));
-            }
+            ("sslmode" | "sslrootcert" | "sslcert" | "sslkey", _) => {}
             ("host", _) => {}
             ("application_name", name) => {
                 config.application_name(name);
@@ -172,7 +219,7 @@ fn config(url: &DatabaseUrl, options: &ConnectOptions) -> Result<postgres::Confi
             _ => return Err(unsupported(key.clone())),
         }
     }
-    Ok(config)
+    Ok((config, tls))
 }
 
 /// The driver's message, with the server's detail and hint when it sent them.

@@ -413,3 +413,46 @@ fn percent_decode(s: &str) -> Result<String, String> {
     }
     String::from_utf8(out).map_err(|_| "a percent-encoded part is not valid UTF-8".to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(raw: &str) -> Server {
+        DatabaseUrl::parse(raw)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .server()
+            .expect("a server URL")
+            .clone()
+    }
+
+    #[test]
+    fn socket_forms_parse_with_an_empty_or_encoded_host() {
+        let s = server("postgresql:///app?host=/run/postgresql");
+        assert_eq!(s.host, "localhost");
+        assert_eq!(s.port, None);
+        assert_eq!(s.database.as_deref(), Some("app"));
+        assert_eq!(s.params, [("host".into(), "/run/postgresql".into())]);
+
+        let s = server("postgresql://app@:5433/app?host=/tmp");
+        assert_eq!((s.host.as_str(), s.port), ("localhost", Some(5433)));
+
+        let s = server("postgresql://app@%2Frun%2Fpostgresql/app");
+        assert_eq!(s.host, "/run/postgresql");
+        assert_eq!(s.user.as_deref(), Some("app"));
+        let s = server("postgresql://app:pw1@%2Frun%2Fpostgresql:5433/app");
+        assert_eq!((s.host.as_str(), s.port), ("/run/postgresql", Some(5433)));
+        assert_eq!(
+            DatabaseUrl::parse("postgresql://app:pw1@%2Frun%2Fpostgresql:5433/app")
+                .unwrap()
+                .masked(),
+            "postgresql://app:***@%2Frun%2Fpostgresql:5433/app"
+        );
+
+        let s = server("mysql://app@localhost/app?socket=/run/mysqld/mysqld.sock");
+        assert_eq!(
+            s.params,
+            [("socket".into(), "/run/mysqld/mysqld.sock".into())]
+        );
+    }
+}

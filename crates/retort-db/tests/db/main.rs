@@ -3,7 +3,8 @@
 //! Galera cluster. Under `./scripts/test.sh` each server starts when a test
 //! first asks for it (`RETORT_TEST_POSTGRES_URL`, `RETORT_TEST_MYSQL_URL`,
 //! `RETORT_TEST_PGBOUNCER_URL`, `RETORT_TEST_GALERA_URLS`: see
-//! `support::server_url`); without them the server tests fail, they are
+//! `support::server_url`; the TLS and socket variables too, for `tls`);
+//! without them the server tests fail, they are
 //! never skipped.
 
 mod support;
@@ -15,6 +16,7 @@ mod inspect;
 mod inspect_schema;
 mod lock;
 mod log;
+mod tls;
 mod tokio_runtime;
 mod transactions;
 mod url;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use retort_db::{Connection, DatabaseUrl, DialectName, connect};
 
 #[path = "../../../../tests/support/servers.rs"]
-mod servers;
+pub mod servers;
 
 /// The URL of a test server, started on first use ([`servers::var`]).
 /// Panics (the test fails, it is never skipped) when there is none.

@@ -21,6 +21,7 @@ mod json_output;
 mod merge_edit;
 mod rebase;
 mod revision;
+mod squash;
 
 // End to end on live databases (SQLite, PostgreSQL, MariaDB).
 mod api;

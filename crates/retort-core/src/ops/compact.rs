@@ -16,7 +16,9 @@
 //! - `create_table T` ... `add_column T.c`: the column joins the table's
 //!   columns (at the end, where `add_column` puts it) when nothing between
 //!   touches `T` but other such columns; not a key column or a unique one,
-//!   which some databases add differently.
+//!   which some databases add differently;
+//! - changes to `T`'s columns, indexes, constraints, comment or options
+//!   right before `drop_table T` go: the table goes with them.
 //!
 //! `execute` (SQL retort cannot read), schema objects (views, triggers,
 //! functions: they may name any table) and the enum operations are
@@ -32,6 +34,7 @@ pub fn compact(mut ops: Vec<Operation>) -> Vec<Operation> {
         let before = ops.len();
         ops = fold_columns(ops);
         ops = cancel_pairs(ops);
+        ops = before_drop_table(ops);
         if ops.len() == before {
             return ops;
         }
@@ -73,6 +76,52 @@ fn refers_from_elsewhere(op: &Operation, table: &TableName) -> bool {
         }
         _ => false,
     }
+}
+
+/// Removes the changes to a table right before it is dropped (back to the
+/// nearest barrier or other use of it).
+fn before_drop_table(mut ops: Vec<Operation>) -> Vec<Operation> {
+    let mut j = 0;
+    while j < ops.len() {
+        let Operation::DropTable { table, .. } = &ops[j] else {
+            j += 1;
+            continue;
+        };
+        let table = table.clone();
+        let mut k = j;
+        while k > 0 {
+            let op = &ops[k - 1];
+            if is_barrier(op) || refers_from_elsewhere(op, &table) {
+                break;
+            }
+            if op.table() == Some(&table) {
+                let redundant = matches!(
+                    op,
+                    Operation::AddColumn { .. }
+                        | Operation::DropColumn { .. }
+                        | Operation::AlterColumn(_)
+                        | Operation::CreateIndex { .. }
+                        | Operation::DropIndex { .. }
+                        | Operation::CreateUniqueConstraint { .. }
+                        | Operation::CreateForeignKey { .. }
+                        | Operation::CreateCheckConstraint { .. }
+                        | Operation::CreatePrimaryKey { .. }
+                        | Operation::DropConstraint { .. }
+                        | Operation::CreateTableComment { .. }
+                        | Operation::DropTableComment { .. }
+                        | Operation::AlterTableOptions { .. }
+                );
+                if !redundant {
+                    break;
+                }
+                ops.remove(k - 1);
+                j -= 1;
+            }
+            k -= 1;
+        }
+        j += 1;
+    }
+    ops
 }
 
 /// `create_table T` then `add_column T.c`: the column joins the table.
@@ -293,6 +342,27 @@ column = "tmp"
             "[[upgrade]]\nop = \"execute\"\nsql = \"UPDATE user SET other = tmp\"\n[[upgrade]]\nop = \"drop_column\"",
         );
         assert_eq!(compact(ops(&with_sql)).len(), 4);
+    }
+
+    #[test]
+    fn changes_right_before_a_drop_table_go_with_it() {
+        let out = compact(ops(r#"
+[[upgrade]]
+op = "drop_column"
+table = "account"
+column = "email"
+[[upgrade]]
+op = "drop_index"
+table = "other"
+name = "ix_other"
+[[upgrade]]
+op = "drop_table"
+table = "account"
+"#));
+        assert_eq!(
+            names(&out),
+            ["drop_index on other", "drop_table on account"]
+        );
     }
 
     #[test]

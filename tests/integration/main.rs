@@ -20,6 +20,7 @@ mod init;
 mod json_output;
 mod merge_edit;
 mod rebase;
+mod renames;
 mod revision;
 mod squash;
 

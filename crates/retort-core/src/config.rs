@@ -47,6 +47,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "lock_timeout",
     "lock_lease",
     "models_reader",
+    "renames",
     "databases",
 ];
 
@@ -119,6 +120,11 @@ pub struct Config {
     /// very large schemas, but only `CREATE TABLE`, `CREATE INDEX`,
     /// `COMMENT ON` and `CREATE TYPE ... AS ENUM`, normalised by retort.
     pub models_reader: ModelsReader,
+    /// Renames autogenerate writes as `rename_table` / `alter_column
+    /// new_name` instead of a drop and an add (`[renames]`): `old = "new"`
+    /// for a table, `"table.old" = "new"` for a column of `table` (its
+    /// name in the models).
+    pub renames: BTreeMap<String, String>,
     /// Multi-database projects: one entry per database (`[databases.<name>]`).
     pub databases: BTreeMap<String, DatabaseConfig>,
     /// The file this configuration was read from (not a key).
@@ -158,6 +164,7 @@ impl Default for Config {
             lock_timeout: 600,
             lock_lease: 30,
             models_reader: ModelsReader::Database,
+            renames: BTreeMap::new(),
             databases: BTreeMap::new(),
             path: PathBuf::new(),
             x_args: BTreeMap::new(),
@@ -375,6 +382,7 @@ mod tests {
             "post_write_hooks" => "[{ name = \"n\", command = \"true\" }]",
             "models_reader" => "\"parser\"",
             "databases" => "{ main = { url = \"sqlite:///m.db\" } }",
+            "renames" => "{ client = \"customer\", \"customer.name\" = \"full_name\" }",
             other => panic!("no sample value for {other}"),
         }
     }

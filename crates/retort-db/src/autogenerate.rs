@@ -7,7 +7,8 @@
 
 use std::path::PathBuf;
 
-use retort_core::diff::{Diff, DiffOptions, diff};
+use retort_core::diff::renames::{Renames, diff_with_renames};
+use retort_core::diff::{Diff, DiffOptions};
 use retort_core::schema::Schema;
 use retort_core::{RevisionId, ScriptDirectory};
 
@@ -130,6 +131,7 @@ pub fn compare(
         conn.dialect(),
         &live,
         &schemas.target(target),
+        &config_renames(dir),
     ))
 }
 
@@ -173,17 +175,33 @@ pub fn compare_models(
     let mut models = normalize_models(conn, dev, files, &options, &mut live, &included)?;
     prepare(&mut models.schema);
     let target = schemas.target(&models.schema);
-    let mut diff = compare_schemas(dir, conn.dialect(), &live, &target);
+    let mut renames = config_renames(dir);
+    for file in files {
+        renames.extend(Renames::from_models(&file.text));
+    }
+    let mut diff = compare_schemas(dir, conn.dialect(), &live, &target, &renames);
     diff.notes.extend(models.skipped_notes());
     Ok(diff)
 }
 
 /// The comparison of two schemas under the project's settings.
+/// The renames of the configuration's `[renames]` table.
+fn config_renames(dir: &ScriptDirectory) -> Renames {
+    let pairs: Vec<(String, String)> = dir
+        .config
+        .renames
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    Renames::from_config(&pairs)
+}
+
 fn compare_schemas(
     dir: &ScriptDirectory,
     dialect: DialectName,
     live: &Schema,
     target: &Schema,
+    renames: &Renames,
 ) -> Diff {
     let tables = Tables::from_config(&dir.config);
     let config = &dir.config;
@@ -196,7 +214,7 @@ fn compare_schemas(
     diff_options.exclude_tables = &config.exclude_tables;
     diff_options.ignored_tables = &ignored;
     diff_options.render_as_batch = config.render_as_batch;
-    diff(live, target, &diff_options)
+    diff_with_renames(live, target, &diff_options, renames)
 }
 
 /// The model files of a project, or of one of its databases: `--models`

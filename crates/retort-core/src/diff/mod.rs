@@ -26,6 +26,7 @@ mod key_index;
 mod normalize;
 mod objects;
 mod order;
+pub mod renames;
 mod table;
 
 pub use defaults::{boolean_default, portable_default};
@@ -106,6 +107,11 @@ pub enum ChangeKind {
     AddColumn,
     /// `remove_column`.
     RemoveColumn,
+    /// `rename_table`: a table the models say was renamed (`before`/`after`
+    /// are not set; the description names both).
+    RenameTable,
+    /// `rename_column`: a column the models say was renamed.
+    RenameColumn,
     /// `modify_type`: a column's type (`before`/`after`: the types).
     ModifyType,
     /// `modify_nullable`: whether a column takes NULL (`before`/`after`:
@@ -176,6 +182,8 @@ impl ChangeKind {
             ChangeKind::RemoveTable => "remove_table",
             ChangeKind::AddColumn => "add_column",
             ChangeKind::RemoveColumn => "remove_column",
+            ChangeKind::RenameTable => "rename_table",
+            ChangeKind::RenameColumn => "rename_column",
             ChangeKind::ModifyType => "modify_type",
             ChangeKind::ModifyNullable => "modify_nullable",
             ChangeKind::ModifyDefault => "modify_default",

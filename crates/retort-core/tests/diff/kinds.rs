@@ -338,6 +338,8 @@ fn kind_names_are_stable() {
         (ChangeKind::RemoveTable, "remove_table"),
         (ChangeKind::AddColumn, "add_column"),
         (ChangeKind::RemoveColumn, "remove_column"),
+        (ChangeKind::RenameTable, "rename_table"),
+        (ChangeKind::RenameColumn, "rename_column"),
         (ChangeKind::ModifyType, "modify_type"),
         (ChangeKind::ModifyNullable, "modify_nullable"),
         (ChangeKind::ModifyDefault, "modify_default"),

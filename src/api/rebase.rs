@@ -188,15 +188,13 @@ impl Retort {
         revision: &RevisionId,
         moved: &[&RevisionId],
     ) -> Result<Vec<String>> {
-        let rows = match self.current_rows(dir) {
-            Ok(rows) => rows,
-            Err(Error::Url(ResolveUrlError::Missing { .. })) => return Ok(Vec::new()),
-            Err(e) => {
-                return Err(RebaseError::Unchecked {
-                    source: Box::new(e),
-                }
-                .into());
-            }
+        let Some(rows) = self
+            .rows_to_check(dir)
+            .map_err(|e| RebaseError::Unchecked {
+                source: Box::new(e),
+            })?
+        else {
+            return Ok(Vec::new());
         };
         let mut applied = Vec::new();
         for db in &rows {
@@ -238,6 +236,22 @@ impl Retort {
             .into());
         }
         Ok(rows.iter().map(|db| db.url.to_string()).collect())
+    }
+}
+
+impl Retort {
+    /// The version rows of every database the project points at, to check
+    /// before rewriting revision files; `None` when no database URL is
+    /// configured at all (nothing to check).
+    pub(super) fn rows_to_check(
+        &self,
+        dir: &retort_core::script::ScriptDirectory,
+    ) -> Result<Option<Vec<super::DatabaseRevisions>>> {
+        match self.current_rows(dir) {
+            Ok(rows) => Ok(Some(rows)),
+            Err(Error::Url(ResolveUrlError::Missing { .. })) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 

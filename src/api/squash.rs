@@ -27,7 +27,6 @@ use retort_core::script::render::render_operations;
 use retort_core::script::rewrite::with_down_revisions;
 use retort_core::script::{Depth, ScriptError};
 use retort_core::{Operations, Revision, RevisionGraph, RevisionId, ScriptDirectory};
-use retort_db::ResolveUrlError;
 use retort_db::runner::{self, RunOptions, Silent};
 
 use super::Retort;
@@ -135,7 +134,6 @@ impl Retort {
         let dir = self.script_directory(Depth::Full)?;
         let chain = linear_range(&dir.graph, range)?;
         let to = chain.last().expect("two revisions").id.clone();
-        let from = chain[0].id.clone();
         let below = chain[0]
             .down_revisions
             .first()
@@ -207,7 +205,6 @@ impl Retort {
             std::fs::remove_file(&r.path).map_err(io(&r.path))?;
             removed.push(r.path.clone());
         }
-        let _ = from;
         Ok(Squashed {
             revision: to,
             folded,
@@ -228,15 +225,13 @@ impl Retort {
         chain: &[Revision],
         below: &str,
     ) -> Result<Vec<String>> {
-        let rows = match self.current_rows(dir) {
-            Ok(rows) => rows,
-            Err(Error::Url(ResolveUrlError::Missing { .. })) => return Ok(Vec::new()),
-            Err(e) => {
-                return Err(SquashError::Unchecked {
-                    source: Box::new(e),
-                }
-                .into());
-            }
+        let Some(rows) = self
+            .rows_to_check(dir)
+            .map_err(|e| SquashError::Unchecked {
+                source: Box::new(e),
+            })?
+        else {
+            return Ok(Vec::new());
         };
         let to = &chain.last().expect("two revisions").id;
         let mut middle = Vec::new();

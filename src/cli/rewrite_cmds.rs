@@ -48,19 +48,12 @@ pub fn rebase(r: &Retort, args: &RebaseArgs, out: &mut dyn Write) -> anyhow::Res
         let moved: Vec<&str> = done.descendants.iter().map(|d| d.as_str()).collect();
         writeln!(out, "Moved with it: {}", moved.join(", "))?;
     }
-    if args.no_database_check {
-        writeln!(out, "Databases not checked (--no-database-check)")?;
-    } else if done.checked.is_empty() {
-        writeln!(
-            out,
-            "No database URL is configured: no database was checked"
-        )?;
-    } else {
-        for url in &done.checked {
-            writeln!(out, "Checked {url}: none of the moved revisions ran there")?;
-        }
-    }
-    Ok(())
+    checked(
+        out,
+        args.no_database_check,
+        &done.checked,
+        "none of the moved revisions ran there",
+    )
 }
 
 /// `retort squash`.
@@ -102,16 +95,26 @@ pub fn squash(r: &Retort, args: &SquashArgs, out: &mut dyn Write) -> anyhow::Res
         )?,
         Some(why) => writeln!(out, "Not proved on a scratch database: {why}")?,
     }
-    if args.no_database_check {
+    checked(
+        out,
+        args.no_database_check,
+        &done.checked,
+        "not in the middle of the range",
+    )
+}
+
+/// The lines that say which databases were checked, and what was found.
+fn checked(out: &mut dyn Write, skipped: bool, urls: &[String], found: &str) -> anyhow::Result<()> {
+    if skipped {
         writeln!(out, "Databases not checked (--no-database-check)")?;
-    } else if done.checked.is_empty() {
+    } else if urls.is_empty() {
         writeln!(
             out,
             "No database URL is configured: no database was checked"
         )?;
     } else {
-        for url in &done.checked {
-            writeln!(out, "Checked {url}: not in the middle of the range")?;
+        for url in urls {
+            writeln!(out, "Checked {url}: {found}")?;
         }
     }
     Ok(())

@@ -8,8 +8,9 @@
 use crate::harness::{Project, rev};
 use crate::migrate_db::{Db, Kind, per_db, table_rev, write_rev};
 
-/// Every revision file's text, by path, to compare before and after.
-fn files(p: &Project) -> Vec<(String, String)> {
+/// Every revision file's text, by path, to compare before and after
+/// (also for `squash`).
+pub fn files(p: &Project) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = std::fs::read_dir(p.path("migrations/versions"))
         .unwrap()
         .map(|e| {
@@ -162,10 +163,10 @@ fn an_unreachable_database_is_an_error_unless_the_check_is_skipped() {
 
 /// A small deterministic generator (xorshift), so that a failing graph can
 /// be rebuilt from its seed.
-struct Rng(u64);
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;

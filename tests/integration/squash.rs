@@ -7,22 +7,7 @@
 
 use crate::harness::{Project, rev};
 use crate::migrate_db::{Db, Kind, per_db, write_rev};
-
-/// Every revision file's text, by path.
-fn files(p: &Project) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = std::fs::read_dir(p.path("migrations/versions"))
-        .unwrap()
-        .map(|e| {
-            let path = e.unwrap().path();
-            (
-                path.display().to_string(),
-                std::fs::read_to_string(&path).unwrap(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
+use crate::rebase::{Rng, files};
 
 const CREATE_ACCOUNT: &str = r#"
 [[upgrade]]
@@ -181,18 +166,6 @@ fn a_dependency_on_a_removed_revision_is_refused() {
     p.run(&["squash", "a1:a3"])
         .code_is(1)
         .stderr_has("o1 depends on a2, which the squash removes");
-}
-
-/// A small deterministic generator (xorshift).
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
 }
 
 /// A line of `n` revisions with random schema changes (tables created and

@@ -34,6 +34,9 @@ use crate::url::DatabaseUrl;
 /// [`MAX_POLL`].
 const FIRST_POLL: Duration = Duration::from_millis(50);
 const MAX_POLL: Duration = Duration::from_millis(500);
+/// How many times releasing the lock is tried again after a transient
+/// error (a Galera certification conflict).
+const RELEASE_ATTEMPTS: u32 = 5;
 
 /// A lock this run holds.
 pub(crate) enum LockGuard {
@@ -86,7 +89,21 @@ impl LockGuard {
                 // A transaction left open by a failure is rolled back first:
                 // releasing never commits half a revision.
                 let _ = conn.rollback();
-                conn.execute(&sql).map(drop)
+                // On a Galera cluster the delete can lose a certification
+                // conflict (a deadlock error) to a run on another node
+                // taking over a row it still sees: try again.
+                let mut attempt = 0;
+                loop {
+                    match conn.execute(&sql) {
+                        Err(DbError::Statement {
+                            transient: true, ..
+                        }) if attempt < RELEASE_ATTEMPTS => {
+                            attempt += 1;
+                            std::thread::sleep(FIRST_POLL * attempt);
+                        }
+                        other => return other.map(drop),
+                    }
+                }
             }
         }
     }
@@ -148,7 +165,18 @@ pub(crate) fn acquire(
             continue;
         };
         if holder.expired() || gone_from_here(&holder, &me) {
-            conn.execute(&table.release_sql(dialect, LOCK_NAME, &holder.token))?;
+            match conn.execute(&table.release_sql(dialect, LOCK_NAME, &holder.token)) {
+                Ok(_) => {}
+                // A Galera certification conflict with the holder's own
+                // release replicated from another node: look again.
+                Err(DbError::Statement {
+                    transient: true, ..
+                }) => {
+                    std::thread::sleep(poll);
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            }
             let why = if holder.expired() {
                 "its lease had ended"
             } else {

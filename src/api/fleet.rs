@@ -292,7 +292,8 @@ impl Fleet {
 
     /// `check` on each database: the changes its models have that a new
     /// revision would hold; a database with changes pending has
-    /// [`FleetStatus::Failed`].
+    /// [`FleetStatus::Failed`] (and the fleet goes on: only an error stops
+    /// it).
     pub fn check(
         &self,
         options: FleetOptions,
@@ -415,14 +416,16 @@ impl Fleet {
                         let _ = tx.send(Message::Started(index));
                         let started = Instant::now();
                         let mut result = FleetResult::new(member, FleetStatus::Ok);
+                        // An error stops the fleet; a finding (`check`'s
+                        // changes) fails the database only.
                         if let Err(e) = work(member, &mut result) {
                             result.error = Some(one_line(&e));
-                        }
-                        if result.error.is_some() {
-                            result.status = FleetStatus::Failed;
                             if !options.continue_on_error {
                                 stop.store(true, Ordering::SeqCst);
                             }
+                        }
+                        if result.error.is_some() {
+                            result.status = FleetStatus::Failed;
                         }
                         result.elapsed = started.elapsed();
                         let _ = tx.send(Message::Finished(index, Box::new(result)));

@@ -222,10 +222,47 @@ fn postgres_schemas_by_pattern() {
     p.run(&["current", "--fleet", &source, "--check-heads"])
         .code_is(1)
         .stderr_has("4 of 4 database(s) are not on all head revisions");
+    // check reads each tenant's own schema (search_path).
+    p.ok(&["upgrade", "--fleet", &source, "-j", "4"]);
+    p.write(
+        "models.sql",
+        "CREATE TABLE account (id INTEGER PRIMARY KEY, email VARCHAR(100), name VARCHAR(50));\n\
+         CREATE UNIQUE INDEX ux_account_email ON account (email);\n",
+    );
+    p.ok(&["check", "--fleet", &source, "--models", "models.sql", "-j", "2"])
+        .stdout_has("4 database(s): 4 ok, 0 failed, 0 not attempted");
+    pg.sql("ALTER TABLE tenant_2.account ADD COLUMN extra integer");
+    let run = p.run(&["check", "--fleet", &source, "--models", "models.sql", "--format", "json"]);
+    run.code_is(1);
+    let results = json(&run);
+    assert_eq!(statuses(&results), ["ok", "ok", "failed", "ok"]);
+    assert_eq!(results[2]["changes"][0]["kind"], "remove_column");
     let none = format!("{}?schemas=nobody_*", pg.url);
     p.run(&["upgrade", "--fleet", &none])
         .code_is(1)
         .stderr_has("no database matches");
+}
+
+/// `?schemas=PATTERN` on a MySQL/MariaDB URL lists the server's databases.
+#[test]
+fn mysql_databases_by_pattern() {
+    let p = project();
+    let db = Db::fresh(Kind::Mysql, &p);
+    for t in ["t1", "t2", "t10"] {
+        db.sql(&format!("CREATE DATABASE {}_{t}", db.name));
+    }
+    let (server, _) = db.url.rsplit_once('/').unwrap();
+    let source = format!("{server}/?schemas={}_t*", db.name);
+    let run = p.ok(&["upgrade", "--fleet", &source, "-j", "3", "--format", "json"]);
+    let results = json(&run);
+    let names: Vec<String> = results.iter().map(|r| r["name"].as_str().unwrap().to_owned()).collect();
+    let expected: Vec<String> = ["t1", "t2", "t10"].iter().map(|t| format!("{}_{t}", db.name)).collect();
+    assert_eq!(names, expected);
+    assert_eq!(count(&results, "ok"), 3);
+    assert_eq!(
+        db.rows(&format!("SELECT version_num FROM {}_t10.retort_version", db.name)),
+        ["c3"]
+    );
 }
 
 fn password(url: &str) -> String {

@@ -56,9 +56,10 @@ impl FleetMember {
 
 fn default_name(url: &DatabaseUrl) -> String {
     if let Some(path) = url.sqlite_path() {
-        return path
-            .file_stem()
-            .map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into());
+        return path.file_stem().map_or_else(
+            || path.display().to_string(),
+            |s| s.to_string_lossy().into(),
+        );
     }
     match url.server() {
         Some(server) => server
@@ -159,8 +160,7 @@ fn expand(raw: &str) -> Result<Vec<FleetMember>> {
                 value.push_str(&ident.replace('\\', "\\\\").replace(' ', "\\ "));
                 let mut params = others;
                 params.push(format!("options={}", percent_encode(&value)));
-                let url = parse(&with_params(base, &params))
-                    ?;
+                let url = parse(&with_params(base, &params))?;
                 FleetMember {
                     name: name.clone(),
                     url,
@@ -175,10 +175,7 @@ fn expand(raw: &str) -> Result<Vec<FleetMember>> {
                     .and_then(|start| base[start..].find('/').map(|j| start + j))
                     .unwrap_or(base.len());
                 let db_base = format!("{}/{}", &base[..authority_end], percent_encode(&name));
-                FleetMember::new(
-                    parse(&with_params(&db_base, &params))
-                        ?,
-                )
+                FleetMember::new(parse(&with_params(&db_base, &params))?)
             }
         };
         members.push(member);
@@ -208,13 +205,12 @@ fn sqlite_glob(raw: &str, pattern: &str) -> Result<Vec<FleetMember>> {
             files.push(path.display().to_string());
         }
     }
-    files.sort_by(|a, b| natural_key(a).cmp(&natural_key(b)));
+    files.sort_by_key(|a| natural_key(a));
     files
         .iter()
         .map(|f| {
             let encoded = f.replace('%', "%25").replace('?', "%3F");
-            let url = parse(&format!("sqlite:///{encoded}"))
-                ?;
+            let url = parse(&format!("sqlite:///{encoded}"))?;
             debug_assert_eq!(url.sqlite_path(), Some(Path::new(f)));
             Ok(FleetMember::new(url))
         })
@@ -263,7 +259,7 @@ fn list_schemas(server: &DatabaseUrl, patterns: &str) -> Result<Vec<String>> {
     let sql = sql.replace("{likes}", &likes);
     let mut conn = retort_db::connect(server)?;
     let mut names = conn.query_column(&sql)?;
-    names.sort_by(|a, b| natural_key(a).cmp(&natural_key(b)));
+    names.sort_by_key(|a| natural_key(a));
     Ok(names)
 }
 
@@ -359,7 +355,7 @@ mod tests {
     #[test]
     fn natural_order_puts_2_before_10() {
         let mut names = vec!["tenant_10", "tenant_2", "tenant_1", "alpha"];
-        names.sort_by(|a, b| natural_key(a).cmp(&natural_key(b)));
+        names.sort_by_key(|a| natural_key(a));
         assert_eq!(names, ["alpha", "tenant_1", "tenant_2", "tenant_10"]);
     }
 

@@ -25,7 +25,14 @@ pub struct CheckArgs {
 /// the pending changes and exit 1. Writes nothing.
 pub fn check(r: &Retort, args: &CheckArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     if let Some(source) = &args.fleet.fleet {
-        return fleet_cmds::run(r, source, &args.fleet, FleetCommand::Check, args.format, out);
+        return fleet_cmds::run(
+            r,
+            source,
+            &args.fleet,
+            FleetCommand::Check,
+            args.format,
+            out,
+        );
     }
     let pending = r.check()?;
     if args.format == Format::Json {

@@ -25,7 +25,8 @@ pub struct UpgradeArgs {
         default_value = "head",
         allow_negative_numbers = true
     )]
-    pub revision: String,    /// Run on many databases (see docs/fleet.md).
+    pub revision: String,
+    /// Run on many databases (see docs/fleet.md).
     #[command(flatten)]
     pub fleet: FleetArgs,
     /// With --fleet: the report's format.
@@ -48,7 +49,8 @@ pub struct DowngradeArgs {
         default_value = "-1",
         allow_negative_numbers = true
     )]
-    pub revision: String,    /// Run on many databases (see docs/fleet.md).
+    pub revision: String,
+    /// Run on many databases (see docs/fleet.md).
     #[command(flatten)]
     pub fleet: FleetArgs,
     /// With --fleet: the report's format.

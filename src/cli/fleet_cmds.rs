@@ -335,7 +335,9 @@ impl Bar {
 
     fn event(&mut self, event: &FleetEvent<'_>) {
         match *event {
-            FleetEvent::Started { index, member } => self.running.push((index, member.name.clone())),
+            FleetEvent::Started { index, member } => {
+                self.running.push((index, member.name.clone()))
+            }
             FleetEvent::Finished { index, result } => {
                 self.running.retain(|(i, _)| *i != index);
                 self.done += 1;
@@ -350,10 +352,7 @@ impl Bar {
         let mut names: Vec<&str> = self.running.iter().map(|(_, n)| n.as_str()).collect();
         let more = names.len().saturating_sub(4);
         names.truncate(4);
-        let mut text = format!(
-            "{}/{} done, {} failed",
-            self.done, self.total, self.failed
-        );
+        let mut text = format!("{}/{} done, {} failed", self.done, self.total, self.failed);
         if !names.is_empty() {
             text.push_str(&format!(", running {}", names.join(", ")));
             if more > 0 {

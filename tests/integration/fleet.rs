@@ -98,16 +98,26 @@ fn count(results: &[Value], status: &str) -> usize {
 fn mixed_fleet_stops_continues_and_reruns() {
     let p = project();
     let pg = Db::fresh(Kind::Postgres, &p);
-    let schemas: Vec<String> = (0..50).map(|i| format!("CREATE SCHEMA tenant_{i};")).collect();
+    let schemas: Vec<String> = (0..50)
+        .map(|i| format!("CREATE SCHEMA tenant_{i};"))
+        .collect();
     pg.sql(&schemas.join(" "));
     pg.sql("CREATE SCHEMA billing;");
     let maria: Vec<Db> = (0..20).map(|_| Db::fresh(Kind::Mysql, &p)).collect();
     std::fs::create_dir(p.path("sites")).unwrap();
     let site = |i: usize| format!("sqlite:///sites/site_{i}.db");
-    let mut lines = vec!["# every tenant of the application".to_owned(), String::new()];
+    let mut lines = vec![
+        "# every tenant of the application".to_owned(),
+        String::new(),
+    ];
     lines.extend((0..100).map(site));
     lines.push(format!("{}?schemas=tenant_*", pg.url));
-    lines.extend(maria.iter().enumerate().map(|(i, db)| format!("shop_{i} {}", db.url)));
+    lines.extend(
+        maria
+            .iter()
+            .enumerate()
+            .map(|(i, db)| format!("shop_{i} {}", db.url)),
+    );
     lines.extend((100..200).map(site));
     p.write("tenants.txt", &(lines.join("\n") + "\n"));
     let fleet = ["--fleet", "tenants.txt", "-j", "4"];
@@ -117,7 +127,10 @@ fn mixed_fleet_stops_continues_and_reruns() {
     let results = json(&run);
     assert_eq!(results.len(), 270);
     assert_eq!(count(&results, "ok"), 270, "{}", run.stdout);
-    let names: Vec<&str> = results.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = results
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names[100], "tenant_0");
     assert_eq!(names[149], "tenant_49");
     assert_eq!(names[150], "shop_0");
@@ -128,7 +141,10 @@ fn mixed_fleet_stops_continues_and_reruns() {
         .filter(|s| !s.is_empty())
         .collect();
     for secret in &secrets {
-        assert!(!run.stdout.contains(secret.as_str()), "a password is printed");
+        assert!(
+            !run.stdout.contains(secret.as_str()),
+            "a password is printed"
+        );
     }
     let bad = Db::fresh_named(Kind::Sqlite, &p, "sites/site_100.db");
     bad.sql("INSERT INTO account (email) VALUES ('a@example.com'), ('a@example.com')");
@@ -142,7 +158,10 @@ fn mixed_fleet_stops_continues_and_reruns() {
     assert_eq!(failed["status"], "failed");
     assert_eq!(failed["after"], serde_json::json!(["b2"]), "midway: b2 ran");
     assert_eq!(failed["steps"][0]["revision"], "b2");
-    assert!(failed["error"].as_str().unwrap().contains("UNIQUE"), "{failed}");
+    assert!(
+        failed["error"].as_str().unwrap().contains("UNIQUE"),
+        "{failed}"
+    );
     let skipped = count(&results, "skipped");
     assert!(skipped >= 90, "{skipped} skipped\n{}", run.stdout);
     for (i, r) in results.iter().enumerate() {
@@ -158,7 +177,13 @@ fn mixed_fleet_stops_continues_and_reruns() {
 
     // --continue-on-error: every other database, and the report says which
     // were already at head.
-    let run = p.run(&[&["upgrade", "--continue-on-error", "--format", "json"][..], &fleet].concat());
+    let run = p.run(
+        &[
+            &["upgrade", "--continue-on-error", "--format", "json"][..],
+            &fleet,
+        ]
+        .concat(),
+    );
     run.code_is(1);
     let results = json(&run);
     assert_eq!(count(&results, "failed"), 1);
@@ -167,7 +192,11 @@ fn mixed_fleet_stops_continues_and_reruns() {
         .iter()
         .filter(|r| r["status"] == "ok" && r["steps"] == serde_json::json!([]))
         .count();
-    assert_eq!(already, 270 - 1 - skipped, "the first run's databases had nothing to do");
+    assert_eq!(
+        already,
+        270 - 1 - skipped,
+        "the first run's databases had nothing to do"
+    );
     assert!(results[100]["url"].as_str().unwrap().contains(":***@") || secrets.is_empty());
     for secret in &secrets {
         assert!(!run.stdout.contains(secret.as_str()) && !run.stderr.contains(secret.as_str()));
@@ -187,7 +216,10 @@ fn mixed_fleet_stops_continues_and_reruns() {
         pg.rows("SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_name IN ('account', 'retort_version') AND table_schema IN ('public', 'tenant_7', 'billing') ORDER BY 1"),
         ["tenant_7.account", "tenant_7.retort_version"]
     );
-    assert_eq!(pg.rows("SELECT version_num FROM tenant_49.retort_version"), ["c3"]);
+    assert_eq!(
+        pg.rows("SELECT version_num FROM tenant_49.retort_version"),
+        ["c3"]
+    );
     assert_eq!(maria[19].versions(), ["c3"]);
     assert_eq!(maria[0].indexes("account"), ["ux_account_email"]);
 }
@@ -229,10 +261,26 @@ fn postgres_schemas_by_pattern() {
         "CREATE TABLE account (id INTEGER PRIMARY KEY, email VARCHAR(100), name VARCHAR(50));\n\
          CREATE UNIQUE INDEX ux_account_email ON account (email);\n",
     );
-    p.ok(&["check", "--fleet", &source, "--models", "models.sql", "-j", "2"])
-        .stdout_has("4 database(s): 4 ok, 0 failed, 0 not attempted");
+    p.ok(&[
+        "check",
+        "--fleet",
+        &source,
+        "--models",
+        "models.sql",
+        "-j",
+        "2",
+    ])
+    .stdout_has("4 database(s): 4 ok, 0 failed, 0 not attempted");
     pg.sql("ALTER TABLE tenant_2.account ADD COLUMN extra integer");
-    let run = p.run(&["check", "--fleet", &source, "--models", "models.sql", "--format", "json"]);
+    let run = p.run(&[
+        "check",
+        "--fleet",
+        &source,
+        "--models",
+        "models.sql",
+        "--format",
+        "json",
+    ]);
     run.code_is(1);
     let results = json(&run);
     assert_eq!(statuses(&results), ["ok", "ok", "failed", "ok"]);
@@ -255,12 +303,21 @@ fn mysql_databases_by_pattern() {
     let source = format!("{server}/?schemas={}_t*", db.name);
     let run = p.ok(&["upgrade", "--fleet", &source, "-j", "3", "--format", "json"]);
     let results = json(&run);
-    let names: Vec<String> = results.iter().map(|r| r["name"].as_str().unwrap().to_owned()).collect();
-    let expected: Vec<String> = ["t1", "t2", "t10"].iter().map(|t| format!("{}_{t}", db.name)).collect();
+    let names: Vec<String> = results
+        .iter()
+        .map(|r| r["name"].as_str().unwrap().to_owned())
+        .collect();
+    let expected: Vec<String> = ["t1", "t2", "t10"]
+        .iter()
+        .map(|t| format!("{}_{t}", db.name))
+        .collect();
     assert_eq!(names, expected);
     assert_eq!(count(&results, "ok"), 3);
     assert_eq!(
-        db.rows(&format!("SELECT version_num FROM {}_t10.retort_version", db.name)),
+        db.rows(&format!(
+            "SELECT version_num FROM {}_t10.retort_version",
+            db.name
+        )),
         ["c3"]
     );
 }
@@ -292,12 +349,24 @@ fn sqlite_glob() {
     assert_eq!(run.stdout.lines().count(), 13, "{}", run.stdout);
     run.stdout_has("ok tenant_12: 3 revisions (base -> c3) in ")
         .stdout_has("12 database(s): 12 ok (0 with nothing to do), 0 failed, 0 not attempted");
-    assert!(run.stderr.is_empty(), "no progress when quick and not a terminal:\n{}", run.stderr);
+    assert!(
+        run.stderr.is_empty(),
+        "no progress when quick and not a terminal:\n{}",
+        run.stderr
+    );
     // -j 1 keeps the order: natural, 2 before 10.
     let run = p.ok(&["upgrade", "--fleet", glob]);
     let first: Vec<&str> = run.stdout.lines().take(3).collect();
-    assert!(first[0].starts_with("ok tenant_1: already at head (c3) in "), "{}", run.stdout);
-    assert!(first[1].starts_with("ok tenant_2: already at head (c3) in "), "{}", run.stdout);
+    assert!(
+        first[0].starts_with("ok tenant_1: already at head (c3) in "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        first[1].starts_with("ok tenant_2: already at head (c3) in "),
+        "{}",
+        run.stdout
+    );
     run.stdout_has("12 database(s): 12 ok (12 with nothing to do)");
     p.run(&["upgrade", "--fleet", "sqlite:///nowhere/*.db"])
         .code_is(1)
@@ -336,8 +405,15 @@ fn killed_run_is_finished_by_a_rerun() {
     let run = p.ok(&["upgrade", "--fleet", glob, "-j", "2", "--format", "json"]);
     let results = json(&run);
     assert_eq!(count(&results, "ok"), 200);
-    let idle = results.iter().filter(|r| r["steps"] == serde_json::json!([])).count();
-    assert_eq!(idle, 200 - behind, "the killed run's databases had nothing to do");
+    let idle = results
+        .iter()
+        .filter(|r| r["steps"] == serde_json::json!([]))
+        .count();
+    assert_eq!(
+        idle,
+        200 - behind,
+        "the killed run's databases had nothing to do"
+    );
     p.ok(&["current", "--fleet", glob, "--check-heads"]);
 }
 
@@ -359,8 +435,17 @@ fn current_check_and_downgrade_over_a_fleet() {
         .stdout_has("ok tenant_2: no changes in ");
     let t2 = Db::fresh_named(Kind::Sqlite, &p, "tenants/tenant_2.db");
     t2.sql("CREATE TABLE stray (id INTEGER PRIMARY KEY)");
-    let run = p.run(&["check", "--fleet", glob, "--models", "models.sql", "--format", "json"]);
-    run.code_is(1).stderr_has("new upgrade operations detected in 1 of 3 database(s)");
+    let run = p.run(&[
+        "check",
+        "--fleet",
+        glob,
+        "--models",
+        "models.sql",
+        "--format",
+        "json",
+    ]);
+    run.code_is(1)
+        .stderr_has("new upgrade operations detected in 1 of 3 database(s)");
     let results = json(&run);
     assert_eq!(statuses(&results), ["ok", "failed", "ok"]);
     assert_eq!(results[1]["changes"][0]["kind"], "remove_table");
@@ -370,15 +455,19 @@ fn current_check_and_downgrade_over_a_fleet() {
     run.stdout_has("ok tenant_3: 1 revision (c3 -> b2) in ");
     let run = p.ok(&["downgrade", "--fleet", glob, "b2"]);
     run.stdout_has("ok tenant_1: nothing to do, at b2 in ");
-    p.run(&["current", "--fleet", glob, "--check-heads"]).code_is(1);
+    p.run(&["current", "--fleet", glob, "--check-heads"])
+        .code_is(1);
 }
 
 /// Options that need --fleet, and bad values.
 #[test]
 fn fleet_options_are_checked() {
     let p = project();
-    p.run(&["upgrade", "-j", "2"]).code_is(1).stderr_has("--fleet");
-    p.run(&["upgrade", "--fleet", "x.txt", "-j", "0"]).code_is(1);
+    p.run(&["upgrade", "-j", "2"])
+        .code_is(1)
+        .stderr_has("--fleet");
+    p.run(&["upgrade", "--fleet", "x.txt", "-j", "0"])
+        .code_is(1);
     p.run(&["upgrade", "--fleet", "x.txt", "--sql"]).code_is(1);
     p.run(&["upgrade", "--fleet", "missing.txt"])
         .code_is(1)

@@ -64,6 +64,9 @@ pub fn run(
     format: Format,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
+    if r.has_url() {
+        anyhow::bail!("--fleet names the databases, and --url one database: give one of them");
+    }
     let fleet = r.fleet(source)?;
     let options = FleetOptions::new(usize::from(args.jobs), args.continue_on_error);
     let mut bar = Bar::new(fleet.members().len(), r.is_quiet());
@@ -369,11 +372,16 @@ impl Bar {
         if self.terminal {
             const WIDTH: usize = 24;
             let filled = (self.done * WIDTH).checked_div(self.total).unwrap_or(WIDTH);
+            // Short enough for an 80-column terminal: a wrapped line
+            // would not be redrawn in place.
+            let mut status = self.status();
+            if status.chars().count() > 52 {
+                status = status.chars().take(51).collect::<String>() + "…";
+            }
             eprint!(
-                "\r\x1b[K[{}{}] {}",
+                "\r\x1b[K[{}{}] {status}",
                 "#".repeat(filled),
                 "-".repeat(WIDTH - filled),
-                self.status()
             );
             self.drawn = true;
         } else if self.last.elapsed() >= PLAIN_EVERY && self.done < self.total {

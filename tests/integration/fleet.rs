@@ -469,6 +469,9 @@ fn fleet_options_are_checked() {
     p.run(&["upgrade", "--fleet", "x.txt", "-j", "0"])
         .code_is(1);
     p.run(&["upgrade", "--fleet", "x.txt", "--sql"]).code_is(1);
+    p.run(&["upgrade", "--fleet", "x.txt", "--url", "sqlite:///a.db"])
+        .code_is(1)
+        .stderr_has("error: --fleet names the databases, and --url one database");
     p.run(&["upgrade", "--fleet", "missing.txt"])
         .code_is(1)
         .stderr_has("--fleet missing.txt: cannot read the file of URLs");

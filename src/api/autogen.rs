@@ -57,20 +57,29 @@ impl Retort {
         let dir = self.script_directory(Depth::Full)?;
         let mut pending = Vec::new();
         for target in self.targets(&dir)? {
-            let diff = self.compare_target(&dir, &target)?;
-            for note in &diff.notes {
-                self.emit(Event::Note {
-                    database: target.name.as_deref(),
-                    note,
-                });
-            }
-            pending.extend(
-                diff.changes
-                    .iter()
-                    .map(|c| PendingChange::new(target.name.clone(), c)),
-            );
+            pending.extend(self.check_target(&dir, &target)?);
         }
         Ok(pending)
+    }
+
+    /// `check` on one database.
+    pub(super) fn check_target(
+        &self,
+        dir: &ScriptDirectory,
+        target: &Target,
+    ) -> Result<Vec<PendingChange>> {
+        let diff = self.compare_target(dir, target)?;
+        for note in &diff.notes {
+            self.emit(Event::Note {
+                database: target.name.as_deref(),
+                note,
+            });
+        }
+        Ok(diff
+            .changes
+            .iter()
+            .map(|c| PendingChange::new(target.name.clone(), c))
+            .collect())
     }
 
     /// The target schema of one database from the

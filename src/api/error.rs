@@ -95,6 +95,14 @@ pub enum Error {
         /// The databases it declares.
         declared: String,
     },
+    /// A fleet's source (`--fleet`) cannot be read or gives no database.
+    #[error("--fleet {fleet}: {reason}")]
+    FleetSource {
+        /// The source as given (passwords hidden).
+        fleet: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// Writing an offline script failed.
     #[error("writing the script failed: {0}")]
     Output(#[from] std::io::Error),

@@ -17,6 +17,8 @@
 
 mod autogen;
 mod error;
+mod fleet;
+mod fleet_source;
 mod graph;
 mod progress;
 mod rebase;
@@ -37,6 +39,9 @@ use retort_db::{DatabaseUrl, resolve_url};
 
 pub use autogen::PendingChange;
 pub use error::{BoxError, Error, Result};
+pub use fleet::{
+    Fleet, FleetEvent, FleetMember, FleetOptions, FleetReport, FleetResult, FleetStatus,
+};
 pub use graph::RevisionList;
 pub use progress::{Event, Progress};
 pub use rebase::{RebaseError, Rebased};

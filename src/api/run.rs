@@ -88,11 +88,24 @@ pub struct DatabaseRevisions {
 }
 
 /// Hands the runner's steps to the progress receiver and keeps them for the
-/// report.
-struct Steps<'a> {
+/// report: the finished ones in `runs`, the one running in `pending` (the
+/// one that failed, when the run fails).
+pub(super) struct Steps<'a> {
     retort: &'a Retort,
     database: Option<&'a str>,
-    runs: Vec<StepRun>,
+    pub(super) runs: Vec<StepRun>,
+    pub(super) pending: Option<StepRun>,
+}
+
+impl<'a> Steps<'a> {
+    pub(super) fn new(retort: &'a Retort, database: Option<&'a str>) -> Steps<'a> {
+        Steps {
+            retort,
+            database,
+            runs: Vec::new(),
+            pending: None,
+        }
+    }
 }
 
 impl runner::Progress for Steps<'_> {
@@ -104,7 +117,7 @@ impl runner::Progress for Steps<'_> {
             step,
             message,
         });
-        self.runs.push(StepRun {
+        self.pending = Some(StepRun {
             step: step.clone(),
             message: message.to_owned(),
             elapsed: Duration::ZERO,
@@ -116,8 +129,9 @@ impl runner::Progress for Steps<'_> {
             database: self.database,
             elapsed,
         });
-        if let Some(last) = self.runs.last_mut() {
+        if let Some(mut last) = self.pending.take() {
             last.elapsed = elapsed;
+            self.runs.push(last);
         }
     }
 
@@ -203,42 +217,52 @@ impl Retort {
         let dir = self.script_directory(Depth::Full)?;
         let mut databases = Vec::new();
         for t in self.targets(&dir)? {
-            let dialect = t.url.dialect().dialect();
-            let opts = t.options(&dir, &self.tag);
-            self.emit(Event::Database {
-                database: t.name.as_deref(),
-                url: &t.url,
-            });
-            let mut conn = retort_db::connect(&t.url)?;
-            let mut steps = Steps {
-                retort: self,
-                database: t.name.as_deref(),
-                runs: Vec::new(),
-            };
-            let report = match direction {
-                Direction::Upgrade => {
-                    runner::upgrade(&dir, conn.as_mut(), dialect, target, &opts, &mut steps)?
-                }
-                Direction::Downgrade => {
-                    runner::downgrade(&dir, conn.as_mut(), dialect, target, &opts, &mut steps)?
-                }
-            };
-            if report.steps == 0 {
-                self.emit(Event::NothingToDo {
-                    database: t.name.as_deref(),
-                    at: &report.after,
-                });
-            }
-            let runs = steps.runs;
+            let mut steps = Steps::new(self, t.name.as_deref());
+            let (before, after) = self.run_target(&dir, &t, direction, target, &mut steps)?;
+            let steps = steps.runs;
             databases.push(DatabaseRun {
                 database: t.name,
                 url: t.url,
-                before: report.before,
-                after: report.after,
-                steps: runs,
+                before,
+                after,
+                steps,
             });
         }
         Ok(RunReport { databases })
+    }
+
+    /// Upgrades or downgrades one database to `target`: its version rows
+    /// before and after; the revisions run are in `steps`.
+    pub(super) fn run_target(
+        &self,
+        dir: &ScriptDirectory,
+        t: &Target,
+        direction: Direction,
+        target: &str,
+        steps: &mut Steps<'_>,
+    ) -> Result<(Vec<RevisionId>, Vec<RevisionId>)> {
+        let dialect = t.url.dialect().dialect();
+        let opts = t.options(dir, &self.tag);
+        self.emit(Event::Database {
+            database: t.name.as_deref(),
+            url: &t.url,
+        });
+        let mut conn = retort_db::connect(&t.url)?;
+        let report = match direction {
+            Direction::Upgrade => {
+                runner::upgrade(dir, conn.as_mut(), dialect, target, &opts, steps)?
+            }
+            Direction::Downgrade => {
+                runner::downgrade(dir, conn.as_mut(), dialect, target, &opts, steps)?
+            }
+        };
+        if report.steps == 0 {
+            self.emit(Event::NothingToDo {
+                database: t.name.as_deref(),
+                at: &report.after,
+            });
+        }
+        Ok((report.before, report.after))
     }
 
     fn run_offline(&self, direction: Direction, range: &str, out: &mut dyn Write) -> Result<()> {
@@ -342,25 +366,33 @@ impl Retort {
 
     /// The version rows of each database, checked against the graph.
     pub(super) fn current_rows(&self, dir: &ScriptDirectory) -> Result<Vec<DatabaseRevisions>> {
-        let mut all = Vec::new();
-        for t in self.targets(dir)? {
-            let mut conn = retort_db::connect(&t.url)?;
-            let rows = runner::current(dir, conn.as_mut())?;
-            let interrupted = runner::interrupted(dir, conn.as_mut())?;
-            if let Some(unknown) = rows.iter().find(|r| dir.graph.get(r).is_none()) {
-                return Err(Error::UnknownCurrentRevision {
-                    url: t.url.to_string(),
-                    revision: unknown.to_string(),
-                });
-            }
-            all.push(DatabaseRevisions {
-                database: t.name,
-                url: t.url,
-                revisions: rows,
-                interrupted,
+        self.targets(dir)?
+            .into_iter()
+            .map(|t| self.current_target(dir, t))
+            .collect()
+    }
+
+    /// The version rows of one database, checked against the graph.
+    pub(super) fn current_target(
+        &self,
+        dir: &ScriptDirectory,
+        t: Target,
+    ) -> Result<DatabaseRevisions> {
+        let mut conn = retort_db::connect(&t.url)?;
+        let rows = runner::current(dir, conn.as_mut())?;
+        let interrupted = runner::interrupted(dir, conn.as_mut())?;
+        if let Some(unknown) = rows.iter().find(|r| dir.graph.get(r).is_none()) {
+            return Err(Error::UnknownCurrentRevision {
+                url: t.url.to_string(),
+                revision: unknown.to_string(),
             });
         }
-        Ok(all)
+        Ok(DatabaseRevisions {
+            database: t.name,
+            url: t.url,
+            revisions: rows,
+            interrupted,
+        })
     }
 }
 

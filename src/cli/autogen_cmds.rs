@@ -7,6 +7,7 @@ use anyhow::bail;
 use clap::Args;
 
 use super::Format;
+use super::fleet_cmds::{self, FleetArgs, FleetCommand};
 use crate::api::Retort;
 
 /// `retort check`.
@@ -15,11 +16,24 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Run on many databases (see docs/fleet.md).
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 /// `retort check`: exit 0 when the databases match their models; else list
 /// the pending changes and exit 1. Writes nothing.
 pub fn check(r: &Retort, args: &CheckArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    if let Some(source) = &args.fleet.fleet {
+        return fleet_cmds::run(
+            r,
+            source,
+            &args.fleet,
+            FleetCommand::Check,
+            args.format,
+            out,
+        );
+    }
     let pending = r.check()?;
     if args.format == Format::Json {
         serde_json::to_writer_pretty(&mut *out, &pending)?;

@@ -6,6 +6,7 @@ use std::io::Write;
 use clap::Args;
 
 use super::Format;
+use super::fleet_cmds::{self, FleetArgs, FleetCommand};
 use super::output::{InterruptedJson, LineParts, Printer};
 use crate::api::{Event, Retort};
 
@@ -13,7 +14,7 @@ use crate::api::{Event, Retort};
 #[derive(Debug, Args)]
 pub struct UpgradeArgs {
     /// Print the SQL instead of running it; REV may be a range START:END.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "fleet")]
     pub sql: bool,
     /// A tag recorded with each revision run (in the log table).
     #[arg(long)]
@@ -25,13 +26,19 @@ pub struct UpgradeArgs {
         allow_negative_numbers = true
     )]
     pub revision: String,
+    /// Run on many databases (see docs/fleet.md).
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+    /// With --fleet: the report's format.
+    #[arg(long, value_enum, default_value_t, requires = "fleet")]
+    pub format: Format,
 }
 
 /// `retort downgrade`.
 #[derive(Debug, Args)]
 pub struct DowngradeArgs {
     /// Print the SQL instead of running it; REV must be a range START:END.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "fleet")]
     pub sql: bool,
     /// A tag recorded with each revision run (in the log table).
     #[arg(long)]
@@ -43,6 +50,12 @@ pub struct DowngradeArgs {
         allow_negative_numbers = true
     )]
     pub revision: String,
+    /// Run on many databases (see docs/fleet.md).
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+    /// With --fleet: the report's format.
+    #[arg(long, value_enum, default_value_t, requires = "fleet")]
+    pub format: Format,
 }
 
 /// `retort stamp`.
@@ -74,6 +87,9 @@ pub struct CurrentArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Run on many databases (see docs/fleet.md).
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 /// `retort verify`.
@@ -87,6 +103,10 @@ pub struct VerifyArgs {
 /// `retort upgrade [--sql] [--tag TAG] [REV]`.
 pub fn upgrade(r: &Retort, args: &UpgradeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let r = tagged(r, &args.tag);
+    if let Some(source) = &args.fleet.fleet {
+        let command = FleetCommand::Upgrade(&args.revision);
+        return fleet_cmds::run(&r, source, &args.fleet, command, args.format, out);
+    }
     if args.sql {
         r.upgrade_sql(&args.revision, out)?;
     } else {
@@ -98,6 +118,10 @@ pub fn upgrade(r: &Retort, args: &UpgradeArgs, out: &mut dyn Write) -> anyhow::R
 /// `retort downgrade [--sql] [--tag TAG] [REV]`.
 pub fn downgrade(r: &Retort, args: &DowngradeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let r = tagged(r, &args.tag);
+    if let Some(source) = &args.fleet.fleet {
+        let command = FleetCommand::Downgrade(&args.revision);
+        return fleet_cmds::run(&r, source, &args.fleet, command, args.format, out);
+    }
     if args.sql {
         r.downgrade_sql(&args.revision, out)?;
     } else {
@@ -128,6 +152,12 @@ fn tagged(r: &Retort, tag: &Option<String>) -> Retort {
 
 /// `retort current [--verbose]`: the revisions each database is at.
 pub fn current(r: &Retort, args: &CurrentArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    if let Some(source) = &args.fleet.fleet {
+        let command = FleetCommand::Current {
+            check_heads: args.check_heads,
+        };
+        return fleet_cmds::run(r, source, &args.fleet, command, args.format, out);
+    }
     let current = r.current()?;
     let printer = Printer::new(&current.script.graph);
     let mut json = Vec::new();

@@ -9,6 +9,7 @@ mod autogen_cmds;
 mod completions;
 mod db_cmds;
 mod error;
+mod fleet_cmds;
 mod graph_cmds;
 mod graph_draw;
 mod mount;

@@ -32,6 +32,7 @@ mod api_threads;
 mod clusters;
 mod crash;
 mod data_safety;
+mod fleet;
 mod interrupted;
 mod migrate_cli;
 mod migrate_concurrent;

@@ -154,6 +154,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Current(_) => "current",
         Command::Verify(_) => "verify",
         Command::Unlock => "unlock",
+        Command::Lint(_) => "lint",
     }
 }
 

@@ -95,7 +95,7 @@ pub fn ensure_at_head(
 
 /// What the live database is inspected with: everything but retort's own
 /// tables and the configured `exclude_tables`.
-fn inspect_options(dir: &ScriptDirectory) -> InspectOptions {
+pub fn inspect_options(dir: &ScriptDirectory) -> InspectOptions {
     let tables = Tables::from_config(&dir.config);
     let mut options = InspectOptions::new(&tables.version.name, &tables.log.name)
         .exclude(tables.lock.name.clone())
@@ -179,7 +179,7 @@ pub fn compare_models(
 }
 
 /// The comparison of two schemas under the project's settings.
-fn compare_schemas(
+pub fn compare_schemas(
     dir: &ScriptDirectory,
     dialect: DialectName,
     live: &Schema,

@@ -31,6 +31,7 @@ mod clusters;
 mod crash;
 mod data_safety;
 mod interrupted;
+mod lint;
 mod migrate_cli;
 mod migrate_concurrent;
 mod migrate_db;

@@ -106,8 +106,8 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "drop-enum-value",
-        summary: "drop_enum_value fails on rows that hold the value",
-        dialects: &[],
+        summary: "drop_enum_value fails on rows that hold the value (PostgreSQL's enum types)",
+        dialects: &["postgresql"],
         needs: Needs::Files,
     },
     Rule {

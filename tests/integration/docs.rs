@@ -466,6 +466,7 @@ fn every_example_in_the_guide_runs() {
         "models.md",
         "alembic-habits.md",
         "json-output.md",
+        "lint.md",
         "reference/README.md",
         "reference/operations.md",
         "reference/column-types.md",

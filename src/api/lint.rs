@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 
 use retort_core::graph::{Direction, Plan, Step, VersionUpdate};
-use retort_core::lint::{self as core_lint, Finding, LintOptions, RULES};
+use retort_core::lint::{self as core_lint, Finding, LintOptions, Needs, RULES};
 use retort_core::script::Depth;
 use retort_core::{Operations, RevisionId, ScriptDirectory};
 use retort_db::autogenerate::{compare_schemas, inspect_options};
@@ -54,11 +54,24 @@ pub struct LintOutcome {
     pub dialect: Option<String>,
 }
 
+/// What `lint` checks.
+#[derive(Clone, Debug, Default)]
+pub struct LintRequest {
+    /// Lint only the revisions that descend from this one (excluded);
+    /// `None`: every revision (`--since`).
+    pub since: Option<String>,
+    /// Run only the rules that need nothing but the files: no scratch
+    /// database, no connection (`--files-only`).
+    pub files_only: bool,
+    /// Rules not to run (`--skip`).
+    pub skip: Vec<String>,
+}
+
 impl Retort {
-    /// `lint`: runs every lint rule on the revisions that descend from
-    /// `since` (excluded; `None`: every revision). Needs no database
-    /// unless a URL is given.
-    pub fn lint(&self, since: Option<&str>) -> Result<LintOutcome> {
+    /// `lint`: runs every lint rule (but those `request` leaves out) on
+    /// the revisions it selects. Needs no database unless a URL is given
+    /// (`irreversible-downgrade` uses a scratch SQLite database in memory).
+    pub fn lint(&self, request: &LintRequest) -> Result<LintOutcome> {
         let dir = self.script_directory(Depth::Full)?;
         let targets = match self.targets(&dir) {
             Ok(targets) => targets,
@@ -72,7 +85,8 @@ impl Retort {
         };
         let options = LintOptions {
             dialect: dialect.clone(),
-            since: since.map(str::to_owned),
+            since: request.since.clone(),
+            skip: request.skip.clone(),
         };
         let report = core_lint::lint(&dir.graph, &dir.config, &options)?;
         let mut outcome = LintOutcome {
@@ -96,8 +110,26 @@ impl Retort {
         }
         let mut extra = Vec::new();
         let project_allows = |rule: &str| core_lint::is_allowed(&dir.config, None, rule);
+        for rule in RULES {
+            let reason = if !rule.applies_to(dialect.as_deref()) {
+                continue; // said above
+            } else if request.skip.iter().any(|s| s == rule.id) {
+                "--skip"
+            } else if request.files_only && rule.needs != Needs::Files {
+                "--files-only"
+            } else {
+                continue;
+            };
+            outcome.skipped.push(SkippedRule {
+                rule: rule.id,
+                reason: reason.into(),
+            });
+        }
+        let runs = |rule: &str| {
+            !request.files_only && !request.skip.iter().any(|s| s == rule) && !project_allows(rule)
+        };
         match dialect.as_deref() {
-            _ if project_allows("irreversible-downgrade") => {}
+            _ if !runs("irreversible-downgrade") => {}
             None | Some("sqlite") => {
                 let databases: Vec<Option<String>> = if dir.config.databases.is_empty() {
                     vec![None]
@@ -124,12 +156,14 @@ impl Retort {
                 ),
             }),
         }
-        if targets.is_empty() {
-            outcome.skipped.push(SkippedRule {
-                rule: "edited-after-applied",
-                reason: "needs a database URL (--url, DATABASE_URL or url in retort.toml)".into(),
-            });
-        } else if !project_allows("edited-after-applied") {
+        if runs("edited-after-applied") {
+            if targets.is_empty() {
+                outcome.skipped.push(SkippedRule {
+                    rule: "edited-after-applied",
+                    reason: "needs a database URL (--url, DATABASE_URL or url in retort.toml)"
+                        .into(),
+                });
+            }
             for target in &targets {
                 edited(&dir, target, &mut extra)?;
             }

@@ -38,7 +38,7 @@ use retort_db::{DatabaseUrl, resolve_url};
 pub use autogen::PendingChange;
 pub use error::{BoxError, Error, Result};
 pub use graph::RevisionList;
-pub use lint::{LintOutcome, SkippedRule};
+pub use lint::{LintOutcome, LintRequest, SkippedRule};
 pub use progress::{Event, Progress};
 pub use rebase::{RebaseError, Rebased};
 pub use run::{

@@ -7,7 +7,7 @@ use clap::Args;
 use retort_core::lint::Finding;
 
 use super::Format;
-use crate::api::Retort;
+use crate::api::{LintRequest, Retort};
 
 /// `retort lint`.
 #[derive(Debug, Args)]
@@ -16,6 +16,13 @@ pub struct LintArgs {
     /// the merge base of a pull request); default: every revision.
     #[arg(long, value_name = "REV")]
     pub since: Option<String>,
+    /// Run only the rules that need nothing but the revision files: no
+    /// scratch database, no connection.
+    #[arg(long = "files-only")]
+    pub files_only: bool,
+    /// A rule not to run (repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub skip: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -25,7 +32,12 @@ pub struct LintArgs {
 /// on stderr the rules skipped and a summary; exit 1 when anything was
 /// found.
 pub fn lint(r: &Retort, args: &LintArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let outcome = r.lint(args.since.as_deref())?;
+    let request = LintRequest {
+        since: args.since.clone(),
+        files_only: args.files_only,
+        skip: args.skip.clone(),
+    };
+    let outcome = r.lint(&request)?;
     match args.format {
         Format::Text => {
             for finding in &outcome.findings {

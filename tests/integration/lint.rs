@@ -460,3 +460,37 @@ fn lint_since_lints_only_the_descendants() {
         .stderr_has("0 revision(s) linted");
     p.fails(&["lint", "--since", "nope"]).stderr_has("--since:");
 }
+
+#[test]
+fn lint_files_only_and_skip() {
+    let p = findings_project();
+    rev(
+        &p,
+        "c1",
+        "b1",
+        "[[upgrade]]\nop = \"add_column\"\ntable = \"note\"\ncolumn = { name = \"x\", type = \"integer\" }\n\n[[downgrade]]\nop = \"execute\"\nsql = \"SELECT 1\"\n",
+    );
+    let run = p.run(&["lint", "--since", "b1"]);
+    run.code_is(1).stdout_has("irreversible-downgrade");
+    let run = p.run(&["lint", "--since", "b1", "--files-only"]);
+    run.code_is(0)
+        .stderr_has("skipped irreversible-downgrade: --files-only")
+        .stderr_has("skipped edited-after-applied: --files-only");
+    let run = p.run(&[
+        "lint",
+        "--skip",
+        "irreversible-downgrade",
+        "--skip",
+        "drop-column",
+    ]);
+    run.code_is(1)
+        .stderr_has("skipped irreversible-downgrade: --skip");
+    assert!(!run.stdout.contains("drop-column"), "{}", run.describe());
+    assert!(
+        run.stdout.contains("index-without-concurrently"),
+        "{}",
+        run.describe()
+    );
+    p.fails(&["lint", "--skip", "nope"])
+        .stderr_has("--skip nope: no such lint rule");
+}

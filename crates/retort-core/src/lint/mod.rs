@@ -216,6 +216,8 @@ pub struct LintOptions {
     pub dialect: Option<String>,
     /// Lint only the revisions that descend from this one (excluded).
     pub since: Option<String>,
+    /// Rules not to run at all (`--skip`).
+    pub skip: Vec<String>,
 }
 
 /// What [`lint`] found.
@@ -249,6 +251,9 @@ pub enum LintError {
         /// What is wrong.
         message: String,
     },
+    /// `--skip` names no rule.
+    #[error("--skip {0}: no such lint rule; the rules are: {rules}", rules = rule_ids().join(", "))]
+    UnknownRule(String),
     /// `[lint.revisions.<rev_id>]` names no revision.
     #[error("{}: [lint.revisions.{revision}] names no revision; remove it or fix the id", config.display())]
     UnknownRevision {
@@ -345,13 +350,16 @@ pub fn since_scope(
     ))
 }
 
+/// Operation lists by database (`None` for a single-database project's).
+type ListsByDatabase = Vec<(Option<String>, Vec<Operation>)>;
+
 /// The operations of one direction, per database (`None` for a
 /// single-database project's list).
 pub(crate) fn parsed(
     rev: &Revision,
     direction: &str,
     ops: &Operations,
-) -> Result<Vec<(Option<String>, Vec<Operation>)>, LintError> {
+) -> Result<ListsByDatabase, LintError> {
     Ok(match ops {
         Operations::None => Vec::new(),
         Operations::List(list) => vec![(None, parse_operations(&rev.path, direction, list)?)],
@@ -373,8 +381,13 @@ pub fn lint(
     options: &LintOptions,
 ) -> Result<LintReport, LintError> {
     check_allowances(graph, config)?;
+    if let Some(unknown) = options.skip.iter().find(|r| rule(r).is_none()) {
+        return Err(LintError::UnknownRule(unknown.clone()));
+    }
     let dialect = options.dialect.as_deref();
-    let on = |id: &str| rule(id).is_some_and(|r| r.applies_to(dialect));
+    let on = |id: &str| {
+        rule(id).is_some_and(|r| r.applies_to(dialect)) && !options.skip.iter().any(|s| s == id)
+    };
     let scope = since_scope(graph, options.since.as_deref())?;
     let in_scope = |id: &RevisionId| scope.as_ref().is_none_or(|s| s.contains(id));
     let order = upgrade_order(graph);

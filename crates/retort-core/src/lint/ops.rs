@@ -36,18 +36,14 @@ impl Context<'_, '_> {
             self.check(tables, index, op);
         }
         tables.apply(op);
-        match op {
-            Operation::CreateTable(t) => {
-                self.created.insert(t.name.to_string());
-            }
-            Operation::RenameTable { table, new_name } => {
-                if self.created.remove(&table.to_string()) {
-                    let mut renamed = table.clone();
-                    renamed.name = new_name.clone();
-                    self.created.insert(renamed.to_string());
-                }
-            }
-            _ => {}
+        if let Operation::CreateTable(t) = op {
+            self.created.insert(t.name.to_string());
+        } else if let Operation::RenameTable { table, new_name } = op
+            && self.created.remove(&table.to_string())
+        {
+            let mut renamed = table.clone();
+            renamed.name = new_name.clone();
+            self.created.insert(renamed.to_string());
         }
     }
 
@@ -134,8 +130,7 @@ impl Context<'_, '_> {
                     );
                 }
             }
-            Operation::CreateIndex { table, index: ix } => {
-                if !self.is_new(table) {
+            Operation::CreateIndex { table, index: ix } if !self.is_new(table) => {
                     self.push(
                         "index-without-concurrently",
                         index,
@@ -148,7 +143,6 @@ impl Context<'_, '_> {
                             ix.name
                         ),
                     );
-                }
             }
             Operation::DropIndex {
                 table,

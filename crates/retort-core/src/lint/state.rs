@@ -117,12 +117,10 @@ impl Tables {
                     .retain(|(n, _)| n.as_deref() != Some(name));
                 keys.indexes.retain(|(n, _)| n.as_deref() != Some(name));
             }
-            Operation::AddColumn { table, column } => {
-                if column.unique || column.primary_key {
-                    self.entry(&key(table))
-                        .indexes
-                        .push((None, vec![column.name.clone()]));
-                }
+            Operation::AddColumn { table, column } if column.unique || column.primary_key => {
+                self.entry(&key(table))
+                    .indexes
+                    .push((None, vec![column.name.clone()]));
             }
             Operation::BatchAlterTable { ops, .. } => {
                 for nested in ops {

@@ -18,6 +18,7 @@ fn rules(files: &[&str], dialect: Option<&str>) -> Vec<&'static str> {
     let options = LintOptions {
         dialect: dialect.map(str::to_owned),
         since: None,
+        skip: Vec::new(),
     };
     lint(&graph(files), &Config::default(), &options)
         .unwrap()

@@ -228,6 +228,10 @@ impl Retort {
                 Some(c) => c,
                 None => conn.insert(retort_db::connect(&url)?),
             };
+            let list = database.as_deref().map_or_else(
+                || "[[downgrade]]".to_owned(),
+                |db| format!("[[downgrade.{db}]]"),
+            );
             let finding = |message: String| Finding {
                 rule: "irreversible-downgrade",
                 revision: rev.id.clone(),
@@ -270,7 +274,7 @@ impl Retort {
             if let Err(e) = run(c, Direction::Downgrade, vec![reverse(&step)]) {
                 found.push(finding(format!(
                     "the downgrade fails right after the upgrade (tried on a scratch SQLite database): {e}; \
-                     fix the [[downgrade]] operations"
+                     fix the {list} operations"
                 )));
                 conn = None;
                 continue;
@@ -296,7 +300,7 @@ impl Retort {
                 };
                 found.push(finding(format!(
                     "upgrade then downgrade does not give the schema back (tried on a scratch SQLite database): \
-                     {what}; make the [[downgrade]] operations undo every upgrade operation"
+                     {what}; make the {list} operations undo every upgrade operation"
                 )));
             }
             if run(c, Direction::Upgrade, vec![step]).is_err() {

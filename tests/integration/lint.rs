@@ -494,3 +494,42 @@ fn lint_files_only_and_skip() {
     p.fails(&["lint", "--skip", "nope"])
         .stderr_has("--skip nope: no such lint rule");
 }
+
+#[test]
+fn lint_multidb_reports_the_database() {
+    let p = Project::empty();
+    p.ok(&["init", "--template", "multidb"]);
+    p.write(
+        "migrations/versions/a1.toml",
+        "revision = \"a1\"\n\n[[upgrade.main]]\nop = \"create_table\"\ntable = \"t\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }, { name = \"x\", type = \"text\" }]\n\n[[upgrade.secondary]]\nop = \"create_table\"\ntable = \"u\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }]\n\n[[downgrade.main]]\nop = \"drop_table\"\ntable = \"t\"\n",
+    );
+    rev(
+        &p,
+        "b1",
+        "a1",
+        "[[upgrade.main]]\nop = \"drop_column\"\ntable = \"t\"\ncolumn = \"x\"\n\n[[downgrade.main]]\nop = \"execute\"\nsql = \"SELECT 1\"\n",
+    );
+    let run = p.run(&["lint", "--format", "json"]);
+    run.code_is(1);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<(String, String, String)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["revision"].as_str().unwrap().to_owned(),
+                f["database"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("missing-downgrade", "a1", "secondary"),
+        ("drop-column", "b1", "main"),
+        ("irreversible-downgrade", "b1", "main"),
+    ]
+    .map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()));
+    assert_eq!(found, expected, "{}", run.describe());
+    run.stdout_has("make the [[downgrade.main]] operations undo");
+}

@@ -396,11 +396,8 @@ pub fn lint(
     for rev in &order {
         let upgrade = parsed(rev, "upgrade", &rev.upgrade)?;
         let linted = in_scope(&rev.id);
-        if linted {
-            parsed(rev, "downgrade", &rev.downgrade)?;
-            if on("missing-downgrade") {
-                ops::missing_downgrade(rev, &mut found);
-            }
+        if linted && on("missing-downgrade") {
+            ops::missing_downgrade(rev, &mut found);
         }
         for (database, list) in &upgrade {
             let mut ctx = ops::Context {

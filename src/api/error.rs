@@ -247,6 +247,9 @@ pub enum Error {
     /// Comparing the database with the target schema.
     #[error(transparent)]
     Autogenerate(#[from] AutogenerateError),
+    /// `lint` could not lint (a bad `--since`, operation or allow comment).
+    #[error(transparent)]
+    Lint(#[from] retort_core::lint::LintError),
     /// `rebase` refused.
     #[error(transparent)]
     Rebase(#[from] super::rebase::RebaseError),

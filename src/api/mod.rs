@@ -20,6 +20,7 @@ mod error;
 mod fleet;
 mod fleet_source;
 mod graph;
+mod lint;
 mod progress;
 mod rebase;
 mod run;
@@ -43,6 +44,7 @@ pub use fleet::{
     Fleet, FleetEvent, FleetMember, FleetOptions, FleetReport, FleetResult, FleetStatus,
 };
 pub use graph::RevisionList;
+pub use lint::{LintOutcome, LintRequest, SkippedRule};
 pub use progress::{Event, Progress};
 pub use rebase::{RebaseError, Rebased};
 pub use run::{

@@ -12,6 +12,7 @@ mod error;
 mod fleet_cmds;
 mod graph_cmds;
 mod graph_draw;
+mod lint_cmds;
 mod mount;
 mod output;
 mod progress;
@@ -173,6 +174,10 @@ pub enum Command {
     Verify(db_cmds::VerifyArgs),
     /// Clear a migration lock left by a run that is gone (with a warning).
     Unlock,
+    /// Check the revisions for what breaks or locks a production
+    /// database: several heads, destructive or locking operations, missing
+    /// or irreversible downgrades (exit 1 when anything is found).
+    Lint(lint_cmds::LintArgs),
 }
 
 /// Parses the process arguments, runs the command and turns the outcome into
@@ -291,5 +296,6 @@ fn dispatch(r: &Retort, command: &Command, out: &mut dyn Write) -> anyhow::Resul
         Command::Current(args) => db_cmds::current(r, args, out),
         Command::Verify(args) => db_cmds::verify(r, args, out),
         Command::Unlock => db_cmds::unlock(r, out),
+        Command::Lint(args) => lint_cmds::lint(r, args, out),
     }
 }

@@ -155,6 +155,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Current(_) => "current",
         Command::Verify(_) => "verify",
         Command::Unlock => "unlock",
+        Command::Lint(_) => "lint",
     }
 }
 

@@ -467,6 +467,7 @@ fn every_example_in_the_guide_runs() {
         "alembic-habits.md",
         "json-output.md",
         "fleet.md",
+        "lint.md",
         "reference/README.md",
         "reference/operations.md",
         "reference/column-types.md",

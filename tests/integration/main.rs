@@ -34,6 +34,7 @@ mod crash;
 mod data_safety;
 mod fleet;
 mod interrupted;
+mod lint;
 mod migrate_cli;
 mod migrate_concurrent;
 mod migrate_db;

@@ -15,7 +15,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use retort_core::config::{CONFIG_KEYS, DATABASE_KEYS, HOOK_KEYS};
+use retort_core::config::{CONFIG_KEYS, DATABASE_KEYS, HOOK_KEYS, LINT_KEYS, LINT_REVISION_KEYS};
 use retort_core::ops::BATCH_OPERATION_NAMES;
 use retort_core::revision::OPERATION_NAMES;
 use retort_core::types::names;
@@ -353,6 +353,8 @@ fn configuration_md_names_every_key_and_variable() {
     for (what, keys) in [
         ("[databases.<name>]", DATABASE_KEYS),
         ("post_write_hooks", HOOK_KEYS),
+        ("[lint]", LINT_KEYS),
+        ("[lint.revisions.<rev_id>]", LINT_REVISION_KEYS),
     ] {
         for key in keys {
             if !page.contains(&format!("`{key}`")) {

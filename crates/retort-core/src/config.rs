@@ -49,13 +49,38 @@ pub const CONFIG_KEYS: &[&str] = &[
     "models_reader",
     "renames",
     "databases",
+    "lint",
 ];
 
 /// The keys of one `[databases.<name>]` table ([`DatabaseConfig`]).
 pub const DATABASE_KEYS: &[&str] = &["url", "models", "dev_url"];
 
+/// `[lint]`: the `retort lint` rules allowed (not reported).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LintConfig {
+    /// Rule ids allowed in every revision (`allow = ["drop-table"]`).
+    pub allow: Vec<String>,
+    /// Rule ids allowed in one revision (`[lint.revisions.<rev_id>]`).
+    pub revisions: BTreeMap<String, LintRevisionConfig>,
+}
+
+/// `[lint.revisions.<rev_id>]`: the rules allowed in one revision.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LintRevisionConfig {
+    /// Rule ids allowed in this revision.
+    pub allow: Vec<String>,
+}
+
 /// The keys of one `post_write_hooks` entry ([`PostWriteHook`]).
 pub const HOOK_KEYS: &[&str] = &["name", "command"];
+
+/// The keys of the `[lint]` table ([`LintConfig`]).
+pub const LINT_KEYS: &[&str] = &["allow", "revisions"];
+
+/// The keys of one `[lint.revisions.<rev_id>]` table ([`LintRevisionConfig`]).
+pub const LINT_REVISION_KEYS: &[&str] = &["allow"];
 
 /// The contents of `retort.toml`, plus where it was read from.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -127,6 +152,9 @@ pub struct Config {
     pub renames: BTreeMap<String, String>,
     /// Multi-database projects: one entry per database (`[databases.<name>]`).
     pub databases: BTreeMap<String, DatabaseConfig>,
+    /// `retort lint`'s settings (`[lint]`): the rules allowed in the whole
+    /// project and per revision.
+    pub lint: LintConfig,
     /// The file this configuration was read from (not a key).
     #[serde(skip)]
     pub path: PathBuf,
@@ -166,6 +194,7 @@ impl Default for Config {
             models_reader: ModelsReader::Database,
             renames: BTreeMap::new(),
             databases: BTreeMap::new(),
+            lint: LintConfig::default(),
             path: PathBuf::new(),
             x_args: BTreeMap::new(),
         }
@@ -310,6 +339,22 @@ impl Config {
         if config.version_table.is_empty() {
             return Err(bad("version_table", "version_table cannot be empty".into()));
         }
+        let lint_rules = config
+            .lint
+            .allow
+            .iter()
+            .chain(config.lint.revisions.values().flat_map(|r| r.allow.iter()));
+        for rule in lint_rules {
+            if crate::lint::rule(rule).is_none() {
+                return Err(bad(
+                    "allow",
+                    format!(
+                        "[lint] allows {rule:?}, which is no lint rule; the rules are: {}",
+                        crate::lint::rule_ids().join(", ")
+                    ),
+                ));
+            }
+        }
         for hook in &config.post_write_hooks {
             if let Err(message) = hook.command.argv(Path::new("")) {
                 return Err(bad(
@@ -383,6 +428,9 @@ mod tests {
             "models_reader" => "\"parser\"",
             "databases" => "{ main = { url = \"sqlite:///m.db\" } }",
             "renames" => "{ client = \"customer\", \"customer.name\" = \"full_name\" }",
+            "lint" => {
+                "{ allow = [\"drop-table\"], revisions = { a1 = { allow = [\"drop-column\"] } } }"
+            }
             other => panic!("no sample value for {other}"),
         }
     }

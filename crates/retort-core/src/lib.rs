@@ -32,6 +32,7 @@ pub mod dialect;
 pub mod diff;
 pub mod graph;
 mod hint;
+pub mod lint;
 pub mod location;
 pub mod models;
 pub mod ops;

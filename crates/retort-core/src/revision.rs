@@ -131,6 +131,10 @@ pub struct Revision {
     /// A checksum of the file's bytes ([`crate::script::checksum`]), when
     /// the whole file was read; recorded with each run of the revision.
     pub checksum: Option<String>,
+    /// The `retort lint` rules a comment of the file allows
+    /// (`# retort-lint: allow drop-column -- reason`), with the line of
+    /// each (read with the whole file only).
+    pub lint_allow: Vec<(String, usize)>,
 }
 
 impl Revision {

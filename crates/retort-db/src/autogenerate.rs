@@ -96,7 +96,7 @@ pub fn ensure_at_head(
 
 /// What the live database is inspected with: everything but retort's own
 /// tables and the configured `exclude_tables`.
-fn inspect_options(dir: &ScriptDirectory) -> InspectOptions {
+pub fn inspect_options(dir: &ScriptDirectory) -> InspectOptions {
     let tables = Tables::from_config(&dir.config);
     let mut options = InspectOptions::new(&tables.version.name, &tables.log.name)
         .exclude(tables.lock.name.clone())
@@ -184,7 +184,6 @@ pub fn compare_models(
     Ok(diff)
 }
 
-/// The comparison of two schemas under the project's settings.
 /// The renames of the configuration's `[renames]` table.
 fn config_renames(dir: &ScriptDirectory) -> Renames {
     let pairs: Vec<(String, String)> = dir
@@ -196,7 +195,9 @@ fn config_renames(dir: &ScriptDirectory) -> Renames {
     Renames::from_config(&pairs)
 }
 
-fn compare_schemas(
+/// The comparison of two schemas under the project's settings, with
+/// `renames` applied first.
+pub fn compare_schemas(
     dir: &ScriptDirectory,
     dialect: DialectName,
     live: &Schema,

@@ -67,7 +67,9 @@ pub fn parse_revision(path: &Path, text: &str) -> Result<Revision, RevisionFileE
             format!("invalid TOML: {}", e.message().trim()),
         )
     })?;
-    parser.revision(root.get_ref())
+    let mut rev = parser.revision(root.get_ref())?;
+    rev.lint_allow = crate::lint::allow_comments(text);
+    Ok(rev)
 }
 
 /// Parses only the header of a revision file: the top-level keys before the

@@ -64,6 +64,22 @@ pub fn downgrade(
     )
 }
 
+/// Runs `plan` as it is (its steps must start from the version rows the
+/// database has): what `retort lint` uses to try one revision's upgrade
+/// and downgrade on a scratch database.
+pub fn run_plan(
+    dir: &ScriptDirectory,
+    conn: &mut dyn Connection,
+    dialect: &dyn Dialect,
+    plan: &Plan,
+    opts: &RunOptions,
+    progress: &mut dyn Progress,
+) -> Result<RunReport, RunError> {
+    migrate(dir, conn, dialect, plan.direction, opts, progress, |_| {
+        Ok(plan.clone())
+    })
+}
+
 /// `-N`: a downgrade by N revisions from where the database is.
 fn is_relative_down(target: &str) -> bool {
     target

@@ -31,7 +31,7 @@ use retort_core::graph::{Direction, Step};
 use retort_core::{RevisionId, ScriptDirectory};
 
 pub use error::{Failure, RunError, StepCause};
-pub use migrate::{downgrade, upgrade};
+pub use migrate::{downgrade, run_plan, upgrade};
 pub use verify::{Finding, FindingKind, Verification, verify};
 
 use crate::connection::Connection;

@@ -483,11 +483,7 @@ fn prove(
                 &mut Silent,
             )
             .map_err(|e| e.to_string())?;
-            let tables = runner::Tables::from_config(&dir.config);
-            let options =
-                retort_db::inspect::InspectOptions::new(&tables.version.name, &tables.log.name)
-                    .exclude(tables.lock.name.clone())
-                    .exclude(tables.journal.name.clone());
+            let options = retort_db::autogenerate::inspect_options(dir);
             retort_db::inspect::inspect_schema(conn.as_mut(), &options).map_err(|e| e.to_string())
         };
     let before = match schema(old) {
@@ -505,26 +501,23 @@ fn prove(
         }
     };
     if before != after {
-        let difference = before
-            .tables
-            .iter()
-            .zip(&after.tables)
-            .find(|(a, b)| a != b)
-            .map_or_else(
-                || {
-                    format!(
-                        "{} tables before, {} after",
-                        before.tables.len(),
-                        after.tables.len()
-                    )
-                },
-                |(a, b)| {
-                    format!(
-                        "table {} is {a:?} through the range but {b:?} through the squash",
-                        a.name
-                    )
-                },
-            );
+        // Said as autogenerate says it: what the squash would change.
+        let diff = retort_db::autogenerate::compare_schemas(
+            old,
+            retort_db::DialectName::Sqlite,
+            &before,
+            &after,
+            &retort_core::diff::renames::Renames::default(),
+        );
+        let changes: Vec<String> = diff.changes.iter().map(ToString::to_string).collect();
+        let difference = if changes.is_empty() {
+            "the schemas differ in what autogenerate does not compare".to_owned()
+        } else {
+            format!(
+                "from the range's schema to the squash's: {}",
+                changes.join("; ")
+            )
+        };
         return Err(SquashError::NotEquivalent {
             range: range.to_owned(),
             difference,

@@ -151,18 +151,14 @@ fn fold_columns(mut ops: Vec<Operation>) -> Vec<Operation> {
             }
             j += 1;
         }
-        for &k in folded.iter().rev() {
-            if let Operation::AddColumn { column, .. } = ops.remove(k)
-                && let Operation::CreateTable(t) = &mut ops[i]
-            {
-                t.columns.push(column);
+        let mut columns = Vec::new();
+        for k in folded.into_iter().rev() {
+            if let Operation::AddColumn { column, .. } = ops.remove(k) {
+                columns.insert(0, column);
             }
         }
-        // The columns were removed back to front; put them in order.
         if let Operation::CreateTable(t) = &mut ops[i] {
-            let n = folded.len();
-            let len = t.columns.len();
-            t.columns[len - n..].reverse();
+            t.columns.extend(columns);
         }
         i += 1;
     }

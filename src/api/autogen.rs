@@ -115,7 +115,11 @@ impl Retort {
 
     /// The `dev_url` for one database: `--dev-url`, else the database's
     /// own `dev_url`, else the project's.
-    fn dev_url_of(&self, dir: &ScriptDirectory, target: &Target) -> Result<Option<DatabaseUrl>> {
+    pub(super) fn dev_url_of(
+        &self,
+        dir: &ScriptDirectory,
+        target: &Target,
+    ) -> Result<Option<DatabaseUrl>> {
         let configured = target
             .name
             .as_ref()

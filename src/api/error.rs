@@ -256,6 +256,9 @@ pub enum Error {
     /// `squash` refused.
     #[error(transparent)]
     Squash(#[from] super::squash::SquashError),
+    /// A scratch space (`lint`'s dev database) could not be made.
+    #[error(transparent)]
+    Scratch(#[from] retort_db::scratch::ScratchError),
 }
 
 fn for_database(database: &Option<String>) -> String {

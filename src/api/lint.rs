@@ -2,12 +2,15 @@
 //! plus the two that need a database:
 //!
 //! - `irreversible-downgrade`: each linted revision's upgrade then
-//!   downgrade is run on a scratch SQLite database in memory, brought
-//!   first to the revision's parents by the same runner `upgrade` uses;
-//!   the schema read back after the downgrade must be the one read
-//!   before the upgrade. It runs when the project's database is SQLite or
-//!   not known; on PostgreSQL and MySQL it is skipped (said in the
-//!   report), since their operations may not run on SQLite.
+//!   downgrade is run in a scratch space, brought first to the revision's
+//!   parents by the same runner `upgrade` uses; the schema read back after
+//!   the downgrade must be the one read before the upgrade. The space is a
+//!   SQLite database in memory when the project's database is SQLite or
+//!   not known; on PostgreSQL and MySQL/MariaDB it is a schema (database)
+//!   made on the dev database (`dev_url`, `--dev-url`) and dropped
+//!   afterwards ([`ScratchSpace`]). Revisions are never run on the
+//!   project's own database: without a dev database the rule is skipped,
+//!   and the report says how to enable it.
 //! - `edited-after-applied`: when a database URL is given (`--url`,
 //!   `DATABASE_URL` or configured), `verify`'s check of the applied
 //!   revisions' checksums. It looks at every applied revision, whatever
@@ -22,6 +25,7 @@ use retort_core::{Operations, RevisionId, ScriptDirectory};
 use retort_db::autogenerate::{compare_schemas, inspect_options};
 use retort_db::inspect::inspect_schema;
 use retort_db::runner::{self, FindingKind, RunOptions, Silent};
+use retort_db::scratch::ScratchSpace;
 use retort_db::{Connection, DatabaseUrl, DialectName, ResolveUrlError};
 
 use super::{Error, Result, Retort, Target};
@@ -70,9 +74,10 @@ pub struct LintRequest {
 impl Retort {
     /// `lint`: runs every lint rule (but those `request` leaves out) on
     /// the revisions it selects. Needs no database unless a URL is given
-    /// (`irreversible-downgrade` uses a scratch SQLite database in memory).
+    /// (`irreversible-downgrade` uses a scratch SQLite database in memory,
+    /// or on PostgreSQL and MySQL a scratch space on the dev database).
     pub fn lint(&self, request: &LintRequest) -> Result<LintOutcome> {
-        let dir = self.script_directory(Depth::Full)?;
+        let mut dir = self.script_directory(Depth::Full)?;
         let targets = match self.targets(&dir) {
             Ok(targets) => targets,
             Err(Error::Url(ResolveUrlError::Missing { .. })) => Vec::new(),
@@ -128,9 +133,15 @@ impl Retort {
         let runs = |rule: &str| {
             !request.files_only && !request.skip.iter().any(|s| s == rule) && !project_allows(rule)
         };
-        match dialect.as_deref() {
-            _ if !runs("irreversible-downgrade") => {}
-            None | Some("sqlite") => {
+        let (run_downgrades, run_edited) =
+            (runs("irreversible-downgrade"), runs("edited-after-applied"));
+        if run_downgrades {
+            // Where each database's downgrades are tried: no URL, a
+            // scratch SQLite database; a SQLite URL, the same; a server,
+            // a scratch space on its dev database, never on its own.
+            let mut places: Vec<(Option<String>, std::result::Result<DatabaseUrl, String>)> =
+                Vec::new();
+            if targets.is_empty() {
                 let databases: Vec<Option<String>> = if dir.config.databases.is_empty() {
                     vec![None]
                 } else {
@@ -140,23 +151,68 @@ impl Retort {
                     }
                 };
                 for database in databases {
-                    self.try_downgrades(
-                        &dir,
-                        &report.scope,
-                        database,
-                        &mut extra,
-                        &mut outcome.skipped,
-                    )?;
+                    places.push((database, Ok(memory_url()?)));
                 }
             }
-            Some(other) => outcome.skipped.push(SkippedRule {
-                rule: "irreversible-downgrade",
-                reason: format!(
-                    "tried on a scratch SQLite database only, and the project's database is {other}"
-                ),
-            }),
+            for target in &targets {
+                let place = match target.url.dialect() {
+                    DialectName::Sqlite => Ok(memory_url()?),
+                    server => match self.dev_url_of(&dir, target)? {
+                        Some(dev) if dev.dialect() == server => Ok(dev),
+                        Some(dev) => Err(format!(
+                            "the dev database (dev_url) is {}, and the database{} is {}",
+                            dev.dialect().product(),
+                            target
+                                .name
+                                .as_deref()
+                                .map(|n| format!(" {n}"))
+                                .unwrap_or_default(),
+                            server.product()
+                        )),
+                        None => Err(format!(
+                            "on {} it runs on a dev database: set dev_url in retort.toml or pass \
+                             --dev-url (retort makes a scratch {} there and drops it; it never \
+                             runs revisions on the project's database)",
+                            server.product(),
+                            if server == DialectName::Postgresql {
+                                "schema"
+                            } else {
+                                "database"
+                            }
+                        )),
+                    },
+                };
+                places.push((target.name.clone(), place));
+            }
+            // The scratch space holds its own version table, whatever
+            // schema the project keeps it in.
+            let version_schema = dir.config.version_table_schema.take();
+            let mut tried = Ok(());
+            for (database, place) in places {
+                match place {
+                    Ok(url) => {
+                        tried = self.try_downgrades(
+                            &dir,
+                            &report.scope,
+                            &url,
+                            database,
+                            &mut extra,
+                            &mut outcome.skipped,
+                        );
+                        if tried.is_err() {
+                            break;
+                        }
+                    }
+                    Err(reason) => outcome.skipped.push(SkippedRule {
+                        rule: "irreversible-downgrade",
+                        reason,
+                    }),
+                }
+            }
+            dir.config.version_table_schema = version_schema;
+            tried?;
         }
-        if runs("edited-after-applied") {
+        if run_edited {
             if targets.is_empty() {
                 outcome.skipped.push(SkippedRule {
                     rule: "edited-after-applied",
@@ -183,8 +239,9 @@ impl Retort {
         Ok(outcome)
     }
 
-    /// `irreversible-downgrade` on a scratch SQLite database in memory:
-    /// for each revision of `scope` (in upgrade order), upgrade to its
+    /// `irreversible-downgrade` in a scratch space on `place` (SQLite:
+    /// in memory; a server: a schema or database made there and dropped
+    /// afterwards): for each revision of `scope` (in upgrade order), upgrade to its
     /// parents, read the schema, upgrade it, downgrade it, read the
     /// schema again and compare. One database serves a whole chain: the
     /// next revision starts where the last one was upgraded again.
@@ -192,22 +249,19 @@ impl Retort {
         &self,
         dir: &ScriptDirectory,
         scope: &[RevisionId],
+        place: &DatabaseUrl,
         database: Option<String>,
         found: &mut Vec<Finding>,
         skipped: &mut Vec<SkippedRule>,
     ) -> Result<()> {
-        let url = DatabaseUrl::parse("sqlite://").map_err(|error| ResolveUrlError::Invalid {
-            from: retort_db::UrlSource::Flag,
-            error,
-        })?;
-        let dialect = url.dialect().dialect();
+        let dialect = place.dialect().dialect();
         let opts = RunOptions {
             database: database.clone(),
             x_args: dir.config.x_args.clone(),
             ..RunOptions::default()
         };
         let inspect = inspect_options(dir);
-        let mut conn: Option<Box<dyn Connection>> = None;
+        let mut space: Option<ScratchSpace> = None;
         for id in scope {
             let Some(rev) = dir.graph.get(id) else {
                 continue;
@@ -224,10 +278,12 @@ impl Retort {
                 // purpose (`downgrade = []`).
                 continue;
             }
-            let c = match &mut conn {
-                Some(c) => c,
-                None => conn.insert(retort_db::connect(&url)?),
+            let s = match &mut space {
+                Some(s) => s,
+                None => space.insert(ScratchSpace::open(place)?),
             };
+            let tried_on = s.describe();
+            let c = s.connection();
             let list = database.as_deref().map_or_else(
                 || "[[downgrade]]".to_owned(),
                 |db| format!("[[downgrade.{db}]]"),
@@ -253,37 +309,35 @@ impl Retort {
             let mut not_tried = |what: &str, e: runner::RunError| {
                 skipped.push(SkippedRule {
                     rule: "irreversible-downgrade",
-                    reason: format!(
-                        "not tried on {id}: {what} fails on a scratch SQLite database: {e}"
-                    ),
+                    reason: format!("not tried on {id}: {what} fails on {tried_on}: {e}"),
                 });
             };
             if !plan.steps.is_empty()
                 && let Err(e) = run(c, Direction::Upgrade, plan.steps)
             {
                 not_tried("the upgrade to its parents", e);
-                conn = None;
+                space = None;
                 continue;
             }
             let before = inspect_schema(c.as_mut(), &inspect)?;
             if let Err(e) = run(c, Direction::Upgrade, vec![step.clone()]) {
                 not_tried("its upgrade", e);
-                conn = None;
+                space = None;
                 continue;
             }
             if let Err(e) = run(c, Direction::Downgrade, vec![reverse(&step)]) {
                 found.push(finding(format!(
-                    "the downgrade fails right after the upgrade (tried on a scratch SQLite database): {e}; \
+                    "the downgrade fails right after the upgrade (tried on {tried_on}): {e}; \
                      fix the {list} operations"
                 )));
-                conn = None;
+                space = None;
                 continue;
             }
             let after = inspect_schema(c.as_mut(), &inspect)?;
             if after != before {
                 let diff = compare_schemas(
                     dir,
-                    DialectName::Sqlite,
+                    place.dialect(),
                     &after,
                     &before,
                     &retort_core::diff::renames::Renames::default(),
@@ -305,16 +359,27 @@ impl Retort {
                     )
                 };
                 found.push(finding(format!(
-                    "upgrade then downgrade does not give the schema back (tried on a scratch SQLite database): \
+                    "upgrade then downgrade does not give the schema back (tried on {tried_on}): \
                      {what}; make the {list} operations undo every upgrade operation"
                 )));
             }
             if run(c, Direction::Upgrade, vec![step]).is_err() {
-                conn = None;
+                space = None;
             }
         }
         Ok(())
     }
+}
+
+/// The scratch SQLite database in memory.
+fn memory_url() -> Result<DatabaseUrl> {
+    DatabaseUrl::parse("sqlite://").map_err(|error| {
+        ResolveUrlError::Invalid {
+            from: retort_db::UrlSource::Flag,
+            error,
+        }
+        .into()
+    })
 }
 
 /// `edited-after-applied`: the applied revisions whose files changed.

@@ -7,10 +7,13 @@
 //! ([`retort_core::ops::compact`]): the upgrades in order, the downgrades in
 //! reverse order, with the pairs that cancel out removed, so it is exact on
 //! every database and keeps data operations. Then it is proved: the old
-//! range and the new revision are each run on an in-memory SQLite database
-//! from base, and the two schemas must be the same, else nothing is
-//! written. A range SQLite cannot run (PostgreSQL-only operations) is not
-//! proved, and the result says so.
+//! range and the new revision are each run from base in a scratch space
+//! ([`ScratchSpace`](retort_db::scratch::ScratchSpace)) and the two schemas
+//! must be the same, else nothing is written. The space is on the dev
+//! database (`dev_url`, `--dev-url`) when the project's database is
+//! PostgreSQL or MySQL and one is set, else a SQLite database in memory.
+//! A range the space cannot run (PostgreSQL-only operations on SQLite) is
+//! not proved, and the result says so and how to prove it.
 //!
 //! Refused, before anything is written: a range that is not one line (a
 //! merge point inside, a branch point before TO, a revision outside the
@@ -88,11 +91,13 @@ pub enum SquashError {
     },
     /// The squashed revision would not build the same schema.
     #[error(
-        "the squashed revision does not build the same schema as {range} on a scratch SQLite database, so nothing was written: {difference}"
+        "the squashed revision does not build the same schema as {range} on {place}, so nothing was written: {difference}"
     )]
     NotEquivalent {
         /// The range.
         range: String,
+        /// Where it was tried.
+        place: String,
         /// The first difference.
         difference: String,
     },
@@ -125,6 +130,9 @@ pub struct Squashed {
     /// Why the result was not proved on a scratch database, when it was
     /// not.
     pub unproved: Option<String>,
+    /// Where it was proved (or tried): "a scratch SQLite database in
+    /// memory", "a scratch PostgreSQL schema on the dev database", ...
+    pub proved_on: String,
 }
 
 impl Retort {
@@ -170,7 +178,14 @@ impl Retort {
             config: dir.config.clone(),
             graph: RevisionGraph::new(revisions).map_err(ScriptError::from)?,
         };
-        let unproved = prove(&dir, &new_dir, &to, range)?;
+        // Proved on the project's kind of database when it has a dev
+        // database, else on SQLite in memory.
+        let place = self.proving_place(&dir)?;
+        let (mut old_dir, mut new_dir) = (dir, new_dir);
+        old_dir.config.version_table_schema = None;
+        new_dir.config.version_table_schema = None;
+        let unproved = prove(&old_dir, &new_dir, &to, range, &place)?;
+        let proved_on = retort_db::scratch::ScratchSpace::describe_on(place.url.dialect());
         // Write TO's file, then remove the others.
         let io = |path: &PathBuf| {
             let path = path.clone();
@@ -213,6 +228,7 @@ impl Retort {
             operations: counts,
             checked,
             unproved,
+            proved_on,
         })
     }
 
@@ -454,30 +470,79 @@ fn net_effect(range: &str, chain: &[Revision]) -> Result<(Operations, Operations
     Ok((shape(up_out), shape(down_out), (before, after)))
 }
 
-/// Runs the old range and the new revision on two in-memory SQLite
-/// databases from base to `to` and compares their schemas. `Ok(Some(why))`
-/// when it could not be proved (SQLite cannot run the range, or this
-/// build has no SQLite driver).
+/// Where `squash` proves its result: a scratch space on the dev database
+/// when the project's database is a server and `dev_url` is set, else a
+/// SQLite database in memory (with the note to add to an unproved result).
+struct ProvingPlace {
+    url: retort_db::DatabaseUrl,
+    /// Said when SQLite cannot run the range although the project's
+    /// database is a server: how to prove it there.
+    hint: Option<String>,
+}
+
+impl Retort {
+    fn proving_place(&self, dir: &ScriptDirectory) -> Result<ProvingPlace> {
+        let memory = retort_db::DatabaseUrl::parse("sqlite://").map_err(|error| {
+            retort_db::ResolveUrlError::Invalid {
+                from: retort_db::UrlSource::Flag,
+                error,
+            }
+        })?;
+        let target = match self.targets(dir) {
+            Ok(targets) => targets.into_iter().next(),
+            Err(Error::Url(retort_db::ResolveUrlError::Missing { .. })) => None,
+            Err(e) => return Err(e),
+        };
+        let Some(target) = target.filter(|t| t.url.dialect() != retort_db::DialectName::Sqlite)
+        else {
+            return Ok(ProvingPlace {
+                url: memory,
+                hint: None,
+            });
+        };
+        let server = target.url.dialect();
+        match self.dev_url_of(dir, &target)? {
+            Some(dev) if dev.dialect() == server => Ok(ProvingPlace {
+                url: dev,
+                hint: None,
+            }),
+            _ => Ok(ProvingPlace {
+                url: memory,
+                hint: Some(format!(
+                    "set dev_url in retort.toml (or pass --dev-url) to a {} database to prove it there",
+                    server.product()
+                )),
+            }),
+        }
+    }
+}
+
+/// Runs the old range and the new revision in two scratch spaces on
+/// `place` from base to `to` and compares their schemas. `Ok(Some(why))`
+/// when it could not be proved (the range does not run there, or this
+/// build has no driver for it).
 fn prove(
     old: &ScriptDirectory,
     new: &ScriptDirectory,
     to: &RevisionId,
     range: &str,
+    place: &ProvingPlace,
 ) -> Result<Option<String>> {
     if !old.config.databases.is_empty() {
         return Ok(Some(
             "a multi-database project is not proved on a scratch database".into(),
         ));
     }
+    let dialect_name = place.url.dialect();
     let schema =
         |dir: &ScriptDirectory| -> std::result::Result<retort_core::schema::Schema, String> {
-            let url = retort_db::DatabaseUrl::parse("sqlite://").map_err(|e| e.to_string())?;
-            let mut conn = retort_db::connect(&url).map_err(|e| e.to_string())?;
-            let dialect = retort_db::DialectName::Sqlite.dialect();
+            let mut space =
+                retort_db::scratch::ScratchSpace::open(&place.url).map_err(|e| e.to_string())?;
+            let conn = space.connection();
             runner::upgrade(
                 dir,
                 conn.as_mut(),
-                dialect,
+                dialect_name.dialect(),
                 to.as_str(),
                 &RunOptions::default(),
                 &mut Silent,
@@ -488,13 +553,27 @@ fn prove(
         };
     let before = match schema(old) {
         Ok(s) => s,
-        Err(why) => return Ok(Some(format!("the range does not run on SQLite ({why})"))),
+        Err(why) => {
+            let mut said = format!(
+                "the range does not run on {} ({why})",
+                match dialect_name {
+                    retort_db::DialectName::Sqlite => "SQLite in memory".to_owned(),
+                    other => format!("a scratch space on the {} dev database", other.product()),
+                }
+            );
+            if let Some(hint) = &place.hint {
+                said.push_str("; ");
+                said.push_str(hint);
+            }
+            return Ok(Some(said));
+        }
     };
     let after = match schema(new) {
         Ok(s) => s,
         Err(why) => {
             return Err(SquashError::NotEquivalent {
                 range: range.to_owned(),
+                place: retort_db::scratch::ScratchSpace::describe_on(dialect_name),
                 difference: format!("the squashed revision fails where the range runs: {why}"),
             }
             .into());
@@ -504,7 +583,7 @@ fn prove(
         // Said as autogenerate says it: what the squash would change.
         let diff = retort_db::autogenerate::compare_schemas(
             old,
-            retort_db::DialectName::Sqlite,
+            dialect_name,
             &before,
             &after,
             &retort_core::diff::renames::Renames::default(),
@@ -520,6 +599,7 @@ fn prove(
         };
         return Err(SquashError::NotEquivalent {
             range: range.to_owned(),
+            place: retort_db::scratch::ScratchSpace::describe_on(dialect_name),
             difference,
         }
         .into());

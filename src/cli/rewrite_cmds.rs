@@ -91,7 +91,8 @@ pub fn squash(r: &Retort, args: &SquashArgs, out: &mut dyn Write) -> anyhow::Res
     match &done.unproved {
         None => writeln!(
             out,
-            "Proved on a scratch SQLite database: the same schema as the range"
+            "Proved on {}: the same schema as the range",
+            done.proved_on
         )?,
         Some(why) => writeln!(out, "Not proved on a scratch database: {why}")?,
     }

@@ -218,36 +218,75 @@ fn irreversible_downgrade(kind: Kind) {
         "[[upgrade]]\nop = \"add_column\"\ntable = \"note\"\ncolumn = { name = \"x\", type = \"integer\" }\n\n[[downgrade]]\nop = \"execute\"\nsql = \"SELECT 1\"\n",
         "[[upgrade]]\nop = \"add_column\"\ntable = \"note\"\ncolumn = { name = \"y\", type = \"integer\" }\n\n[[downgrade]]\nop = \"drop_column\"\ntable = \"note\"\ncolumn = \"y\"\n",
     );
-    let (run, found) = lint(&p, &db, &[]);
-    if kind == Kind::Sqlite {
-        assert_eq!(
-            only(&found, "irreversible-downgrade"),
-            ["b1"],
-            "{}",
-            run.describe()
-        );
-        run.stdout_has(
-            "the downgrade leaves undone (as autogenerate sees it): removed column 'note.x'",
-        );
-        // A downgrade that fails is irreversible too.
-        rev(
-            &p,
-            "b1",
-            "a1",
-            "[[upgrade]]\nop = \"add_column\"\ntable = \"note\"\ncolumn = { name = \"x\", type = \"integer\" }\n\n[[downgrade]]\nop = \"drop_column\"\ntable = \"note\"\ncolumn = \"nope\"\n",
-        );
+    // On a server, the revisions run on a dev database only: without one
+    // the rule is skipped, saying how to enable it.
+    let mut args: Vec<String> = Vec::new();
+    let dev = (kind != Kind::Sqlite).then(|| {
         let (run, found) = lint(&p, &db, &[]);
-        assert_eq!(
-            only(&found, "irreversible-downgrade"),
-            ["b1"],
-            "{}",
-            run.describe()
-        );
-        run.stdout_has("the downgrade fails right after the upgrade");
-    } else {
         assert!(found.is_empty(), "{}", run.describe());
-        run.stderr_has("skipped irreversible-downgrade: tried on a scratch SQLite database only");
+        run.stderr_has("skipped irreversible-downgrade: on ");
+        run.stderr_has("it runs on a dev database: set dev_url in retort.toml or pass --dev-url");
         run.code_is(0);
+        let dev = Db::fresh_named(kind, &p, "dev.db");
+        // A scratch space left by a killed run (its session is gone).
+        let leftover = match kind {
+            Kind::Postgres => {
+                dev.sql("CREATE SCHEMA retort_scratch_p999999999_dead; CREATE TABLE retort_scratch_p999999999_dead.t (a int)");
+                "retort_scratch_p999999999_dead"
+            }
+            _ => {
+                dev.sql("CREATE DATABASE retort_scratch_4000000000_dead");
+                "retort_scratch_4000000000_dead"
+            }
+        };
+        args = vec!["--dev-url".into(), dev.url.clone()];
+        (dev, leftover)
+    });
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (run, found) = lint(&p, &db, &args);
+    assert_eq!(
+        only(&found, "irreversible-downgrade"),
+        ["b1"],
+        "{}",
+        run.describe()
+    );
+    run.stdout_has(
+        "the downgrade leaves undone (as autogenerate sees it): removed column 'note.x'",
+    );
+    run.stdout_has(match kind {
+        Kind::Sqlite => "tried on a scratch SQLite database in memory",
+        Kind::Postgres => "tried on a scratch PostgreSQL schema on the dev database",
+        Kind::Mysql => "tried on a scratch MySQL/MariaDB database on the dev server",
+    });
+    // A downgrade that fails is irreversible too.
+    rev(
+        &p,
+        "b1",
+        "a1",
+        "[[upgrade]]\nop = \"add_column\"\ntable = \"note\"\ncolumn = { name = \"x\", type = \"integer\" }\n\n[[downgrade]]\nop = \"drop_column\"\ntable = \"note\"\ncolumn = \"nope\"\n",
+    );
+    let (run, found) = lint(&p, &db, &args);
+    assert_eq!(
+        only(&found, "irreversible-downgrade"),
+        ["b1"],
+        "{}",
+        run.describe()
+    );
+    run.stdout_has("the downgrade fails right after the upgrade");
+    // Nothing ran on the project's database, and nothing is left on the
+    // dev database: the scratch spaces are dropped, the dead one too.
+    assert!(db.user_tables().is_empty(), "{:?}", db.user_tables());
+    if let Some((dev, leftover)) = dev {
+        let spaces = match kind {
+            Kind::Postgres => dev.rows(
+                "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'retort_scratch%' ORDER BY 1",
+            ),
+            _ => dev.rows(&format!(
+                "SELECT schema_name FROM information_schema.schemata WHERE schema_name = '{leftover}'"
+            )),
+        };
+        assert!(spaces.is_empty(), "left behind: {spaces:?}");
+        assert!(dev.user_tables().is_empty(), "{:?}", dev.user_tables());
     }
 }
 

@@ -91,7 +91,7 @@ fn folds_the_range_into_its_last_revision() {
          Upgrade operations: 4 in the range, 1 in a3\n\
          Removed migrations/versions/a1.toml\n\
          Removed migrations/versions/a2.toml\n\
-         Proved on a scratch SQLite database: the same schema as the range\n\
+         Proved on a scratch SQLite database in memory: the same schema as the range\n\
          Checked sqlite:///app.db: not in the middle of the range\n"
     );
     let names: Vec<String> = files(&p)
@@ -327,9 +327,23 @@ fn generated_lines_build_the_same_schema(kind: Kind) {
             .fails(&p, &["squash", &format!("{from}:{to}")])
             .stderr_has("inside the range");
         let range = format!("{from}:{to}");
+        // On a server, proved there: in a scratch space on a dev database.
+        let dev = (kind != Kind::Sqlite).then(|| Db::fresh_named(kind, &p, "dev.db"));
+        let mut args = vec!["squash", range.as_str()];
+        if let Some(dev) = &dev {
+            args.extend(["--dev-url", dev.url.as_str()]);
+        }
         at_to
-            .ok(&p, &["squash", &range])
-            .stdout_has(&format!("into {to}"));
+            .ok(&p, &args)
+            .stdout_has(&format!("into {to}"))
+            .stdout_has(match kind {
+                Kind::Sqlite => "Proved on a scratch SQLite database in memory",
+                Kind::Postgres => "Proved on a scratch PostgreSQL schema on the dev database",
+                Kind::Mysql => "Proved on a scratch MySQL/MariaDB database on the dev server",
+            });
+        if let Some(dev) = &dev {
+            assert!(dev.user_tables().is_empty(), "{:?}", dev.user_tables());
+        }
         let fresh = Db::fresh_named(kind, &p, "fresh.db");
         fresh.ok(&p, &["upgrade", "head"]);
         assert_eq!(catalog(&fresh), head_catalog, "seed {seed}, {range}");
@@ -343,3 +357,71 @@ fn generated_lines_build_the_same_schema(kind: Kind) {
 }
 
 per_db!(generated_lines_build_the_same_schema);
+
+/// A range SQLite cannot run (PostgreSQL SQL) is not proved without a
+/// dev database, and says how; with one it is proved on PostgreSQL, and
+/// the dev database is left as it was.
+#[test]
+fn postgres_only_ranges_are_proved_on_the_dev_database() {
+    let p = Project::init();
+    write_rev(
+        &p,
+        &rev("a1").message("person"),
+        r#"
+[[upgrade]]
+op = "create_table"
+table = "person"
+columns = [{ name = "id", type = "integer", primary_key = true }, { name = "mood", type = "text" }]
+
+[[downgrade]]
+op = "drop_table"
+table = "person"
+"#,
+    );
+    write_rev(
+        &p,
+        &rev("a2").down(&["a1"]).message("comment"),
+        r#"
+[[upgrade]]
+op = "execute"
+sql = "COMMENT ON TABLE person IS 'people'"
+
+[[downgrade]]
+op = "execute"
+sql = "COMMENT ON TABLE person IS NULL"
+"#,
+    );
+    write_rev(&p, &rev("a3").down(&["a2"]).message("more"), ADD_TO_PERSON);
+    let db = Db::fresh(Kind::Postgres, &p);
+    let unproved = files(&p);
+    db.ok(&p, &["squash", "a1:a2"])
+        .stdout_has("Not proved on a scratch database: the range does not run on SQLite in memory")
+        .stdout_has("set dev_url in retort.toml (or pass --dev-url) to a PostgreSQL database to prove it there");
+    // Back to the three files, and prove it this time.
+    for (path, text) in &unproved {
+        std::fs::write(path, text).unwrap();
+    }
+    let dev = Db::fresh_named(Kind::Postgres, &p, "dev");
+    db.ok(&p, &["squash", "a1:a3", "--dev-url", &dev.url])
+        .stdout_has("Proved on a scratch PostgreSQL schema on the dev database");
+    assert!(dev.user_tables().is_empty(), "{:?}", dev.user_tables());
+    assert!(
+        dev.rows("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'retort_scratch%'")
+            .is_empty()
+    );
+    db.ok(&p, &["upgrade", "head"]);
+    assert_eq!(db.versions(), ["a3"]);
+    assert_eq!(db.columns("person").len(), 3, "{:?}", db.columns("person"));
+}
+
+const ADD_TO_PERSON: &str = r#"
+[[upgrade]]
+op = "add_column"
+table = "person"
+column = { name = "note", type = "text" }
+
+[[downgrade]]
+op = "drop_column"
+table = "person"
+column = "note"
+"#;

@@ -20,6 +20,7 @@
 
 mod mysql;
 mod postgres;
+mod space;
 mod sqlite;
 
 use std::collections::BTreeMap;
@@ -34,6 +35,7 @@ use crate::inspect::InspectOptions;
 use crate::url::{DatabaseUrl, DialectName};
 
 pub use mysql::SCRATCH_PREFIX;
+pub use space::ScratchSpace;
 
 /// A model file's text.
 #[derive(Clone, Debug)]
@@ -135,6 +137,21 @@ pub enum ScratchError {
         reason: String,
         /// The prefix of scratch database names.
         prefix: &'static str,
+    },
+    /// An empty scratch schema or database could not be made to run
+    /// revisions in (no privilege).
+    #[error(
+        "cannot create the scratch space retort runs revisions in, on {url}: {reason}\n\
+         grant the user {grant}, or point `dev_url` in retort.toml (or --dev-url) at a \
+         database where it may"
+    )]
+    Space {
+        /// The server, password hidden.
+        url: String,
+        /// The database's message.
+        reason: String,
+        /// What to grant.
+        grant: String,
     },
     /// Another database error (connecting, inspecting).
     #[error(transparent)]

@@ -86,7 +86,7 @@ fn privilege(conn: &dyn Connection, error: DbError) -> ScratchError {
 }
 
 /// Drops the scratch databases of runs whose connection is gone.
-fn drop_leftovers(conn: &mut dyn Connection) -> Result<(), DbError> {
+pub(super) fn drop_leftovers(conn: &mut dyn Connection) -> Result<(), DbError> {
     let names = conn.query_column(&format!(
         "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE '{}%'",
         SCRATCH_PREFIX.replace('_', "\\_")

@@ -228,6 +228,13 @@ fn irreversible_downgrade(kind: Kind) {
         run.stderr_has("it runs on a dev database: set dev_url in retort.toml or pass --dev-url");
         run.code_is(0);
         let dev = Db::fresh_named(kind, &p, "dev.db");
+        if kind == Kind::Postgres {
+            // The scratch space keeps its own version table, not one in
+            // the schema the project names.
+            let config = p.path("migrations/retort.toml");
+            let text = std::fs::read_to_string(&config).unwrap();
+            std::fs::write(&config, format!("version_table_schema = \"public\"\n{text}")).unwrap();
+        }
         // A scratch space left by a killed run (its session is gone).
         let leftover = match kind {
             Kind::Postgres => {

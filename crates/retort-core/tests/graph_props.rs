@@ -8,7 +8,10 @@ use std::collections::HashMap;
 
 use common::{rev, sorted};
 use proptest::prelude::*;
+use retort_core::Config;
+use retort_core::graph::Glyphs;
 use retort_core::graph::RevisionGraph;
+use retort_core::lint::{LintOptions, lint};
 use retort_core::{Revision, RevisionId};
 
 /// A random DAG: revision `i` picks parents and dependencies among `0..i`.
@@ -142,8 +145,67 @@ fn check_full_cycle(revs: Vec<Revision>) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// `graph`'s drawing of a random DAG: each revision on one row, in
+/// history order, with exactly one node glyph; lanes never outnumber the
+/// revisions; the current revisions are marked.
+fn check_drawing(revs: Vec<Revision>) -> Result<(), TestCaseError> {
+    let g = RevisionGraph::new(revs.clone()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let history = g
+        .history(None)
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let current: Vec<&str> = history.iter().step_by(3).map(|r| r.id.as_str()).collect();
+    for glyphs in [Glyphs::Unicode, Glyphs::Ascii] {
+        let rows = g.draw(&history, &current, glyphs);
+        let on_rows: Vec<usize> = rows.iter().filter_map(|r| r.revision).collect();
+        prop_assert_eq!(on_rows, (0..history.len()).collect::<Vec<_>>());
+        for row in &rows {
+            prop_assert!(
+                row.lanes.chars().count() <= 2 * revs.len() + 1,
+                "{:?}",
+                row.lanes
+            );
+            let Some(k) = row.revision else { continue };
+            let nodes: Vec<char> = row
+                .lanes
+                .chars()
+                .filter(|c| matches!(c, '●' | '◉' | '*' | '@'))
+                .collect();
+            prop_assert_eq!(nodes.len(), 1, "{:?}", row.lanes);
+            let marked = matches!(nodes[0], '◉' | '@');
+            prop_assert_eq!(marked, current.contains(&history[k].id.as_str()));
+        }
+    }
+    Ok(())
+}
+
+/// `lint` of a random DAG without operations: `multiple-heads` exactly
+/// when it has more than one head, and nothing else.
+fn check_lint(revs: Vec<Revision>) -> Result<(), TestCaseError> {
+    let g = RevisionGraph::new(revs).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let report = lint(&g, &Config::default(), &LintOptions::default())
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let heads = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "multiple-heads")
+        .count();
+    prop_assert_eq!(heads > 0, g.heads().len() > 1, "{:?}", report.findings);
+    prop_assert!(report.findings.iter().all(|f| f.rule == "multiple-heads"));
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn drawings_show_every_revision_once(revs in dag()) {
+        check_drawing(revs)?;
+    }
+
+    #[test]
+    fn lint_reports_multiple_heads_exactly(revs in dag()) {
+        check_lint(revs)?;
+    }
 
     #[test]
     fn upgrade_to_heads_then_back_to_base(revs in dag()) {

@@ -7,8 +7,10 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use retort_core::Operations;
 use retort_core::dialect::dialect_named;
-use retort_core::ops::parse_operations;
+use retort_core::lint::{LintOptions, lint};
+use retort_core::ops::{compact, operations_to_toml, parse_operations};
 use retort_core::script::{parse_revision, parse_revision_header};
+use retort_core::{Config, RevisionGraph};
 
 // --- revision files -------------------------------------------------------------
 
@@ -425,6 +427,14 @@ fn check_operations(path: &Path, direction: &str, ops: &Operations) -> bool {
     for (label, tables) in lists {
         match parse_operations(path, &label, tables) {
             Ok(operations) => {
+                // `squash`'s net effect: never a panic, and what it writes
+                // reads back as the same operations.
+                let net = compact(operations.clone());
+                let written = operations_to_toml(&net);
+                match parse_operations(path, &label, &written) {
+                    Ok(back) => assert_eq!(back, net, "compacted operations read back differently"),
+                    Err(e) => panic!("compacted operations do not read back: {e}\n{written:?}"),
+                }
                 for name in ["sqlite", "postgresql", "mysql"] {
                     let dialect = dialect_named(name).expect("a dialect");
                     for op in &operations {
@@ -450,6 +460,27 @@ fn check_revision(text: &str) -> Result<bool, TestCaseError> {
         Ok(rev) => {
             let up = check_operations(path, "upgrade", &rev.upgrade);
             let down = check_operations(path, "downgrade", &rev.downgrade);
+            // `lint` on the revision alone, for every dialect: findings or
+            // an error, never a panic.
+            let mut alone = rev.clone();
+            alone.down_revisions.clear();
+            alone.depends_on.clear();
+            if let Ok(graph) = RevisionGraph::new(vec![alone]) {
+                for dialect in [None, Some("sqlite"), Some("postgresql"), Some("mysql")] {
+                    let options = LintOptions {
+                        dialect: dialect.map(str::to_owned),
+                        ..LintOptions::default()
+                    };
+                    match lint(&graph, &Config::default(), &options) {
+                        Ok(report) => {
+                            for finding in &report.findings {
+                                prop_assert!(!finding.message.is_empty());
+                            }
+                        }
+                        Err(e) => prop_assert!(!e.to_string().is_empty()),
+                    }
+                }
+            }
             up && down
         }
         Err(e) => {

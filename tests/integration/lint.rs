@@ -297,6 +297,39 @@ fn irreversible_downgrade(kind: Kind) {
     }
 }
 
+/// A dev database where the user may not create a schema: exit 1, what
+/// to grant, no password, and nothing run anywhere.
+#[test]
+fn irreversible_downgrade_without_create_on_the_dev_database() {
+    let (p, db) = project(Kind::Postgres);
+    rev(
+        &p,
+        "b1",
+        "a1",
+        "[[upgrade]]\nop = \"add_column\"\ntable = \"note\"\ncolumn = { name = \"x\", type = \"integer\" }\n\n[[downgrade]]\nop = \"drop_column\"\ntable = \"note\"\ncolumn = \"x\"\n",
+    );
+    let dev = Db::fresh_named(Kind::Postgres, &p, "dev");
+    let role = format!("lint_{}", dev.name);
+    dev.sql(&format!(
+        "CREATE ROLE {role} LOGIN PASSWORD 'pw_{role}'; REVOKE CREATE ON DATABASE {} FROM PUBLIC",
+        dev.name
+    ));
+    let (_, rest) = dev.url.split_once('@').unwrap();
+    let url = format!("postgresql://{role}:pw_{role}@{rest}");
+    let run = db.run(&p, &["lint", "--dev-url", &url]);
+    run.code_is(1);
+    run.stderr_has("cannot create the scratch space retort runs revisions in")
+        .stderr_has("grant the user CREATE on the database");
+    assert!(
+        !run.stderr.contains(&format!("pw_{role}")),
+        "{}",
+        run.stderr
+    );
+    assert!(db.user_tables().is_empty());
+    assert!(dev.user_tables().is_empty());
+    dev.sql(&format!("DROP OWNED BY {role}; DROP ROLE {role}"));
+}
+
 fn index_without_concurrently(kind: Kind) {
     let (p, db) = project(kind);
     pair(

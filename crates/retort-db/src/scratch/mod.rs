@@ -140,18 +140,14 @@ pub enum ScratchError {
     },
     /// An empty scratch schema or database could not be made to run
     /// revisions in (no privilege).
-    #[error(
-        "cannot create the scratch space retort runs revisions in, on {url}: {reason}\n\
-         grant the user {grant}, or point `dev_url` in retort.toml (or --dev-url) at a \
-         database where it may"
-    )]
+    #[error("cannot create the scratch space retort runs revisions in, on {url}: {reason}\n{fix}")]
     Space {
         /// The server, password hidden.
         url: String,
         /// The database's message.
         reason: String,
-        /// What to grant.
-        grant: String,
+        /// What to do.
+        fix: String,
     },
     /// Another database error (connecting, inspecting).
     #[error(transparent)]

@@ -66,6 +66,22 @@ impl ScratchSpace {
                 space.conn.execute(&format!(
                     "SELECT pg_catalog.set_config('search_path', '{quoted}, ' || pg_catalog.current_setting('search_path'), false)"
                 ))?;
+                // Through a transaction-pooling proxy the setting does not
+                // stay with the session: unqualified names would land in
+                // the dev database's own schema.
+                let now = first(space.conn.as_mut(), "SELECT current_schema()")?;
+                if Some(&now) != space.name.as_ref() {
+                    return Err(ScratchError::Space {
+                        url: space.conn.url().to_string(),
+                        reason: format!(
+                            "the session's search_path did not stay on the scratch schema (the current schema is {now:?}): \
+                             is this a transaction-pooling proxy?"
+                        ),
+                        fix: "point `dev_url` in retort.toml (or --dev-url) at the server itself, \
+                              not through PgBouncer in transaction mode"
+                            .into(),
+                    });
+                }
                 Ok(space)
             }
             DialectName::Mysql => {
@@ -156,7 +172,10 @@ fn privilege(conn: &dyn Connection, error: DbError, grant: &str) -> ScratchError
         DbError::Statement { reason, .. } => ScratchError::Space {
             url: conn.url().to_string(),
             reason,
-            grant: grant.to_owned(),
+            fix: format!(
+                "grant the user {grant}, or point `dev_url` in retort.toml (or --dev-url) at a \
+                 database where it may"
+            ),
         },
         other => ScratchError::Db(other),
     }

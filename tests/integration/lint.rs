@@ -297,6 +297,30 @@ fn irreversible_downgrade(kind: Kind) {
     }
 }
 
+/// The scratch schema is alone on the search path: a revision that drops
+/// a table its parents never made fails in the scratch schema (not
+/// tried), and the dev database's own table of that name keeps its rows.
+#[test]
+fn irreversible_downgrade_never_touches_the_dev_databases_tables() {
+    let (p, db) = project(Kind::Postgres);
+    rev(
+        &p,
+        "b1",
+        "a1",
+        "[[upgrade]]\nop = \"drop_table\"\ntable = \"keep\"\n\n[[downgrade]]\nop = \"create_table\"\ntable = \"keep\"\ncolumns = [{ name = \"id\", type = \"integer\" }]\n",
+    );
+    let dev = Db::fresh_named(Kind::Postgres, &p, "dev");
+    dev.sql("CREATE TABLE keep (id integer); INSERT INTO keep VALUES (1), (2)");
+    let (run, found) = lint(&p, &db, &["--dev-url", &dev.url]);
+    assert!(
+        only(&found, "irreversible-downgrade").is_empty(),
+        "{}",
+        run.describe()
+    );
+    run.stderr_has("skipped irreversible-downgrade: not tried on b1: its upgrade fails on a scratch PostgreSQL schema");
+    assert_eq!(dev.rows("SELECT count(*) FROM keep"), ["2"]);
+}
+
 /// A dev database where the user may not create a schema: exit 1, what
 /// to grant, no password, and nothing run anywhere.
 #[test]

@@ -5,9 +5,11 @@
 //! next run on the same server.
 //!
 //! - SQLite: a new in-memory database.
-//! - PostgreSQL: a schema `retort_scratch_p<backend pid>_<unique>` put
-//!   first on the session's `search_path`, so unqualified names land in it;
-//!   dropped with `CASCADE`. A leftover is a schema of that form whose
+//! - PostgreSQL: a schema `retort_scratch_p<backend pid>_<unique>`, alone
+//!   on the session's `search_path`, so unqualified names land in it and
+//!   resolve to nothing else (a revision that drops or changes a table it
+//!   did not create fails there instead of touching the dev database's
+//!   own); dropped with `CASCADE`. A leftover is a schema of that form whose
 //!   backend is no longer running.
 //! - MySQL/MariaDB: a database `retort_scratch_<connection id>_<unique>`
 //!   made current with `USE`, dropped afterwards (the same names and
@@ -64,7 +66,7 @@ impl ScratchSpace {
                     name: Some(name),
                 };
                 space.conn.execute(&format!(
-                    "SELECT pg_catalog.set_config('search_path', '{quoted}, ' || pg_catalog.current_setting('search_path'), false)"
+                    "SELECT pg_catalog.set_config('search_path', '{quoted}', false)"
                 ))?;
                 // Through a transaction-pooling proxy the setting does not
                 // stay with the session: unqualified names would land in

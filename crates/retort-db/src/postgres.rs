@@ -355,7 +355,11 @@ impl Connection for PostgresConnection {
             ),
         };
         let sql = FINGERPRINT.replace("{tables}", &filter);
-        Ok(self.query_column(&sql)?.into_iter().next().unwrap_or_default())
+        Ok(self
+            .query_column(&sql)?
+            .into_iter()
+            .next()
+            .unwrap_or_default())
     }
 
     fn statement_running(&mut self, sql: &str) -> Result<bool, DbError> {

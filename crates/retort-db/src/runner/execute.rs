@@ -114,9 +114,7 @@ pub(crate) fn run(
             });
         match result {
             Ok(()) => {
-                if whole
-                    && let Some(committed) = journal.as_ref().and_then(|j| j.committed)
-                {
+                if whole && let Some(committed) = journal.as_ref().and_then(|j| j.committed) {
                     partly = Some((
                         Partly {
                             revision: step.step.revision.clone(),

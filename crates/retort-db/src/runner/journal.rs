@@ -356,7 +356,13 @@ pub(crate) fn settle(
         if let Some((_, statement)) = pending
             && statement.runs_outside_transaction()
         {
-            wait_for_statement(conn, &entry, statement.as_str(), opts.lock_timeout, progress)?;
+            wait_for_statement(
+                conn,
+                &entry,
+                statement.as_str(),
+                opts.lock_timeout,
+                progress,
+            )?;
         }
         entry.done = statements_run(conn, graph, ctx_dialect, opts, &entry)?;
         // A concurrent build or drop that was cut off leaves its index

@@ -228,10 +228,9 @@ impl Holder {
     }
 }
 
-/// Starts `upgrade head` and waits until its concurrent build waits for
-/// the holder; returns the retort process and the build's backend pid.
-fn upgrade_until_the_build_waits(p: &Project, db: &Db) -> (Child, String) {
-    let child = Command::new(assert_cmd::cargo::cargo_bin("retort"))
+/// Starts `upgrade head`.
+fn spawn_upgrade(p: &Project, db: &Db) -> Child {
+    Command::new(assert_cmd::cargo::cargo_bin("retort"))
         .current_dir(p.root())
         .env_remove("DATABASE_URL")
         .env("NO_COLOR", "1")
@@ -239,19 +238,26 @@ fn upgrade_until_the_build_waits(p: &Project, db: &Db) -> (Child, String) {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("start retort");
+        .expect("start retort")
+}
+
+/// Waits until the concurrent build of `child` (an `upgrade head`) waits
+/// for the holder; returns the build's backend pid (kills `child` and
+/// fails when it never does).
+fn build_waits(db: &Db, child: &mut Child) -> String {
     let started = Instant::now();
     loop {
         let pids = db.rows(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND state = 'active' AND wait_event = 'virtualxid'",
         );
         if let Some(pid) = pids.into_iter().next() {
-            return (child, pid);
+            return pid;
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the concurrent build never started waiting"
-        );
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the concurrent build never started waiting");
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -263,7 +269,8 @@ fn upgrade_until_the_build_waits(p: &Project, db: &Db) -> (Child, String) {
 fn concurrently_kill_during_the_build_the_rerun_finishes_once() {
     let (p, db) = project(Kind::Postgres, false);
     let holder = Holder::start(&db);
-    let (mut child, _pid) = upgrade_until_the_build_waits(&p, &db);
+    let mut child = spawn_upgrade(&p, &db);
+    build_waits(&db, &mut child);
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(done_rows(&db), ["before"]);
@@ -283,7 +290,8 @@ fn concurrently_kill_during_the_build_the_rerun_finishes_once() {
 fn concurrently_kill_leaving_an_invalid_index_the_rerun_builds_it_again() {
     let (p, db) = project(Kind::Postgres, false);
     let holder = Holder::start(&db);
-    let (mut child, pid) = upgrade_until_the_build_waits(&p, &db);
+    let mut child = spawn_upgrade(&p, &db);
+    let pid = build_waits(&db, &mut child);
     child.kill().unwrap();
     child.wait().unwrap();
     db.sql(&format!("SELECT pg_terminate_backend({pid})"));

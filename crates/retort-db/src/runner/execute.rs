@@ -114,7 +114,12 @@ pub(crate) fn run(
             });
         match result {
             Ok(()) => {
-                if whole && let Some(committed) = journal.as_ref().and_then(|j| j.committed) {
+                if whole
+                    && let Some(committed) = journal
+                        .as_ref()
+                        .filter(|j| j.committed_here)
+                        .and_then(|j| j.committed)
+                {
                     partly = Some((
                         Partly {
                             revision: step.step.revision.clone(),
@@ -137,7 +142,7 @@ pub(crate) fn run(
                 progress.done(started.elapsed());
             }
             Err(failure) => {
-                let own = journal.as_ref().is_some_and(|j| j.committed.is_some());
+                let own = journal.as_ref().is_some_and(|j| j.committed_here);
                 let (at, earlier) = match &partly {
                     // The run's transaction rolls back to where an earlier
                     // step of it committed.

@@ -96,6 +96,9 @@ pub(crate) struct Journal {
     /// and failed or was cut off: whether it ran is judged by the
     /// fingerprint recorded before it.
     pub in_doubt: bool,
+    /// This run committed part of the step (and with it, in a whole-run
+    /// transaction, every step before it).
+    pub committed_here: bool,
 }
 
 impl Journal {
@@ -138,6 +141,7 @@ impl Journal {
                     transactional,
                     committed: None,
                     in_doubt: false,
+                    committed_here: false,
                 }));
             }
             StepMode::Resume { done } => {
@@ -148,6 +152,7 @@ impl Journal {
                     transactional,
                     committed: transactional.then_some(*done),
                     in_doubt: false,
+                    committed_here: false,
                 }));
             }
             StepMode::Undo { .. } => {
@@ -160,6 +165,7 @@ impl Journal {
             transactional,
             committed: None,
             in_doubt: false,
+            committed_here: false,
         }))
     }
 
@@ -252,6 +258,7 @@ impl Journal {
         conn.commit()?;
         self.committed = Some(index);
         self.in_doubt = true;
+        self.committed_here = true;
         let build = op.concurrent_index().filter(|ix| ix.create);
         if let Some(ix) = &build {
             conn.drop_invalid_index(ix.schema, ix.name)?;

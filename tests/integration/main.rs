@@ -30,6 +30,7 @@ mod api_app;
 mod api_embed;
 mod api_threads;
 mod clusters;
+mod concurrently;
 mod crash;
 mod data_safety;
 mod fleet;

@@ -290,3 +290,61 @@ fn invalid_operations_name_file_position_and_field() {
     }
     insta::assert_snapshot!(out);
 }
+
+/// `concurrently = true` reads, writes back (and is left out when false),
+/// and the reverse keeps it.
+#[test]
+fn concurrently_round_trips_and_its_reverse_keeps_it() {
+    let text = r#"
+[[upgrade]]
+op = "create_index"
+table = "t"
+name = "ix_a"
+columns = ["a"]
+concurrently = true
+
+[[upgrade]]
+op = "drop_index"
+table = "t"
+name = "ix_b"
+columns = ["b"]
+concurrently = true
+
+[[upgrade]]
+op = "create_index"
+table = "t"
+name = "ix_c"
+columns = ["c"]
+concurrently = false
+"#;
+    let ops = parse(text);
+    let written = operations_to_toml(&ops);
+    assert_eq!(written[0]["concurrently"].as_bool(), Some(true));
+    assert_eq!(written[1]["concurrently"].as_bool(), Some(true));
+    assert!(!written[2].contains_key("concurrently"), "{:?}", written[2]);
+    let again = parse_operations(Path::new("a.toml"), "upgrade", &written).expect("re-parses");
+    assert_eq!(again, ops);
+
+    match ops[0].reverse().expect("reverses") {
+        Operation::DropIndex {
+            name, concurrently, ..
+        } => assert_eq!((name.as_str(), concurrently), ("ix_a", true)),
+        other => panic!("{other:?}"),
+    }
+    match ops[1].reverse().expect("reverses") {
+        Operation::CreateIndex {
+            index,
+            concurrently,
+            ..
+        } => assert_eq!((index.name.as_str(), concurrently), ("ix_b", true)),
+        other => panic!("{other:?}"),
+    }
+    let bad = parse_operations(
+        Path::new("versions/a1.toml"),
+        "upgrade",
+        &tables("[[upgrade]]\nop = \"create_index\"\ntable = \"t\"\nname = \"ix\"\ncolumns = [\"a\"]\nconcurrently = \"yes\"\n"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(bad.contains("concurrently"), "{bad}");
+}

@@ -256,3 +256,76 @@ fn table_fidelity() {
         assert_eq!(back.reverse().expect("reversible"), *op);
     }
 }
+
+/// `concurrently = true` on a schema-qualified table.
+const CONCURRENT: &str = r#"
+[[upgrade]]
+op = "create_index"
+table = "t"
+schema = "s"
+name = "ix_a"
+columns = ["a"]
+unique = true
+where = "a > 0"
+concurrently = true
+
+[[upgrade]]
+op = "drop_index"
+table = "t"
+schema = "s"
+name = "ix_a"
+concurrently = true
+
+[[upgrade]]
+op = "create_index"
+table = "t"
+name = "ix_b"
+columns = ["b"]
+"#;
+
+/// The SQL of each statement, and whether it must run outside a
+/// transaction.
+fn statements(d: &dyn Dialect, text: &str) -> Vec<(String, bool)> {
+    fixture_ops(text)
+        .iter()
+        .flat_map(|op| d.render(op).unwrap_or_else(|e| panic!("{e}")))
+        .map(|s| (s.as_str().to_owned(), s.runs_outside_transaction()))
+        .collect()
+}
+
+#[test]
+fn concurrently_renders_outside_a_transaction_on_postgresql() {
+    assert_eq!(
+        statements(&Postgres, CONCURRENT),
+        [
+            (
+                r#"CREATE UNIQUE INDEX CONCURRENTLY "ix_a" ON "s"."t" ("a") WHERE a > 0"#
+                    .to_owned(),
+                true
+            ),
+            (r#"DROP INDEX CONCURRENTLY "s"."ix_a""#.to_owned(), true),
+            (r#"CREATE INDEX "ix_b" ON "t" ("b")"#.to_owned(), false),
+        ]
+    );
+}
+
+/// SQLite and MySQL have nothing to gain: the plain statements, in the
+/// revision's transaction as ever.
+#[test]
+fn concurrently_renders_the_plain_statement_on_sqlite_and_mysql() {
+    let plain = "\n[[upgrade]]\nop = \"create_index\"\ntable = \"t\"\nname = \"ix_a\"\ncolumns = [\"a\"]\nconcurrently = true\n\n[[upgrade]]\nop = \"drop_index\"\ntable = \"t\"\nname = \"ix_a\"\nconcurrently = true\n";
+    assert_eq!(
+        statements(&Sqlite, plain),
+        [
+            (r#"CREATE INDEX "ix_a" ON "t" ("a")"#.to_owned(), false),
+            (r#"DROP INDEX "ix_a""#.to_owned(), false),
+        ]
+    );
+    assert_eq!(
+        statements(&MySql, plain),
+        [
+            ("CREATE INDEX `ix_a` ON `t` (`a`)".to_owned(), false),
+            ("DROP INDEX `ix_a` ON `t`".to_owned(), false),
+        ]
+    );
+}

@@ -128,9 +128,10 @@ pub trait Connection: Send {
 
     /// A fingerprint of the schema objects (columns, indexes, constraints,
     /// triggers, views, routines) of `tables`, or of the whole database
-    /// when `None`: it changes when DDL on them runs. Databases without
-    /// transactional DDL use it to tell, after a crash, whether the DDL
-    /// statement in flight ran.
+    /// when `None`: it changes when DDL on them runs. The runner uses it to
+    /// tell, after a crash, whether the schema statement in flight outside
+    /// a transaction ran (MySQL/MariaDB: any DDL; PostgreSQL: `CREATE` /
+    /// `DROP INDEX CONCURRENTLY`, so there it covers the valid indexes).
     fn schema_fingerprint(&mut self, tables: Option<&[String]>) -> Result<String, DbError> {
         let _ = tables;
         Err(DbError::Unsupported {
@@ -151,6 +152,26 @@ pub trait Connection: Send {
     /// still exists on the server this connection reaches.
     fn session_running(&mut self, id: &str) -> Result<bool, DbError> {
         let _ = id;
+        Ok(false)
+    }
+
+    /// Whether another session of this database runs the statement `sql`
+    /// now: a statement a run that died left running on the server, which
+    /// a later run waits for before it judges whether it ran (PostgreSQL,
+    /// where a transaction-pooling proxy makes a session id meaningless).
+    /// False where the server cannot say.
+    fn statement_running(&mut self, sql: &str) -> Result<bool, DbError> {
+        let _ = sql;
+        Ok(false)
+    }
+
+    /// Drops the index `name` (in `schema`, or where the search path finds
+    /// it) if the database keeps it INVALID, as a `CREATE INDEX
+    /// CONCURRENTLY` that failed or was interrupted leaves it (PostgreSQL);
+    /// returns whether it did. Runs outside any transaction. Nothing
+    /// elsewhere: other databases build an index whole or not at all.
+    fn drop_invalid_index(&mut self, schema: Option<&str>, name: &str) -> Result<bool, DbError> {
+        let _ = (schema, name);
         Ok(false)
     }
 

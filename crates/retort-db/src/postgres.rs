@@ -255,6 +255,29 @@ fn is_transient(e: &postgres::Error) -> bool {
     )
 }
 
+/// The valid indexes [`Connection::schema_fingerprint`] hashes (of the
+/// tables `{tables}` names, or of every user schema): what `CREATE` /
+/// `DROP INDEX CONCURRENTLY`, the statements retort runs outside a
+/// transaction, change. An INVALID index (a concurrent build that failed or
+/// is still running) does not count: a build that did not finish did not
+/// run.
+const FINGERPRINT: &str = "SELECT COUNT(*)::text || ':' || COALESCE(md5(string_agg(\
+n.nspname || '.' || i.relname || '|' || pg_get_indexdef(x.indexrelid), ',' ORDER BY n.nspname, i.relname)), '') \
+FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid \
+JOIN pg_namespace n ON n.oid = t.relnamespace \
+WHERE x.indisvalid AND n.nspname NOT IN ('pg_catalog', 'information_schema') \
+AND n.nspname NOT LIKE 'pg\\_toast%'{tables}";
+
+/// The INVALID index named `{name}` in `{schema}` (or visible on the search
+/// path), schema-qualified and quoted, as `DROP INDEX` takes it.
+const INVALID_INDEX: &str = "SELECT quote_ident(n.nspname) || '.' || quote_ident(i.relname) \
+FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace \
+WHERE NOT x.indisvalid AND i.relname = {name} AND {schema}";
+
+/// Another session running exactly `{sql}` now.
+const STATEMENT_RUNNING: &str = "SELECT 1 FROM pg_stat_activity \
+WHERE pid <> pg_backend_pid() AND datname = current_database() AND state = 'active' AND query = {sql}";
+
 /// The advisory lock key for `name`: FNV-1a, stable across runs and builds.
 fn lock_key(name: &str) -> i64 {
     i64::from_ne_bytes(crate::quote::fnv1a(name).to_ne_bytes())
@@ -315,5 +338,48 @@ impl Connection for PostgresConnection {
     fn unlock(&mut self, name: &str) -> Result<(), DbError> {
         self.simple(&format!("SELECT pg_advisory_unlock({})", lock_key(name)))
             .map(drop)
+    }
+
+    fn schema_fingerprint(&mut self, tables: Option<&[String]>) -> Result<String, DbError> {
+        let dialect = self.dialect();
+        let filter = match tables {
+            None => String::new(),
+            Some(names) => format!(
+                " AND t.relname IN ({})",
+                names
+                    .iter()
+                    .map(|n| crate::quote::literal(dialect, n))
+                    .chain(std::iter::once("NULL".to_owned()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let sql = FINGERPRINT.replace("{tables}", &filter);
+        Ok(self
+            .query_column(&sql)?
+            .into_iter()
+            .next()
+            .unwrap_or_default())
+    }
+
+    fn statement_running(&mut self, sql: &str) -> Result<bool, DbError> {
+        let query = STATEMENT_RUNNING.replace("{sql}", &crate::quote::literal(self.dialect(), sql));
+        Ok(!self.query_strings(&query)?.is_empty())
+    }
+
+    fn drop_invalid_index(&mut self, schema: Option<&str>, name: &str) -> Result<bool, DbError> {
+        let dialect = self.dialect();
+        let schema = match schema {
+            Some(s) => format!("n.nspname = {}", crate::quote::literal(dialect, s)),
+            None => "pg_table_is_visible(i.oid)".to_owned(),
+        };
+        let sql = INVALID_INDEX
+            .replace("{name}", &crate::quote::literal(dialect, name))
+            .replace("{schema}", &schema);
+        let Some(index) = self.query_column(&sql)?.into_iter().next() else {
+            return Ok(false);
+        };
+        self.execute(&format!("DROP INDEX CONCURRENTLY IF EXISTS {index}"))?;
+        Ok(true)
     }
 }

@@ -36,29 +36,55 @@ use crate::schema::{Column, ConstraintKind, ObjectKind, TableName};
 use crate::types::{ColumnType, names};
 
 /// One SQL statement, rendered for one dialect, without a trailing `;`.
+///
+/// A statement may have to run outside any transaction
+/// ([`Statement::outside_transaction`]: PostgreSQL's `CREATE INDEX
+/// CONCURRENTLY`, which the server refuses inside one): the runner commits
+/// what came before it, runs it on its own, and begins again after it
+/// (online, journaling the revision's progress so that a crash never runs
+/// a committed statement twice; offline, `COMMIT;` and `BEGIN;` around it).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Statement(String);
+pub struct Statement {
+    sql: String,
+    outside_transaction: bool,
+}
 
 impl Statement {
     /// Wraps rendered SQL.
     pub fn new(sql: impl Into<String>) -> Self {
-        Statement(sql.into())
+        Statement {
+            sql: sql.into(),
+            outside_transaction: false,
+        }
+    }
+
+    /// Wraps rendered SQL that must run outside any transaction.
+    pub fn outside_transaction(sql: impl Into<String>) -> Self {
+        Statement {
+            sql: sql.into(),
+            outside_transaction: true,
+        }
+    }
+
+    /// True when the statement must run outside any transaction.
+    pub fn runs_outside_transaction(&self) -> bool {
+        self.outside_transaction
     }
 
     /// The SQL text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.sql
     }
 
     /// The SQL text, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.sql
     }
 }
 
 impl fmt::Display for Statement {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.sql)
     }
 }
 
@@ -106,6 +132,17 @@ pub trait Dialect {
     /// keys inline, in any order, and dropped without dropping the keys
     /// first. Elsewhere a cycle is broken with a later `create_foreign_key`.
     fn supports_forward_foreign_keys(&self) -> bool {
+        false
+    }
+
+    /// Indexes can be built and dropped without blocking writes to their
+    /// table, by statements that must run outside any transaction
+    /// (PostgreSQL's `CREATE INDEX CONCURRENTLY`, `DROP INDEX
+    /// CONCURRENTLY`), which `concurrently = true` on `create_index` and
+    /// `drop_index` asks for. Where this is false the flag renders the
+    /// plain statement: MySQL/MariaDB (InnoDB) build secondary indexes
+    /// online already, and SQLite has no concurrent writers to spare.
+    fn supports_concurrent_indexes(&self) -> bool {
         false
     }
 

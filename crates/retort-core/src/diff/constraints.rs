@@ -210,6 +210,7 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
                 table: table.clone(),
                 name: ix.name.clone(),
                 definition: Some(ix.clone()),
+                concurrently: false,
             });
         }
     }
@@ -226,6 +227,7 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             table: table.clone(),
             name: ix.name.clone(),
             definition: Some(ix.clone()),
+            concurrently: false,
         });
     }
     for u in uq_gone {
@@ -360,6 +362,7 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
         out.creates.push(Operation::CreateIndex {
             table: table.clone(),
             index: ix.clone(),
+            concurrently: false,
         });
     }
     // The names given to the new keys so far, which later ones avoid.
@@ -413,6 +416,7 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
                     orders: vec![],
                     using: None,
                 },
+                concurrently: false,
             });
         }
         out.creates.push(Operation::CreateForeignKey {

@@ -156,6 +156,7 @@ pub(crate) fn keep(
                 orders: vec![],
                 using: None,
             },
+            concurrently: false,
         };
         let taken_now = now(&name);
         made.push(name.clone());

@@ -130,24 +130,28 @@ impl Context<'_, '_> {
                     );
                 }
             }
-            Operation::CreateIndex { table, index: ix } if !self.is_new(table) => {
-                    self.push(
-                        "index-without-concurrently",
-                        index,
-                        op,
-                        format!(
-                            "CREATE INDEX {} blocks writes to {table} while it builds; on a big table build it \
-                             with CREATE INDEX CONCURRENTLY instead (PostgreSQL refuses it inside a transaction, \
-                             and retort runs each PostgreSQL revision in one: run it by hand before the deploy), \
-                             or allow the rule when the table is small",
-                            ix.name
-                        ),
-                    );
+            Operation::CreateIndex {
+                table,
+                index: ix,
+                concurrently: false,
+            } if !self.is_new(table) => {
+                self.push(
+                    "index-without-concurrently",
+                    index,
+                    op,
+                    format!(
+                        "CREATE INDEX {} blocks writes to {table} while it builds; on a big table add \
+                         `concurrently = true` (CREATE INDEX CONCURRENTLY, which retort runs outside the \
+                         revision's transaction), or allow the rule when the table is small",
+                        ix.name
+                    ),
+                );
             }
             Operation::DropIndex {
                 table,
                 name,
                 definition,
+                ..
             } => self.drop_index(tables, index, op, table, name, definition.as_ref()),
             Operation::DropEnumValue { name, value, .. } => self.push(
                 "drop-enum-value",

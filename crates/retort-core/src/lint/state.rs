@@ -86,7 +86,7 @@ impl Tables {
                     self.by_name.insert(key(&renamed), keys);
                 }
             }
-            Operation::CreateIndex { table, index } => {
+            Operation::CreateIndex { table, index, .. } => {
                 self.entry(&key(table))
                     .indexes
                     .push((Some(index.name.clone()), index.columns.clone()));

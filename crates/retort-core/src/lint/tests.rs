@@ -118,6 +118,10 @@ fn volatile_default_and_index_concurrency_by_dialect() {
         ["index-without-concurrently"]
     );
     assert!(rules(&[BASE, &ix], Some("mysql")).is_empty());
+    let concurrently = child(
+        "[[upgrade]]\nop = \"create_index\"\ntable = \"user\"\nname = \"ix_email\"\ncolumns = [\"email\"]\nconcurrently = true",
+    );
+    assert!(rules(&[BASE, &concurrently], Some("postgresql")).is_empty());
 }
 
 #[test]

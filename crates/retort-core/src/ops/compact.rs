@@ -217,7 +217,7 @@ fn cancels(first: &Operation, later: &Operation) -> bool {
             },
         ) => table == t2 && column.name == *c2,
         (
-            Operation::CreateIndex { table, index },
+            Operation::CreateIndex { table, index, .. },
             Operation::DropIndex {
                 table: t2, name, ..
             },

@@ -80,6 +80,11 @@ pub enum Operation {
         table: TableName,
         /// The index.
         index: Index,
+        /// `concurrently = true`: build it without blocking writes
+        /// (PostgreSQL's `CREATE INDEX CONCURRENTLY`, run outside the
+        /// revision's transaction; see
+        /// [`Dialect::supports_concurrent_indexes`](crate::dialect::Dialect::supports_concurrent_indexes)).
+        concurrently: bool,
     },
     /// `drop_index`; reversible when it carries the index's `columns`.
     DropIndex {
@@ -89,6 +94,8 @@ pub enum Operation {
         name: String,
         /// The dropped index's definition, for the reverse.
         definition: Option<Index>,
+        /// `concurrently = true`: PostgreSQL's `DROP INDEX CONCURRENTLY`.
+        concurrently: bool,
     },
     /// `create_unique_constraint`.
     CreateUniqueConstraint {

@@ -237,6 +237,7 @@ fn read_simple(name: &str, f: &mut Fields<'_>, batch: Option<&TableName>) -> Res
         "create_index" => Operation::CreateIndex {
             table: table_name(f, batch)?,
             index: index(f, true)?,
+            concurrently: f.bool_or("concurrently", false)?,
         },
         "drop_index" => {
             let table = table_name(f, batch)?;
@@ -247,6 +248,7 @@ fn read_simple(name: &str, f: &mut Fields<'_>, batch: Option<&TableName>) -> Res
                 table,
                 name,
                 definition,
+                concurrently: f.bool_or("concurrently", false)?,
             }
         }
         "create_unique_constraint" => Operation::CreateUniqueConstraint {

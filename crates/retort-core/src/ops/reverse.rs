@@ -67,17 +67,28 @@ impl Operation {
             Operation::AlterColumn(a) => Operation::AlterColumn(
                 reverse_alter(a).map_err(|(field, hint)| missing(field, &hint))?,
             ),
-            Operation::CreateIndex { table, index } => Operation::DropIndex {
+            // The reverse keeps `concurrently`: an index built without
+            // blocking writes is dropped the same way, and back.
+            Operation::CreateIndex {
+                table,
+                index,
+                concurrently,
+            } => Operation::DropIndex {
                 table: table.clone(),
                 name: index.name.clone(),
                 definition: Some(index.clone()),
+                concurrently: *concurrently,
             },
             Operation::DropIndex {
-                table, definition, ..
+                table,
+                definition,
+                concurrently,
+                ..
             } => match definition {
                 Some(index) => Operation::CreateIndex {
                     table: table.clone(),
                     index: index.clone(),
+                    concurrently: *concurrently,
                 },
                 None => return Err(missing("columns", "list the dropped index's columns")),
             },

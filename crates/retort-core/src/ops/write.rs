@@ -277,20 +277,27 @@ impl Operation {
                 }
             }
             Operation::AlterColumn(a) => alter_column(&mut out, a),
-            Operation::CreateIndex { table, index: ix } => {
+            Operation::CreateIndex {
+                table,
+                index: ix,
+                concurrently,
+            } => {
                 out.table(table);
                 index(&mut out, ix);
+                out.flag("concurrently", *concurrently);
             }
             Operation::DropIndex {
                 table,
                 name,
                 definition,
+                concurrently,
             } => {
                 out.table(table);
                 match definition {
                     Some(ix) => index(&mut out, ix),
                     None => out.set("name", name.as_str()),
                 }
+                out.flag("concurrently", *concurrently);
             }
             Operation::CreateUniqueConstraint { table, constraint } => {
                 out.table(table);

@@ -63,6 +63,16 @@ pub enum RunError {
         .0.revision, .0.step, .0.operation, .0.source, .0.report, .0.at
     )]
     Undone(Box<Failure>),
+    /// A statement that runs outside a transaction (PostgreSQL's
+    /// `concurrently = true`) committed part of a revision, then the
+    /// revision failed: the committed part stays, journaled, and the next
+    /// run finishes the revision from the first statement that was not
+    /// committed.
+    #[error(
+        "revision {} ({}) failed at {}: {}\n{}\nthe version table is at {}",
+        .0.revision, .0.step, .0.operation, .0.reason, .0.report, .0.at
+    )]
+    PartlyCommitted(Box<PartlyCommitted>),
     /// Batch mode left rows that break a foreign key.
     #[error(
         "revision {revision}: after rebuilding tables, PRAGMA foreign_key_check found {count} row(s) breaking a foreign key (first: {first}); the revision was rolled back"
@@ -163,6 +173,24 @@ pub struct Failure {
     /// The database's refusal, or why the operation could not be rendered.
     pub source: StepCause,
     /// What was undone, and what could not be (empty after a rollback).
+    pub report: String,
+    /// The version rows the database is left at.
+    pub at: String,
+}
+
+/// A revision that failed after part of it was committed, and what the
+/// next run does.
+#[derive(Debug)]
+pub struct PartlyCommitted {
+    /// The revision (the one that failed).
+    pub revision: RevisionId,
+    /// The step, as in `upgrade a -> b`.
+    pub step: String,
+    /// The failing operation and statement.
+    pub operation: String,
+    /// Why it failed.
+    pub reason: String,
+    /// What was committed, what rolled back, what the next run does.
     pub report: String,
     /// The version rows the database is left at.
     pub at: String,

@@ -10,6 +10,12 @@
 //!   (`journal`), and the version row, the log row and the end of the
 //!   journal entry commit together.
 //!
+//! A statement that must run outside any transaction (PostgreSQL's `CREATE
+//! INDEX CONCURRENTLY`) commits the transaction open before it, whole-run
+//! or per revision, runs on its own, and a new transaction takes the rest;
+//! online, such a step is journaled (`journal`) so that a failure or crash
+//! after that commit never runs the committed statements again.
+//!
 //! A table rebuild without foreign key enforcement (SQLite) has the
 //! enforcement switched off around the transaction that holds it, and the
 //! keys checked before that transaction commits.
@@ -58,6 +64,10 @@ pub(crate) fn run(
     let whole = transactional && !ctx.opts.transaction_per_migration;
     let start_rows = rows.clone();
     let mut rows = rows;
+    // Whole-run transaction: the last step that committed part of itself
+    // (and with it every step before it), its revision, and the rows
+    // before it.
+    let mut partly: Option<(Partly, Vec<RevisionId>)> = None;
     // One transaction for the run: foreign keys off around all of it when
     // any revision rebuilds a table.
     let fk_whole = whole && prepared.rebuilds() && suspend_foreign_keys(sink)?;
@@ -93,14 +103,33 @@ pub(crate) fn run(
         if online {
             step.step.version.apply(&mut after)?;
         }
-        let result = run_step(ctx, sink, step, &mode, &after).and_then(|()| {
-            if fk_step || (fk_whole && index + 1 == total) {
-                check_foreign_keys(sink, step)?;
-            }
-            finish_step(ctx, sink, step, &mode, started_at, started)
-        });
+        let in_transaction = per_revision || whole;
+        let mut journal = None;
+        let result = run_step(ctx, sink, step, &mode, &after, in_transaction, &mut journal)
+            .and_then(|()| {
+                if fk_step || (fk_whole && index + 1 == total) {
+                    check_foreign_keys(sink, step)?;
+                }
+                finish_step(ctx, sink, step, &mode, started_at, started)
+            });
         match result {
             Ok(()) => {
+                if whole
+                    && let Some(committed) = journal
+                        .as_ref()
+                        .filter(|j| j.committed_here)
+                        .and_then(|j| j.committed)
+                {
+                    partly = Some((
+                        Partly {
+                            revision: step.step.revision.clone(),
+                            step: step.step.to_string(),
+                            committed,
+                            statements: step.statement_count() as u64,
+                        },
+                        rows.clone(),
+                    ));
+                }
                 if per_revision {
                     sink.commit()?;
                 }
@@ -113,8 +142,24 @@ pub(crate) fn run(
                 progress.done(started.elapsed());
             }
             Err(failure) => {
-                let at = if whole { &start_rows } else { &rows };
-                let err = recover::recover(ctx, sink, step, &mode, failure, at);
+                let own = journal.as_ref().is_some_and(|j| j.committed_here);
+                let (at, earlier) = match &partly {
+                    // The run's transaction rolls back to where an earlier
+                    // step of it committed.
+                    Some((p, before)) if whole && !own => (before, Some(p)),
+                    _ if whole && !own => (&start_rows, None),
+                    _ => (&rows, None),
+                };
+                let err = recover::recover(
+                    ctx,
+                    sink,
+                    step,
+                    &mode,
+                    failure,
+                    at,
+                    journal.as_ref(),
+                    earlier,
+                );
                 if fk_step {
                     let _ = resume_foreign_keys(sink);
                 }
@@ -129,6 +174,19 @@ pub(crate) fn run(
         }
     }
     Ok(rows)
+}
+
+/// In a whole-run transaction, a step that committed part of itself (and
+/// every step before it) at a statement that runs outside a transaction.
+pub(crate) struct Partly {
+    /// Its revision.
+    pub revision: RevisionId,
+    /// Its step, as in `upgrade a -> b`.
+    pub step: String,
+    /// How many of its statements were committed.
+    pub committed: u64,
+    /// How many it has.
+    pub statements: u64,
 }
 
 /// Ends a run that stops early: rolls back an open whole-run transaction
@@ -166,17 +224,21 @@ fn create_tables(
 
 /// Runs the statements of one step (from where an interrupted run
 /// stopped, or the undo of what it ran).
+/// `in_transaction`: the step runs in a transaction (its own or the
+/// run's); `journal` is its journal entry, if it is journaled.
 fn run_step(
     ctx: &Context<'_>,
     sink: &mut dyn Sink,
     step: &PreparedStep,
     mode: &StepMode,
     rows_after: &[RevisionId],
+    in_transaction: bool,
+    journal: &mut Option<Journal>,
 ) -> Result<(), StepFailure> {
     sink.comment(&format!("Running {}", step.step))?;
-    let mut journal = Journal::open(ctx, sink, step, mode, rows_after)?;
+    *journal = Journal::open(ctx, sink, step, mode, rows_after)?;
     if let StepMode::Undo { ran } = mode {
-        return journal::undo_interrupted(sink, ran);
+        return journal::undo_interrupted(sink, ran, in_transaction);
     }
     let skip = match mode {
         StepMode::Resume { done } => *done,
@@ -199,7 +261,7 @@ fn run_step(
             }
             let ran = match journal.as_mut() {
                 Some(j) => j.statement(sink, index, s, op, &ctx.tables.journal),
-                None => sink.statement(s.statement.as_str()).map(drop),
+                None => journal::outside_or_in(sink, &s.statement, in_transaction).map(drop),
             };
             if let Err(source) = ran {
                 return Err(StepFailure::statement(
@@ -261,7 +323,7 @@ fn finish_step(
             checksum: Some(step.checksum.clone()),
         };
         statements.push(ctx.tables.log.insert_sql(dialect, &entry));
-        if journal::journaled(ctx, sink) {
+        if journal::journaled(ctx, sink, step) {
             statements.push(ctx.tables.journal.delete_sql(dialect, &step.step.revision));
         }
         let fence = ctx.lock.and_then(|l| l.fence_sql(dialect));

@@ -1,8 +1,21 @@
-//! Crash resume where DDL cannot roll back (MySQL/MariaDB): the progress
-//! of the revision being run is journaled before each statement
+//! Crash resume where a revision's statements do not commit together: the
+//! progress of the revision being run is journaled
 //! ([`JournalTable`](crate::journal_table::JournalTable)), and a later run
 //! finishes an interrupted revision from the first statement that did not
-//! run, so that no statement runs twice.
+//! run, so that no statement runs twice. Which steps are journaled:
+//!
+//! - every step where DDL cannot roll back (MySQL/MariaDB), before each
+//!   statement;
+//! - on PostgreSQL, a step with a statement that must run outside any
+//!   transaction (`concurrently = true`). Its other statements run in the
+//!   step's transaction as usual; at the outside statement the record of
+//!   the ones before it and the fingerprint of its table's valid indexes
+//!   commit with them, the statement runs on its own (autocommit), and a
+//!   new transaction takes the rest with the version and log rows. A
+//!   failed or interrupted concurrent build leaves an INVALID index, which
+//!   the fingerprint does not count and retort drops before building again.
+//!
+//! On MySQL/MariaDB:
 //!
 //! - A statement that changes rows commits in one transaction with its
 //!   count: it ran exactly when it is counted.
@@ -53,10 +66,16 @@ pub(crate) enum StepMode {
     },
 }
 
-/// True when this run journals its progress: online, on a database whose
-/// DDL is not transactional.
-pub(crate) fn journaled(ctx: &Context<'_>, sink: &mut dyn Sink) -> bool {
-    !ctx.dialect.supports_transactional_ddl() && sink.connection().is_some()
+/// True when this run journals the progress of `step`: online, on a
+/// database whose DDL is not transactional, or for a step with a statement
+/// that must run outside a transaction.
+pub(crate) fn journaled(ctx: &Context<'_>, sink: &mut dyn Sink, step: &PreparedStep) -> bool {
+    sink.connection().is_some()
+        && (!ctx.dialect.supports_transactional_ddl()
+            || step.outside_transaction()
+            || ctx
+                .interrupted
+                .is_some_and(|i| i.entry.revision == step.step.revision))
 }
 
 /// The journal entry of the step being run.
@@ -66,6 +85,20 @@ pub(crate) struct Journal {
     /// round trip fewer); [`Journal::close`] sends it for a step that has
     /// none.
     insert: Option<String>,
+    /// Statements run in the step's transaction (transactional DDL): only
+    /// a statement that must run outside it is recorded, with the ones
+    /// before it.
+    transactional: bool,
+    /// Transactional DDL: how many statements of the step are committed
+    /// (with their record), once some are; the rest rolls back on failure.
+    pub committed: Option<u64>,
+    /// The statement after the committed ones ran outside a transaction
+    /// and failed or was cut off: whether it ran is judged by the
+    /// fingerprint recorded before it.
+    pub in_doubt: bool,
+    /// This run committed part of the step (and with it, in a whole-run
+    /// transaction, every step before it).
+    pub committed_here: bool,
 }
 
 impl Journal {
@@ -78,9 +111,10 @@ impl Journal {
         mode: &StepMode,
         rows_after: &[RevisionId],
     ) -> Result<Option<Journal>, StepFailure> {
-        if !journaled(ctx, sink) {
+        if !journaled(ctx, sink, step) {
             return Ok(None);
         }
+        let transactional = ctx.dialect.supports_transactional_ddl();
         let Some(conn) = sink.connection() else {
             return Ok(None);
         };
@@ -104,9 +138,23 @@ impl Journal {
                 return Ok(Some(Journal {
                     revision,
                     insert: Some(table.insert_sql(dialect, &entry)),
+                    transactional,
+                    committed: None,
+                    in_doubt: false,
+                    committed_here: false,
                 }));
             }
-            StepMode::Resume { .. } => {}
+            StepMode::Resume { done } => {
+                // An earlier run committed these.
+                return Ok(Some(Journal {
+                    revision,
+                    insert: None,
+                    transactional,
+                    committed: transactional.then_some(*done),
+                    in_doubt: false,
+                    committed_here: false,
+                }));
+            }
             StepMode::Undo { .. } => {
                 conn.execute(&table.state_sql(dialect, &revision, JournalState::Undoing, None))?;
             }
@@ -114,6 +162,10 @@ impl Journal {
         Ok(Some(Journal {
             revision,
             insert: None,
+            transactional,
+            committed: None,
+            in_doubt: false,
+            committed_here: false,
         }))
     }
 
@@ -151,6 +203,14 @@ impl Journal {
             .take()
             .map(|i| format!("{i};\n"))
             .unwrap_or_default();
+        if self.transactional {
+            if !statement.statement.runs_outside_transaction() {
+                // In the step's transaction: committed with the next
+                // record, or the step's end.
+                return conn.execute(&format!("{insert}{sql}")).map(drop);
+            }
+            return self.outside_transaction(conn, index, &insert, sql, op, table);
+        }
         if statement.data {
             let done = table.done_sql(dialect, &self.revision, index + 1);
             let ran = conn.execute(&format!("BEGIN;\n{insert}{sql};\n{done};\nCOMMIT"));
@@ -170,6 +230,48 @@ impl Journal {
             session.as_deref(),
         );
         conn.execute(&format!("{insert}{mark};\n{sql}")).map(drop)
+    }
+}
+
+impl Journal {
+    /// Runs statement `index`, which must run outside any transaction
+    /// (transactional DDL): commits the step's transaction with the record
+    /// of the statements before it and the fingerprint of what it changes,
+    /// runs it on its own, and begins the transaction the rest of the step
+    /// runs in. A concurrent build that fails leaves an INVALID index
+    /// behind: it is dropped before the error is reported, and before a
+    /// build (one an earlier run left), so that the build can run again.
+    fn outside_transaction(
+        &mut self,
+        conn: &mut dyn Connection,
+        index: u64,
+        insert: &str,
+        sql: &str,
+        op: &PreparedOp,
+        table: &crate::journal_table::JournalTable,
+    ) -> Result<(), DbError> {
+        let dialect = conn.dialect();
+        let tables = op.tables();
+        let fingerprint = conn.schema_fingerprint(tables.as_deref())?;
+        let mark = table.pending_sql(dialect, &self.revision, index, &fingerprint, None);
+        conn.execute(&format!("{insert}{mark}"))?;
+        conn.commit()?;
+        self.committed = Some(index);
+        self.in_doubt = true;
+        self.committed_here = true;
+        let build = op.concurrent_index().filter(|ix| ix.create);
+        if let Some(ix) = &build {
+            conn.drop_invalid_index(ix.schema, ix.name)?;
+        }
+        if let Err(e) = conn.execute(sql) {
+            if let Some(ix) = &build {
+                let _ = conn.drop_invalid_index(ix.schema, ix.name);
+            }
+            return Err(e);
+        }
+        self.committed = Some(index + 1);
+        self.in_doubt = false;
+        conn.begin()
     }
 }
 
@@ -205,9 +307,8 @@ pub(crate) fn settle(
     opts: &RunOptions,
     progress: &mut dyn Progress,
 ) -> Result<Option<JournalEntry>, RunError> {
-    if ctx_dialect.supports_transactional_ddl() {
-        return Ok(None);
-    }
+    // `read` finds nothing where the table was never needed (PostgreSQL
+    // without a concurrent index, SQLite).
     let Some(mut entry) = tables.journal.read(conn)?.into_iter().next() else {
         return Ok(None);
     };
@@ -257,7 +358,25 @@ pub(crate) fn settle(
         if let Some(session) = entry.session.clone() {
             wait_for_session(conn, &entry, &session, opts.lock_timeout, progress)?;
         }
+        let prepared = prepare_step(graph, &step, ctx_dialect, opts, Mode::Online)?;
+        let pending = statement_at(&prepared, entry.done);
+        if let Some((_, statement)) = pending
+            && statement.runs_outside_transaction()
+        {
+            wait_for_statement(
+                conn,
+                &entry,
+                statement.as_str(),
+                opts.lock_timeout,
+                progress,
+            )?;
+        }
         entry.done = statements_run(conn, graph, ctx_dialect, opts, &entry)?;
+        // A concurrent build or drop that was cut off leaves its index
+        // INVALID: gone, it is built again (or stays dropped).
+        if let Some(ix) = pending.and_then(|(op, _)| op.concurrent_index()) {
+            conn.drop_invalid_index(ix.schema, ix.name)?;
+        }
         conn.execute(
             &tables
                 .journal
@@ -366,6 +485,60 @@ fn wait_for_session(
     Ok(())
 }
 
+/// Statement `index` of a step and the operation it belongs to.
+fn statement_at(step: &PreparedStep, index: u64) -> Option<(&PreparedOp, &Statement)> {
+    let mut first = 0u64;
+    for op in &step.ops {
+        let Rendered::Statements(statements) = &op.render else {
+            continue;
+        };
+        if let Some(s) = statements.get(index.saturating_sub(first) as usize)
+            && index >= first
+        {
+            return Some((op, &s.statement));
+        }
+        first += statements.len() as u64;
+    }
+    None
+}
+
+/// Waits while another session runs `sql`, the statement an interrupted
+/// run of `entry` left running outside a transaction (the server goes on
+/// with a statement whose client died, until it ends).
+fn wait_for_statement(
+    conn: &mut dyn Connection,
+    entry: &JournalEntry,
+    sql: &str,
+    timeout: std::time::Duration,
+    progress: &mut dyn Progress,
+) -> Result<(), RunError> {
+    let started = std::time::Instant::now();
+    let mut told = false;
+    while conn.statement_running(sql)? {
+        if !told {
+            progress.note(&format!(
+                "waiting for the statement an interrupted run of revision {} left running on the server to finish: {sql}",
+                entry.revision
+            ));
+            told = true;
+        }
+        if started.elapsed() >= timeout {
+            return Err(RunError::Interrupted {
+                revision: entry.revision.clone(),
+                step: entry.direction.to_string(),
+                detail: format!(
+                    "the server still runs a statement of it after {} s: {sql}",
+                    timeout.as_secs()
+                ),
+                advice: "wait for it to end (or cancel it with pg_cancel_backend), then run again"
+                    .into(),
+            });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    Ok(())
+}
+
 /// The operation that statement `index` of a step belongs to.
 fn statement_op(step: &PreparedStep, index: u64) -> Option<&PreparedOp> {
     let mut first = 0u64;
@@ -380,6 +553,24 @@ fn statement_op(step: &PreparedStep, index: u64) -> Option<&PreparedOp> {
         first += count;
     }
     None
+}
+
+/// Sends `statement` (offline, or where nothing is journaled): one that
+/// must run outside a transaction ends the open one first and begins
+/// another after it (`COMMIT;` / `BEGIN;` around it in a script, as
+/// Alembic's `autocommit_block`).
+pub(crate) fn outside_or_in(
+    sink: &mut dyn Sink,
+    statement: &Statement,
+    in_transaction: bool,
+) -> Result<Option<u64>, DbError> {
+    if !(in_transaction && statement.runs_outside_transaction()) {
+        return sink.statement(statement.as_str());
+    }
+    sink.commit()?;
+    let ran = sink.statement(statement.as_str())?;
+    sink.begin()?;
+    Ok(ran)
 }
 
 /// A revision an earlier run left unfinished, as this run handles it.
@@ -464,14 +655,17 @@ pub(crate) fn mode_for(
     }
 }
 
-/// Runs the undo of an interrupted step.
+/// Runs the undo of an interrupted step (`in_transaction`: in the step's
+/// transaction, which a statement that must run outside one commits
+/// first).
 pub(crate) fn undo_interrupted(
     sink: &mut dyn Sink,
     ran: &[(String, Vec<Statement>)],
+    in_transaction: bool,
 ) -> Result<(), StepFailure> {
     for (label, statements) in ran {
         for (index, s) in statements.iter().enumerate() {
-            if let Err(source) = sink.statement(s.as_str()) {
+            if let Err(source) = outside_or_in(sink, s, in_transaction) {
                 return Err(StepFailure::statement(
                     format!("the undo of {label}"),
                     source.into(),

@@ -103,11 +103,8 @@ fn migrate(
     prepare::check_options(opts)?;
     let checked = {
         let rows = tables.version.read(conn)?;
-        let interrupted = if dialect.supports_transactional_ddl() {
-            None
-        } else {
-            tables.journal.read(conn)?.into_iter().next()
-        };
+        // Nothing where the journal table was never needed.
+        let interrupted = tables.journal.read(conn)?.into_iter().next();
         let rows = effective_rows(rows, interrupted.as_ref(), direction);
         let checked_plan = plan(&rows)?;
         let prepared = prepare::prepare(&dir.graph, &checked_plan, dialect, opts, Mode::Online)?;
@@ -144,7 +141,9 @@ fn locked(
 ) -> Result<RunReport, RunError> {
     tables.version.ensure(conn)?;
     tables.log.ensure(conn)?;
-    if !dialect.supports_transactional_ddl() {
+    // Where DDL is transactional, only a statement that must run outside
+    // a transaction needs the journal.
+    if !dialect.supports_transactional_ddl() || checked.1.outside_transaction() {
         tables.journal.ensure(conn)?;
     }
     let settled = journal::settle(conn, &dir.graph, dialect, tables, opts, progress)?;
@@ -189,7 +188,11 @@ fn locked(
     let prepared = if checked_plan == plan {
         checked_prepared
     } else {
-        prepare::prepare(&dir.graph, &plan, dialect, opts, Mode::Online)?
+        let prepared = prepare::prepare(&dir.graph, &plan, dialect, opts, Mode::Online)?;
+        if prepared.outside_transaction() {
+            tables.journal.ensure(conn)?;
+        }
+        prepared
     };
     let ctx = execute::Context {
         dialect,

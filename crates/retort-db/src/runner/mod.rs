@@ -30,7 +30,7 @@ use std::time::Duration;
 use retort_core::graph::{Direction, Step};
 use retort_core::{RevisionId, ScriptDirectory};
 
-pub use error::{Failure, RunError, StepCause};
+pub use error::{Failure, PartlyCommitted, RunError, StepCause};
 pub use migrate::{downgrade, run_plan, upgrade};
 pub use verify::{Finding, FindingKind, Verification, verify};
 

@@ -31,6 +31,11 @@ impl Prepared {
     pub fn rebuilds(&self) -> bool {
         self.steps.iter().any(PreparedStep::rebuilds)
     }
+
+    /// True when some statement must run outside a transaction.
+    pub fn outside_transaction(&self) -> bool {
+        self.steps.iter().any(PreparedStep::outside_transaction)
+    }
 }
 
 /// One revision, ready to run.
@@ -51,6 +56,16 @@ impl PreparedStep {
         self.ops
             .iter()
             .any(|op| matches!(op.render, Rendered::Rebuild))
+    }
+
+    /// True when a statement of the step must run outside a transaction
+    /// (`concurrently = true` on PostgreSQL): the step commits what runs
+    /// before it, so online its progress is journaled.
+    pub fn outside_transaction(&self) -> bool {
+        self.ops.iter().any(|op| match &op.render {
+            Rendered::Statements(s) => s.iter().any(|p| p.statement.runs_outside_transaction()),
+            Rendered::Rebuild => false,
+        })
     }
 
     /// How many statements are known before the run (all of them, where
@@ -87,6 +102,45 @@ impl PreparedOp {
             names.push(new_name.clone());
         }
         Some(names)
+    }
+}
+
+/// An index built or dropped concurrently: its schema, its name, and
+/// whether it is built.
+pub(crate) struct ConcurrentIndex<'a> {
+    /// The schema (the table's), or `None` for the search path's.
+    pub schema: Option<&'a str>,
+    /// The index's name.
+    pub name: &'a str,
+    /// `create_index` (else `drop_index`).
+    pub create: bool,
+}
+
+impl PreparedOp {
+    /// The index the operation builds or drops concurrently, if it does.
+    pub fn concurrent_index(&self) -> Option<ConcurrentIndex<'_>> {
+        match &self.op {
+            Operation::CreateIndex {
+                table,
+                index,
+                concurrently: true,
+            } => Some(ConcurrentIndex {
+                schema: table.schema.as_deref(),
+                name: &index.name,
+                create: true,
+            }),
+            Operation::DropIndex {
+                table,
+                name,
+                concurrently: true,
+                ..
+            } => Some(ConcurrentIndex {
+                schema: table.schema.as_deref(),
+                name,
+                create: false,
+            }),
+            _ => None,
+        }
     }
 }
 

@@ -1,15 +1,18 @@
 //! When a revision fails: leave the database at the last good revision and
 //! say exactly what happened. Where DDL is transactional, a rollback does
-//! it. Elsewhere (MySQL/MariaDB) the operations of the revision that ran
+//! it, unless a statement that runs outside a transaction (PostgreSQL's
+//! `concurrently = true`) committed part of the revision: that part stays,
+//! journaled, and the next run finishes the revision from the first
+//! statement that was not committed. Elsewhere (MySQL/MariaDB) the operations of the revision that ran
 //! are undone by their inverses, newest first; what cannot be undone is
 //! named statement by statement, and the journal keeps the revision
 //! marked failed until it is repaired by hand.
 
 use retort_core::{RevisionId, Statement};
 
-use super::error::{Failure, StepCause};
-use super::execute::Context;
-use super::journal::StepMode;
+use super::error::{Failure, PartlyCommitted, StepCause};
+use super::execute::{Context, Partly};
+use super::journal::{Journal, StepMode};
 use super::prepare::{PreparedOp, PreparedStatement, PreparedStep, Rendered};
 use super::sink::Sink;
 use super::{RunError, rows_text};
@@ -81,7 +84,10 @@ impl From<DbError> for StepFailure {
 }
 
 /// Leaves the database at the last good revision after `failure`, and
-/// says what happened. `rows` are the version rows it is left at.
+/// says what happened. `rows` are the version rows it is left at;
+/// `journal` the step's journal entry; `earlier` a step before it in the
+/// run's one transaction that committed part of itself.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn recover(
     ctx: &Context<'_>,
     sink: &mut dyn Sink,
@@ -89,6 +95,8 @@ pub(crate) fn recover(
     mode: &StepMode,
     failure: StepFailure,
     rows: &[RevisionId],
+    journal: Option<&Journal>,
+    earlier: Option<&Partly>,
 ) -> RunError {
     let at = rows_text(rows);
     let transactional = ctx.dialect.supports_transactional_ddl();
@@ -104,8 +112,34 @@ pub(crate) fn recover(
             },
         };
     };
+    if transactional && let Some(committed) = journal.and_then(|j| j.committed) {
+        let in_doubt = journal.is_some_and(|j| j.in_doubt);
+        return partly_committed(ctx, conn, step, failure, at, committed, in_doubt);
+    }
     if transactional {
-        return match *failure.0 {
+        let failure = match (earlier, *failure.0) {
+            (Some(p), Failed::Statement { label, source, .. }) => {
+                let _ = conn.rollback();
+                return RunError::PartlyCommitted(Box::new(PartlyCommitted {
+                    revision,
+                    step: step.step.to_string(),
+                    operation: label,
+                    reason: source.to_string(),
+                    report: format!(
+                        "nothing of {} was applied, but the run's transaction only rolled back to where revision {} ({}) ran a statement outside a transaction: the revisions before it and its first {} of {} statements are committed (journaled); the next `retort upgrade` finishes it from statement {} without running them again",
+                        step.step.revision,
+                        p.revision,
+                        p.step,
+                        p.committed,
+                        p.statements,
+                        p.committed + 1
+                    ),
+                    at,
+                }));
+            }
+            (_, failed) => failed,
+        };
+        return match failure {
             Failed::Early(e) | Failed::Record(e) => {
                 let _ = conn.rollback();
                 e
@@ -241,6 +275,69 @@ pub(crate) fn recover(
         operation: label,
         source,
         report,
+        at,
+    }))
+}
+
+/// A failure after a statement that runs outside a transaction committed
+/// the first `committed` statements of the step (or, `in_doubt`, while
+/// statement `committed` itself ran outside a transaction): the rest rolls
+/// back, the journal keeps the committed part, and the next run finishes
+/// the revision from there (a failed concurrent build dropped its INVALID
+/// index already).
+fn partly_committed(
+    ctx: &Context<'_>,
+    conn: &mut dyn crate::connection::Connection,
+    step: &PreparedStep,
+    failure: StepFailure,
+    at: String,
+    committed: u64,
+    in_doubt: bool,
+) -> RunError {
+    let revision = step.step.revision.clone();
+    let journal = &ctx.tables.journal;
+    let dialect = conn.dialect();
+    let _ = conn.rollback();
+    if !in_doubt {
+        // Exactly these ran: no fingerprint needs judging.
+        let _ = conn.execute(&journal.done_sql(dialect, &revision, committed));
+    }
+    let total = step.statement_count();
+    let (operation, reason) = match *failure.0 {
+        Failed::Statement {
+            label,
+            source,
+            index,
+        } => (
+            format!("{label} (statement {} of {total})", index + 1),
+            source.to_string(),
+        ),
+        Failed::Early(e) | Failed::Record(e) => ("recording it".to_owned(), e.to_string()),
+        Failed::Finish(e) => ("recording it".to_owned(), e.to_string()),
+    };
+    let committed_text = if committed == 0 {
+        "no statement of it was committed".to_owned()
+    } else {
+        format!(
+            "its statements 1 to {committed} of {total} were committed before (a statement that runs outside a transaction commits what comes before it), and stay"
+        )
+    };
+    let next = if in_doubt {
+        format!(
+            "statement {} ran outside a transaction and did not finish; retort dropped any INVALID index it left",
+            committed + 1
+        )
+    } else {
+        "the statements after them were rolled back".to_owned()
+    };
+    RunError::PartlyCommitted(Box::new(PartlyCommitted {
+        revision: revision.clone(),
+        step: step.step.to_string(),
+        operation,
+        reason,
+        report: format!(
+            "{committed_text}; {next}. retort journaled the revision's progress: once the cause is fixed, the next `retort upgrade` finishes {revision} from the first statement that was not committed, without running the committed ones again (`retort downgrade` undoes them instead)"
+        ),
         at,
     }))
 }

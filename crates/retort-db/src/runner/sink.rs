@@ -142,6 +142,34 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
+    /// A statement that must run outside a transaction ends the script's
+    /// transaction before it and begins another after it, as psql needs
+    /// (Alembic's `autocommit_block` offline); others are written as ever.
+    #[test]
+    fn a_statement_outside_a_transaction_is_wrapped_in_commit_and_begin() {
+        use retort_core::Statement;
+        let mut out = Vec::new();
+        let mut script = Script {
+            out: &mut out,
+            dialect: DialectName::Postgresql,
+        };
+        let build =
+            Statement::outside_transaction(r#"CREATE INDEX CONCURRENTLY "ix" ON "t" ("a")"#);
+        let plain = Statement::new(r#"CREATE INDEX "iy" ON "t" ("b")"#);
+        script.begin().unwrap();
+        super::super::journal::outside_or_in(&mut script, &plain, true).unwrap();
+        super::super::journal::outside_or_in(&mut script, &build, true).unwrap();
+        script.commit().unwrap();
+        // Outside any transaction already (none open): as written.
+        super::super::journal::outside_or_in(&mut script, &build, false).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "BEGIN;\n\nCREATE INDEX \"iy\" ON \"t\" (\"b\");\n\nCOMMIT;\n\n\
+             CREATE INDEX CONCURRENTLY \"ix\" ON \"t\" (\"a\");\n\nBEGIN;\n\nCOMMIT;\n\n\
+             CREATE INDEX CONCURRENTLY \"ix\" ON \"t\" (\"a\");\n\n"
+        );
+    }
+
     #[test]
     fn a_mysql_body_with_semicolons_is_delimited_for_the_client() {
         let body = "CREATE PROCEDURE p() BEGIN\n  DELETE FROM t;\nEND";

@@ -302,6 +302,7 @@ fn whole_schema_reads_back_equal(db: &mut TestDb) {
                 Operation::CreateIndex {
                     table: t.name.clone(),
                     index: ix.clone(),
+                    concurrently: false,
                 },
             );
         }

@@ -368,7 +368,7 @@ pub(crate) fn create_table_followups<D: Dialect + ?Sized>(
     }
     let op = Operation::CreateTable(Table::new(t.name.clone()));
     for ix in &t.indexes {
-        out.push(create_index(d, &op, &t.name, ix)?);
+        out.push(create_index(d, &op, &t.name, ix, false)?);
     }
     Ok(out)
 }
@@ -418,6 +418,7 @@ pub(crate) fn create_index<D: Dialect + ?Sized>(
     op: &Operation,
     table: &TableName,
     index: &Index,
+    concurrently: bool,
 ) -> Result<Statement> {
     if index.where_clause.is_some() && !d.supports_partial_indexes() {
         return Err(DialectError::Unsupported {
@@ -459,15 +460,24 @@ pub(crate) fn create_index<D: Dialect + ?Sized>(
             }
         },
     };
+    // Where indexes cannot be built concurrently, the flag asks for
+    // nothing more than the plain statement (see
+    // `Dialect::supports_concurrent_indexes`).
+    let concurrently = concurrently && d.supports_concurrent_indexes();
     let mut sql = format!(
-        "CREATE {}{prefix}INDEX {name} ON {on}{method} ({})",
+        "CREATE {}{prefix}INDEX {}{name} ON {on}{method} ({})",
         if index.unique { "UNIQUE " } else { "" },
+        if concurrently { "CONCURRENTLY " } else { "" },
         index_key_list(d, op, index)?
     );
     if let Some(w) = &index.where_clause {
         sql.push_str(&format!(" WHERE {w}"));
     }
-    Ok(Statement::new(sql))
+    Ok(if concurrently {
+        Statement::outside_transaction(sql)
+    } else {
+        Statement::new(sql)
+    })
 }
 
 /// A server default as SQL: a boolean column's truth value (`0`, `'t'`,

@@ -71,10 +71,21 @@ pub(crate) fn render<D: Dialect + ?Sized>(d: &D, op: &Operation) -> Result<Vec<S
             d.quote_identifier(column)
         )),
         Operation::AlterColumn(a) => d.alter_column(a),
-        Operation::CreateIndex { table, index } => {
-            create_index(d, op, table, index).map(|s| vec![s])
-        }
-        Operation::DropIndex { table, name, .. } => Ok(vec![d.drop_index(table, name)]),
+        Operation::CreateIndex {
+            table,
+            index,
+            concurrently,
+        } => create_index(d, op, table, index, *concurrently).map(|s| vec![s]),
+        Operation::DropIndex {
+            table,
+            name,
+            concurrently,
+            ..
+        } => Ok(vec![if *concurrently && d.supports_concurrent_indexes() {
+            drop_index_concurrently(d, table, name)
+        } else {
+            d.drop_index(table, name)
+        }]),
         Operation::CreateUniqueConstraint { table, constraint } => add_constraint(
             d,
             op,
@@ -281,6 +292,16 @@ fn add_column<D: Dialect + ?Sized>(
         out.extend(column_comment(d, table, &column.name, Some(c)));
     }
     Ok(out)
+}
+
+/// `DROP INDEX CONCURRENTLY "schema"."name"`, which must run outside any
+/// transaction.
+fn drop_index_concurrently<D: Dialect + ?Sized>(d: &D, table: &TableName, name: &str) -> Statement {
+    let ix = TableName {
+        schema: table.schema.clone(),
+        name: name.to_owned(),
+    };
+    Statement::outside_transaction(format!("DROP INDEX CONCURRENTLY {}", qualified(d, &ix)))
 }
 
 pub(crate) fn drop_index<D: Dialect + ?Sized>(d: &D, table: &TableName, name: &str) -> Statement {

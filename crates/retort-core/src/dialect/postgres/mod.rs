@@ -39,6 +39,10 @@ impl Dialect for Postgres {
         true
     }
 
+    fn supports_concurrent_indexes(&self) -> bool {
+        true
+    }
+
     fn supports_partition_by(&self) -> bool {
         true
     }

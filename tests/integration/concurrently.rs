@@ -147,7 +147,7 @@ fn concurrently_failed_unique_build_drops_its_invalid_index_and_reruns_once() {
     run.stderr_has(&format!("revision {IX}"))
         .stderr_has("statement 2 of 3")
         .stderr_has("could not create unique index")
-        .stderr_has("statements 1 to 1 of 3 were committed")
+        .stderr_has("its statement 1 of 3 was committed")
         .stderr_has("the next `retort upgrade` finishes");
     assert!(pg_indexes(&db).is_empty(), "{:?}", pg_indexes(&db));
     assert_eq!(done_rows(&db), ["before"]);
@@ -179,7 +179,7 @@ fn concurrently_through_pgbouncer_failed_build_reruns_once() {
     db.sql("UPDATE t SET a = 1 WHERE id = 2");
     let run = p.run(&["--url", &via, "upgrade", "head"]);
     crate::migrate_db::assert_failed(&run);
-    run.stderr_has("statements 1 to 1 of 3 were committed");
+    run.stderr_has("its statement 1 of 3 was committed");
     assert!(pg_indexes(&db).is_empty(), "{:?}", pg_indexes(&db));
     db.sql("UPDATE t SET a = 2 WHERE id = 2");
     p.run(&["--url", &via, "upgrade", "head"]).code_is(0);

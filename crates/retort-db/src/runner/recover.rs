@@ -309,18 +309,20 @@ fn partly_committed(
             source,
             index,
         } => (
-            format!("{label} (statement {} of {total})", index + 1),
+            format!("{label}, statement {} of {total}", index + 1),
             source.to_string(),
         ),
         Failed::Early(e) | Failed::Record(e) => ("recording it".to_owned(), e.to_string()),
         Failed::Finish(e) => ("recording it".to_owned(), e.to_string()),
     };
-    let committed_text = if committed == 0 {
-        "no statement of it was committed".to_owned()
-    } else {
-        format!(
+    let committed_text = match committed {
+        0 => "no statement of it was committed".to_owned(),
+        1 => format!(
+            "its statement 1 of {total} was committed before (a statement that runs outside a transaction commits what comes before it), and stays"
+        ),
+        _ => format!(
             "its statements 1 to {committed} of {total} were committed before (a statement that runs outside a transaction commits what comes before it), and stay"
-        )
+        ),
     };
     let next = if in_doubt {
         format!(

@@ -295,6 +295,9 @@ fn linear_range(graph: &RevisionGraph, range: &str) -> Result<Vec<Revision>> {
         range: range.to_owned(),
     };
     let (from, to) = range.split_once(':').ok_or_else(bad)?;
+    if from.trim().is_empty() || to.trim().is_empty() {
+        return Err(bad().into());
+    }
     let from = graph.resolve_one(from.trim())?.ok_or_else(bad)?;
     let to = graph.resolve_one(to.trim())?.ok_or_else(bad)?;
     let not_linear = |reason: String| SquashError::NotLinear {

@@ -143,6 +143,8 @@ fn ranges_that_are_not_one_line_are_refused() {
         .code_is(1)
         .stderr_has("nothing to squash");
     p.run(&["squash", "a1"]).code_is(1).stderr_has("FROM:TO");
+    p.run(&["squash", "a1:"]).code_is(1).stderr_has("FROM:TO");
+    p.run(&["squash", ":a3"]).code_is(1).stderr_has("FROM:TO");
     assert_eq!(files(&p), before);
     // A merge point inside the range.
     p.ok(&["merge", "a4", "b3", "-m", "join", "--rev-id", "m5"]);

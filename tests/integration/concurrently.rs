@@ -406,3 +406,58 @@ fn concurrently_on_mariadb_builds_the_plain_index() {
 fn concurrently_on_sqlite_builds_the_plain_index() {
     plain_elsewhere(Kind::Sqlite);
 }
+
+/// `concurrent_indexes = true`: autogenerate writes `concurrently = true`
+/// on the index it adds to an existing table (and on its reverse), the
+/// upgrade builds it concurrently, `lint` has nothing to say about it,
+/// `check` is clean and the downgrade drops it.
+#[test]
+fn concurrently_written_by_autogenerate_with_concurrent_indexes() {
+    let p = Project::init();
+    let db = Db::fresh(Kind::Postgres, &p);
+    let config = p.read("migrations/retort.toml");
+    p.write(
+        "migrations/retort.toml",
+        &format!("concurrent_indexes = true\n{config}"),
+    );
+    let v1 = "CREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY, a INTEGER);\n";
+    p.write("v1.sql", v1);
+    p.write(
+        "v2.sql",
+        &format!("{v1}CREATE INDEX ix_t_a ON t (a);\nCREATE TABLE u (id INTEGER NOT NULL PRIMARY KEY, b INTEGER);\nCREATE INDEX ix_u_b ON u (b);\n"),
+    );
+    db.ok(
+        &p,
+        &[
+            "--models", "v1.sql", "migrate", "-m", "v1", "--rev-id", "r1",
+        ],
+    );
+    db.ok(&p, &["upgrade"]);
+    db.sql("INSERT INTO t (id, a) VALUES (1, 1), (2, 2)");
+    db.ok(
+        &p,
+        &[
+            "--models", "v2.sql", "migrate", "-m", "v2", "--rev-id", "r2",
+        ],
+    );
+    let file = p
+        .files_in("migrations/versions")
+        .into_iter()
+        .find(|f| f.starts_with("r2"))
+        .expect("r2's file");
+    let text = p.read(&format!("migrations/versions/{file}"));
+    // The existing table's index (up and down) is concurrent; the new
+    // table's is not.
+    assert_eq!(text.matches("concurrently = true").count(), 2, "{text}");
+    db.ok(&p, &["upgrade"]);
+    assert_eq!(pg_indexes(&db), ["ix_t_a:t", "t_pkey:t"]);
+    let lint = db.run(&p, &["lint", "--files-only"]);
+    assert!(
+        !lint.stdout.contains("index-without-concurrently"),
+        "{}",
+        lint.describe()
+    );
+    db.ok(&p, &["--models", "v2.sql", "check"]);
+    db.ok(&p, &["downgrade", "-1"]);
+    assert_eq!(pg_indexes(&db), ["t_pkey:t"]);
+}

@@ -37,6 +37,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "render_as_batch",
     "compare_type",
     "compare_server_default",
+    "concurrent_indexes",
     "include_tables",
     "exclude_tables",
     "dev_url",
@@ -112,6 +113,10 @@ pub struct Config {
     pub compare_type: bool,
     /// Autogenerate compares server defaults (`compare_server_default`).
     pub compare_server_default: bool,
+    /// Autogenerate writes `concurrently = true` on the indexes it creates
+    /// on, or drops from, tables that already exist, where the database
+    /// builds indexes concurrently (PostgreSQL) (`concurrent_indexes`).
+    pub concurrent_indexes: bool,
     /// Only these tables are compared (`include_tables`); empty means all.
     pub include_tables: Vec<String>,
     /// These tables are never compared (`exclude_tables`).
@@ -182,6 +187,7 @@ impl Default for Config {
             render_as_batch: None,
             compare_type: true,
             compare_server_default: true,
+            concurrent_indexes: false,
             include_tables: Vec::new(),
             exclude_tables: Vec::new(),
             dev_url: None,
@@ -418,7 +424,8 @@ mod tests {
             | "transaction_per_migration"
             | "render_as_batch"
             | "compare_type"
-            | "compare_server_default" => "true",
+            | "compare_server_default"
+            | "concurrent_indexes" => "true",
             "file_template" => "\"{rev}_{slug}\"",
             "truncate_slug_length" | "lock_timeout" | "lock_lease" => "30",
             "timezone" => "\"UTC\"",

@@ -215,6 +215,7 @@ pub fn compare_schemas(
     diff_options.exclude_tables = &config.exclude_tables;
     diff_options.ignored_tables = &ignored;
     diff_options.render_as_batch = config.render_as_batch;
+    diff_options.concurrent_indexes = config.concurrent_indexes;
     diff_with_renames(live, target, &diff_options, renames)
 }
 

@@ -210,7 +210,7 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
                 table: table.clone(),
                 name: ix.name.clone(),
                 definition: Some(ix.clone()),
-                concurrently: false,
+                concurrently: options.concurrently(),
             });
         }
     }
@@ -227,7 +227,7 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             table: table.clone(),
             name: ix.name.clone(),
             definition: Some(ix.clone()),
-            concurrently: false,
+            concurrently: options.concurrently(),
         });
     }
     for u in uq_gone {
@@ -362,7 +362,7 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
         out.creates.push(Operation::CreateIndex {
             table: table.clone(),
             index: ix.clone(),
-            concurrently: false,
+            concurrently: options.concurrently(),
         });
     }
     // The names given to the new keys so far, which later ones avoid.

@@ -62,6 +62,10 @@ pub struct DiffOptions<'a> {
     /// (Alembic's `render_as_batch=True`; elsewhere than SQLite a batch
     /// runs as plain ALTERs); `Some(false)` never does.
     pub render_as_batch: Option<bool>,
+    /// `concurrent_indexes`: indexes created on, or dropped from, a table
+    /// that exists on both sides get `concurrently = true` where the
+    /// dialect builds indexes concurrently (PostgreSQL). Default false.
+    pub concurrent_indexes: bool,
 }
 
 impl<'a> DiffOptions<'a> {
@@ -75,7 +79,14 @@ impl<'a> DiffOptions<'a> {
             ignored_tables: &[],
             normalizer,
             render_as_batch: None,
+            concurrent_indexes: false,
         }
+    }
+
+    /// Whether an index created on, or dropped from, an existing table is
+    /// built or dropped concurrently.
+    pub fn concurrently(&self) -> bool {
+        self.concurrent_indexes && self.dialect().supports_concurrent_indexes()
     }
 
     /// The dialect whose capabilities decide how changes are done.

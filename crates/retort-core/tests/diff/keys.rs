@@ -56,6 +56,74 @@ fn unique_constraints_indexes_and_partial_indexes() {
     );
 }
 
+/// `concurrent_indexes`: on PostgreSQL, indexes created on or dropped from
+/// a table that exists get `concurrently`, and their reverses keep it; a
+/// new table's indexes, and other dialects, do not.
+#[test]
+fn concurrent_indexes_on_existing_tables_only() {
+    let flags = |ops: &[Operation]| -> Vec<(String, bool)> {
+        ops.iter()
+            .filter_map(|op| match op {
+                Operation::CreateIndex {
+                    index,
+                    concurrently,
+                    ..
+                } => Some((format!("create {}", index.name), *concurrently)),
+                Operation::DropIndex {
+                    name, concurrently, ..
+                } => Some((format!("drop {name}"), *concurrently)),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut target = user();
+    target.indexes.push(Index {
+        name: "ix_user_name".into(),
+        columns: vec!["name".into()],
+        ..Default::default()
+    });
+    let mut options = pg();
+    options.concurrent_indexes = true;
+    let d = round_trip(
+        &schema(vec![user()]),
+        &schema(vec![target.clone()]),
+        &options,
+    );
+    assert_eq!(
+        flags(&d.upgrade),
+        [("create ix_user_name".to_owned(), true)]
+    );
+    assert_eq!(
+        flags(&d.downgrade),
+        [("drop ix_user_name".to_owned(), true)]
+    );
+    // Dropped from an existing table.
+    let d = round_trip(
+        &schema(vec![target.clone()]),
+        &schema(vec![user()]),
+        &options,
+    );
+    assert_eq!(flags(&d.upgrade), [("drop ix_user_name".to_owned(), true)]);
+    assert_eq!(
+        flags(&d.downgrade),
+        [("create ix_user_name".to_owned(), true)]
+    );
+    // A new table: its indexes are built with it, plainly.
+    let d = round_trip(&schema(vec![]), &schema(vec![target.clone()]), &options);
+    assert!(flags(&d.upgrade).iter().all(|(_, c)| !c), "{:?}", d.upgrade);
+    // Off by default, and nothing to do elsewhere.
+    let d = round_trip(&schema(vec![user()]), &schema(vec![target.clone()]), &pg());
+    assert_eq!(
+        flags(&d.upgrade),
+        [("create ix_user_name".to_owned(), false)]
+    );
+    for mut other in [lite(), my()] {
+        other.concurrent_indexes = true;
+        let d = round_trip(&schema(vec![user()]), &schema(vec![target.clone()]), &other);
+        assert!(flags(&d.upgrade).iter().all(|(_, c)| !c), "{:?}", d.upgrade);
+    }
+}
+
 #[test]
 fn foreign_keys_with_actions() {
     let post = |on_delete: Option<&str>| {

@@ -182,3 +182,72 @@ fn a_revision_whose_recording_failed_is_recorded_by_the_next_run() {
     assert_eq!(db.versions(), ["000000000003"]);
     assert_eq!(db.columns(&format!("t_{BASE}")), ["id", "c"]);
 }
+
+/// A revision changing a table of another database (`schema = ...`) whose
+/// name the current database has too, killed while its `ALTER` waits for a
+/// metadata lock: the server finishes the `ALTER` afterwards, and the next
+/// run must judge it by the other database's table (not the current
+/// database's namesake), so it counts it as run and does not run it again.
+#[test]
+fn a_statement_on_another_databases_table_is_judged_by_that_table() {
+    let p = Project::init();
+    let db = Db::fresh(Kind::Mysql, &p);
+    let other = Db::fresh_named(Kind::Mysql, &p, "other");
+    db.sql("CREATE TABLE t (id INT PRIMARY KEY)");
+    other.sql("CREATE TABLE t (id INT PRIMARY KEY)");
+    write_rev(
+        &p,
+        &rev(SLOW),
+        &format!(
+            "\n[[upgrade]]\nop = \"add_column\"\ntable = \"t\"\nschema = \"{}\"\ncolumn = {{ name = \"x\", type = \"integer\" }}\n\n[[downgrade]]\nop = \"drop_column\"\ntable = \"t\"\nschema = \"{}\"\ncolumn = \"x\"\n",
+            other.name, other.name
+        ),
+    );
+    // A transaction that has read the other table holds its metadata lock.
+    let mut holder = other
+        .client()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start the client");
+    let mut stdin = holder.stdin.take().unwrap();
+    use std::io::Write as _;
+    stdin
+        .write_all(b"BEGIN;\nSELECT * FROM t;\nSELECT SLEEP(60);\n")
+        .unwrap();
+    stdin.flush().unwrap();
+    let started = Instant::now();
+    let holding = format!(
+        "SELECT id FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(60)%' AND db = '{}'",
+        other.name
+    );
+    while other.rows(&holding).is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the holder never began"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let mut child = spawn(&p, &db, &["upgrade", "head"]);
+    let started = Instant::now();
+    while other
+        .rows(&format!("SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'ALTER TABLE `{}`%' AND state LIKE '%metadata lock%'", other.name))
+        != ["1"]
+    {
+        assert!(started.elapsed() < Duration::from_secs(20), "the ALTER never waited");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The holder ends: the server runs the ALTER of the killed run.
+    for id in other.rows(&holding) {
+        other.sql(&format!("KILL {id}"));
+    }
+    let _ = holder.kill();
+    let _ = holder.wait();
+    let run = db.ok(&p, &["upgrade", "head"]);
+    assert_eq!(db.versions(), [SLOW], "{}", run.describe());
+    assert_eq!(other.columns("t"), ["id", "x"]);
+    assert_eq!(db.columns("t"), ["id"]);
+    assert!(db.rows("SELECT * FROM retort_journal").is_empty());
+}

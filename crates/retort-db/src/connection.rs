@@ -132,7 +132,10 @@ pub trait Connection: Send {
     /// tell, after a crash, whether the schema statement in flight outside
     /// a transaction ran (MySQL/MariaDB: any DDL; PostgreSQL: `CREATE` /
     /// `DROP INDEX CONCURRENTLY`, so there it covers the valid indexes).
-    fn schema_fingerprint(&mut self, tables: Option<&[String]>) -> Result<String, DbError> {
+    fn schema_fingerprint(
+        &mut self,
+        tables: Option<&[retort_core::schema::TableName]>,
+    ) -> Result<String, DbError> {
         let _ = tables;
         Err(DbError::Unsupported {
             url: self.url().masked().to_owned(),

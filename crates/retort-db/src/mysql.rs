@@ -337,7 +337,10 @@ impl Connection for MysqlConnection {
     /// left out: rows change it, DDL is what counts), or `absent`, hashed
     /// per table: one quick statement a table. The whole database (for
     /// SQL a user wrote) is hashed from `information_schema`.
-    fn schema_fingerprint(&mut self, tables: Option<&[String]>) -> Result<String, DbError> {
+    fn schema_fingerprint(
+        &mut self,
+        tables: Option<&[retort_core::schema::TableName]>,
+    ) -> Result<String, DbError> {
         let Some(names) = tables else {
             let sql = FINGERPRINT
                 .replace("{tables}", "")
@@ -353,10 +356,18 @@ impl Connection for MysqlConnection {
         };
         let mut all = String::new();
         for name in names {
-            let sql = format!(
-                "SHOW CREATE TABLE {}",
-                crate::quote::ident(self.dialect(), name)
-            );
+            let dialect = self.dialect();
+            let sql = match &name.schema {
+                Some(schema) => format!(
+                    "SHOW CREATE TABLE {}.{}",
+                    crate::quote::ident(dialect, schema),
+                    crate::quote::ident(dialect, &name.name)
+                ),
+                None => format!(
+                    "SHOW CREATE TABLE {}",
+                    crate::quote::ident(dialect, &name.name)
+                ),
+            };
             let created: Result<Vec<mysql::Row>, mysql::Error> = self.conn.query(&sql);
             match created {
                 Ok(rows) => {

@@ -340,18 +340,31 @@ impl Connection for PostgresConnection {
             .map(drop)
     }
 
-    fn schema_fingerprint(&mut self, tables: Option<&[String]>) -> Result<String, DbError> {
+    fn schema_fingerprint(
+        &mut self,
+        tables: Option<&[retort_core::schema::TableName]>,
+    ) -> Result<String, DbError> {
         let dialect = self.dialect();
+        // Each table in its schema, or the one the search path finds.
         let filter = match tables {
             None => String::new(),
             Some(names) => format!(
-                " AND t.relname IN ({})",
+                " AND ({})",
                 names
                     .iter()
-                    .map(|n| crate::quote::literal(dialect, n))
-                    .chain(std::iter::once("NULL".to_owned()))
+                    .map(|n| {
+                        let name = crate::quote::literal(dialect, &n.name);
+                        match &n.schema {
+                            Some(schema) => format!(
+                                "(t.relname = {name} AND n.nspname = {})",
+                                crate::quote::literal(dialect, schema)
+                            ),
+                            None => format!("(t.relname = {name} AND pg_table_is_visible(t.oid))"),
+                        }
+                    })
+                    .chain(std::iter::once("false".to_owned()))
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(" OR ")
             ),
         };
         let sql = FINGERPRINT.replace("{tables}", &filter);

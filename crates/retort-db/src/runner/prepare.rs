@@ -95,11 +95,16 @@ impl PreparedOp {
     /// The tables whose schema the operation changes, to fingerprint
     /// before a statement of it runs; `None` when unknown (`execute`, enum
     /// types), meaning the whole database.
-    pub fn tables(&self) -> Option<Vec<String>> {
+    /// Names keep their schema: a table of another schema (database) is
+    /// fingerprinted there, not as its namesake in the default one.
+    pub fn tables(&self) -> Option<Vec<retort_core::schema::TableName>> {
         let table = self.op.table()?;
-        let mut names = vec![table.name.clone()];
+        let mut names = vec![table.clone()];
         if let Operation::RenameTable { new_name, .. } = &self.op {
-            names.push(new_name.clone());
+            names.push(retort_core::schema::TableName {
+                schema: table.schema.clone(),
+                name: new_name.clone(),
+            });
         }
         Some(names)
     }

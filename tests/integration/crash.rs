@@ -89,9 +89,11 @@ table = "t_main"
     )
 }
 
-/// Revision `i`: a column, the counter, its event row, an index, and a
-/// rebuild of `data` (its column widened).
-fn step(i: usize) -> String {
+/// Revision `i`: a column, the counter, its event row, an index (built
+/// and dropped concurrently when `concurrent`: on PostgreSQL the
+/// statements before it commit first, the ones after it in a transaction
+/// of their own), and a rebuild of `data` (its column widened).
+fn step(i: usize, concurrent: bool) -> String {
     let (old, new) = (20 + i - 1, 20 + i);
     format!(
         r#"
@@ -113,6 +115,7 @@ op = "create_index"
 table = "t_main"
 name = "ix_c{i}"
 columns = ["c{i}"]
+concurrently = {concurrent}
 
 [[upgrade]]
 op = "batch_alter_table"
@@ -128,6 +131,7 @@ ops = [{{ op = "alter_column", column = "v", type = "varchar({old})", existing_t
 op = "drop_index"
 table = "t_main"
 name = "ix_c{i}"
+concurrently = {concurrent}
 
 [[downgrade]]
 op = "execute"
@@ -159,6 +163,18 @@ impl Random {
 }
 
 fn killed_runs_resume_and_nothing_runs_twice(kind: Kind) {
+    killed_runs(kind, false);
+}
+
+/// The same on PostgreSQL with every index built and dropped concurrently:
+/// kills land before, during and after the statement that runs outside
+/// the revision's transaction, and the journal finishes each revision once.
+#[test]
+fn killed_runs_with_concurrent_indexes_resume_on_postgres() {
+    killed_runs(Kind::Postgres, true);
+}
+
+fn killed_runs(kind: Kind, concurrent: bool) {
     let kills: usize = std::env::var("RETORT_CRASH_KILLS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -180,7 +196,7 @@ fn killed_runs_resume_and_nothing_runs_twice(kind: Kind) {
     let db = Db::fresh(kind, &p);
     write_rev(&p, &rev(&id(0)), &base());
     for i in 1..=CHAIN {
-        write_rev(&p, &rev(&id(i)).down(&[&id(i - 1)]), &step(i));
+        write_rev(&p, &rev(&id(i)).down(&[&id(i - 1)]), &step(i, concurrent));
     }
 
     // Calibrate: how long a whole upgrade takes here.
@@ -237,6 +253,20 @@ fn killed_runs_resume_and_nothing_runs_twice(kind: Kind) {
     assert_eq!(db.rows("SELECT COUNT(*) FROM data"), [ROWS.to_string()]);
     let columns = db.columns("t_main");
     assert_eq!(columns.len(), CHAIN + 1, "{columns:?}");
+    if concurrent {
+        // Every index once, valid; no record left.
+        assert_eq!(
+            db.rows("SELECT count(*) FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid WHERE t.relname = 't_main' AND x.indisvalid"),
+            [(CHAIN + 1).to_string()],
+            "seed {seed}"
+        );
+        assert_eq!(
+            db.rows("SELECT count(*) FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid WHERE t.relname = 't_main' AND NOT x.indisvalid"),
+            ["0"],
+            "seed {seed}"
+        );
+        assert!(db.rows("SELECT * FROM retort_journal").is_empty());
+    }
 }
 
 /// Runs `retort ARGS` and kills it after `delay`; `Some(exit code)` when it

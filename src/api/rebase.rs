@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use retort_core::RevisionGraph;
 use retort_core::RevisionId;
 use retort_core::script::Depth;
-use retort_core::script::rewrite::with_down_revisions;
+use retort_core::script::rewrite::{replace_file, with_down_revisions};
 use retort_db::ResolveUrlError;
 
 use super::Retort;
@@ -165,7 +165,7 @@ impl Retort {
         let text = std::fs::read_to_string(&rev.path).map_err(io)?;
         let new = with_down_revisions(&rev.path, &text, std::slice::from_ref(&target.id))
             .map_err(ScriptError::from)?;
-        std::fs::write(&rev.path, new).map_err(io)?;
+        replace_file(&rev.path, &new).map_err(io)?;
         Ok(Rebased {
             revision: rev.id.clone(),
             old_parents: rev.down_revisions.clone(),

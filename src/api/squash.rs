@@ -27,7 +27,7 @@ use std::path::PathBuf;
 use retort_core::ops::{compact, operations_to_toml, parse_operations};
 use retort_core::script::file::header_cut;
 use retort_core::script::render::render_operations;
-use retort_core::script::rewrite::with_down_revisions;
+use retort_core::script::rewrite::{replace_file, with_down_revisions};
 use retort_core::script::{Depth, ScriptError};
 use retort_core::{Operations, Revision, RevisionGraph, RevisionId, ScriptDirectory};
 use retort_db::runner::{self, RunOptions, Silent};
@@ -214,7 +214,7 @@ impl Retort {
                 out.push_str(&rendered);
             }
         }
-        std::fs::write(&new_to.path, out).map_err(io(&new_to.path))?;
+        replace_file(&new_to.path, &out).map_err(io(&new_to.path))?;
         let mut removed = Vec::new();
         for r in &chain[..chain.len() - 1] {
             std::fs::remove_file(&r.path).map_err(io(&r.path))?;

@@ -177,3 +177,58 @@ mod tests {
         assert!(err.contains("bad.toml"), "{err}");
     }
 }
+
+/// Replaces the file at `path` with `text` so that a crash, a full disk or
+/// a killed process leaves either the old file or the new one, never a
+/// truncated one: the text goes to a hidden file beside it (not a revision
+/// file: its name does not end in `.toml`), is flushed to the disk, and
+/// is renamed over `path`. The file keeps its permissions.
+pub fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.retort-tmp", std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(text.as_bytes())?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            file.set_permissions(meta.permissions())?;
+        }
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
+}
+
+#[cfg(test)]
+mod replace_tests {
+    use super::replace_file;
+
+    #[test]
+    fn replaces_the_file_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a1.toml");
+        std::fs::write(&path, "old").unwrap();
+        replace_file(&path, "new text").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new text");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["a1.toml"]);
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing-folder").join("a1.toml");
+        assert!(replace_file(&path, "new").is_err());
+        assert!(!path.exists());
+    }
+}

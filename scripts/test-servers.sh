@@ -280,6 +280,11 @@ max_client_conn = 500
 default_pool_size = 20
 max_user_connections = 100
 server_idle_timeout = 30
+; As many deployments set it (JDBC drivers send these): the \`options\`
+; startup parameter is dropped silently, so a URL's search_path does not
+; reach the server (tests/integration/fleet.rs checks that a fleet of
+; tenant schemas refuses to run there).
+ignore_startup_parameters = extra_float_digits,options
 $user_line
 EOF
     launch pgbouncer "$PGBOUNCER" "$dir/pgbouncer.ini"

@@ -291,6 +291,40 @@ fn postgres_schemas_by_pattern() {
         .stderr_has("no database matches");
 }
 
+/// Through a pooler that drops the `options` startup parameter (the test
+/// PgBouncer ignores it, as many deployments do), a tenant's connection
+/// works in `public`, not in its schema: the fleet refuses each tenant,
+/// saying why, and nothing lands anywhere (before the check, the first
+/// tenant's tables were created in `public` and recorded as applied in the
+/// tenant's schema).
+#[test]
+fn tenant_schemas_through_a_pooler_that_drops_options_are_refused() {
+    let p = project();
+    let pg = Db::fresh(Kind::Postgres, &p);
+    pg.sql("CREATE SCHEMA tenant_a; CREATE SCHEMA tenant_b;");
+    let pooler = crate::harness::pgbouncer_url();
+    let base = pooler.rsplit_once('/').unwrap().0;
+    let source = format!("{base}/{}?schemas=tenant_*", pg.name);
+    let run = p.run(&["upgrade", "--fleet", &source, "--continue-on-error"]);
+    run.code_is(1)
+        .stdout_has("failed tenant_a: ")
+        .stdout_has("failed tenant_b: ")
+        .stdout_has("not in the tenant's schema \"tenant_a\"")
+        .stdout_has("ignore_startup_parameters");
+    assert!(!run.stdout.contains("secret"), "{}", run.stdout);
+    assert_eq!(
+        pg.rows("SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"),
+        Vec::<String>::new()
+    );
+    // Straight to the server, the same fleet runs.
+    let direct = format!("{}?schemas=tenant_*", pg.url);
+    p.ok(&["upgrade", "--fleet", &direct]);
+    assert_eq!(
+        pg.rows("SELECT table_schema FROM information_schema.tables WHERE table_name = 'account' ORDER BY 1"),
+        ["tenant_a", "tenant_b"]
+    );
+}
+
 /// `?schemas=PATTERN` on a MySQL/MariaDB URL lists the server's databases.
 #[test]
 fn mysql_databases_by_pattern() {

@@ -103,22 +103,6 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
-    /// A schema-per-tenant member's connection does not work in its
-    /// schema: the `search_path` the URL sets did not hold (a pooler that
-    /// drops or ignores the `options` parameter), so its revisions would
-    /// run in another schema. Nothing was run.
-    #[error(
-        "{url}: the connection works in schema {current:?}, not in the tenant's schema {schema:?} that the URL's `options=-c search_path=...` sets, so nothing was run there; \
-         connect to the server directly, not through a pooler that ignores the `options` startup parameter (PgBouncer's ignore_startup_parameters)"
-    )]
-    TenantSchema {
-        /// The member's URL (password hidden).
-        url: String,
-        /// The tenant's schema.
-        schema: String,
-        /// The schema the connection works in.
-        current: String,
-    },
     /// Writing an offline script failed.
     #[error("writing the script failed: {0}")]
     Output(#[from] std::io::Error),

@@ -339,22 +339,6 @@ impl Fleet {
         match &member.schema {
             None => Ok(Arc::clone(shared)),
             Some(schema) => {
-                // The revisions' unqualified names must land in the
-                // tenant's schema: check that the search path held.
-                let mut conn = retort_db::connect(&member.url)?;
-                let current = conn
-                    .query_column("SELECT current_schema()")?
-                    .into_iter()
-                    .next()
-                    .unwrap_or_default();
-                if current != *schema {
-                    return Err(Error::TenantSchema {
-                        url: member.url.to_string(),
-                        schema: schema.clone(),
-                        current,
-                    });
-                }
-                drop(conn);
                 let schema = schema.clone();
                 let r = self.retort.clone().configure(move |cfg| {
                     cfg.version_table_schema = Some(schema.clone());

@@ -293,8 +293,8 @@ fn postgres_schemas_by_pattern() {
 
 /// Through a pooler that drops the `options` startup parameter (the test
 /// PgBouncer ignores it, as many deployments do), a tenant's connection
-/// works in `public`, not in its schema: the fleet refuses each tenant,
-/// saying why, and nothing lands anywhere (before the check, the first
+/// does not get its search_path: every connection retort opens checks it,
+/// so the fleet refuses each tenant, saying why, and nothing lands anywhere (before the check, the first
 /// tenant's tables were created in `public` and recorded as applied in the
 /// tenant's schema).
 #[test]
@@ -309,7 +309,7 @@ fn tenant_schemas_through_a_pooler_that_drops_options_are_refused() {
     run.code_is(1)
         .stdout_has("failed tenant_a: ")
         .stdout_has("failed tenant_b: ")
-        .stdout_has("not in the tenant's schema \"tenant_a\"")
+        .stdout_has("the server did not apply the search_path that the URL's options parameter sets (\"tenant_a\")")
         .stdout_has("ignore_startup_parameters");
     assert!(!run.stdout.contains("secret"), "{}", run.stdout);
     assert_eq!(

@@ -53,6 +53,24 @@ pub enum DbError {
         /// What is supported.
         supported: &'static str,
     },
+    /// The server did not apply a setting the URL asks for: the
+    /// `search_path` of PostgreSQL's `options` parameter, which a pooler
+    /// (PgBouncer's `ignore_startup_parameters`) may drop silently, so
+    /// that revisions would run in another schema. Nothing was run.
+    #[error(
+        "{url}: the server did not apply the search_path that the URL's options parameter sets ({wanted}); \
+         the session's search_path is {got}, so nothing was run (revisions would land in another schema). \
+         Is a pooler in between that drops the options startup parameter (PgBouncer's ignore_startup_parameters)? \
+         Connect to the server directly, or set the schema with version_table_schema and schema-qualified operations"
+    )]
+    SettingIgnored {
+        /// The URL, password hidden.
+        url: String,
+        /// The search_path asked for.
+        wanted: String,
+        /// The one the session has.
+        got: String,
+    },
     /// The URL names a database whose driver this build left out (the
     /// cargo feature `sqlite`, `postgres` or `mysql` is off).
     #[error(

@@ -107,10 +107,31 @@ impl PostgresConnection {
             .iter()
             .all(|h| !matches!(h, postgres::config::Host::Tcp(_)));
         let client = sslmode::connect(&mut config, &tls, socket).map_err(failed)?;
-        Ok(PostgresConnection {
+        let mut conn = PostgresConnection {
             client: Some(client),
             url: url.clone(),
-        })
+        };
+        // A pooler may drop `options` silently: the search_path it sets
+        // must be the session's, or unqualified names land elsewhere.
+        let wanted = url
+            .server()
+            .and_then(|s| s.params.iter().find(|(k, _)| k == "options"))
+            .and_then(|(_, options)| options_search_path(options));
+        if let Some(wanted) = wanted {
+            let got = conn
+                .query_column("SELECT pg_catalog.current_setting('search_path')")?
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            if got != wanted {
+                return Err(DbError::SettingIgnored {
+                    url: url.masked().to_owned(),
+                    wanted,
+                    got,
+                });
+            }
+        }
+        Ok(conn)
     }
 
     /// Runs `sql` with the simple query protocol, off any tokio runtime:
@@ -220,6 +241,38 @@ fn config(
         }
     }
     Ok((config, tls))
+}
+
+/// The `search_path` an `options` value sets (`-c search_path=V`,
+/// `-csearch_path=V`, `--search_path=V`, the last one winning), as the
+/// server receives it: PostgreSQL splits `options` at white space that no
+/// backslash escapes, and a backslash keeps the next character as it is.
+fn options_search_path(options: &str) -> Option<String> {
+    let mut args: Vec<String> = Vec::new();
+    let mut current: Option<String> = None;
+    let mut chars = options.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => current.get_or_insert_with(String::new).extend(chars.next()),
+            c if c.is_whitespace() => args.extend(current.take()),
+            c => current.get_or_insert_with(String::new).push(c),
+        }
+    }
+    args.extend(current);
+    let mut found = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let setting = match arg.as_str() {
+            "-c" => args.next().map(String::as_str),
+            a => a.strip_prefix("-c").or_else(|| a.strip_prefix("--")),
+        };
+        if let Some((key, value)) = setting.and_then(|s| s.split_once('='))
+            && key.replace('-', "_") == "search_path"
+        {
+            found = Some(value.to_owned());
+        }
+    }
+    found
 }
 
 /// The driver's message, with the server's detail and hint when it sent them.
@@ -394,5 +447,29 @@ impl Connection for PostgresConnection {
         };
         self.execute(&format!("DROP INDEX CONCURRENTLY IF EXISTS {index}"))?;
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::options_search_path;
+
+    #[test]
+    fn the_search_path_options_set_is_read_as_the_server_reads_it() {
+        let read = |o: &str| options_search_path(o);
+        assert_eq!(read("-c search_path=tenant_a").as_deref(), Some("tenant_a"));
+        assert_eq!(read("-csearch_path=a,b").as_deref(), Some("a,b"));
+        assert_eq!(read("--search_path=x").as_deref(), Some("x"));
+        assert_eq!(read("--search-path=x").as_deref(), Some("x"));
+        assert_eq!(
+            read("-c statement_timeout=5 -c search_path=\"My\\ Schema\"").as_deref(),
+            Some("\"My Schema\"")
+        );
+        assert_eq!(
+            read("-c search_path=a -c search_path=b").as_deref(),
+            Some("b")
+        );
+        assert_eq!(read("-c statement_timeout=5"), None);
+        assert_eq!(read(""), None);
     }
 }

@@ -460,29 +460,57 @@ fn wait_for_session(
     timeout: std::time::Duration,
     progress: &mut dyn Progress,
 ) -> Result<(), RunError> {
-    let started = std::time::Instant::now();
-    let mut told = false;
-    while conn.session_running(session)? {
-        if !told {
-            progress.note(&format!(
-                "waiting for the statement an interrupted run left running on the server (connection {session}) to finish"
-            ));
-            told = true;
+    let waiting = Waiting {
+        note: format!(
+            "waiting for the statement an interrupted run left running on the server (connection {session}) to finish"
+        ),
+        detail: format!(
+            "the server still runs a statement of it on connection {session} after {} s",
+            timeout.as_secs()
+        ),
+        advice: format!("wait for it to end (or `KILL {session}`), then run again"),
+    };
+    waiting.wait(entry, timeout, progress, || conn.session_running(session))
+}
+
+/// What a wait for a statement an interrupted run left running says.
+struct Waiting {
+    /// Said once, when the wait begins.
+    note: String,
+    /// The error's detail when it times out.
+    detail: String,
+    /// What to do then.
+    advice: String,
+}
+
+impl Waiting {
+    /// Waits while `running` says so, at most `timeout`.
+    fn wait(
+        self,
+        entry: &JournalEntry,
+        timeout: std::time::Duration,
+        progress: &mut dyn Progress,
+        mut running: impl FnMut() -> Result<bool, DbError>,
+    ) -> Result<(), RunError> {
+        let started = std::time::Instant::now();
+        let mut told = false;
+        while running()? {
+            if !told {
+                progress.note(&self.note);
+                told = true;
+            }
+            if started.elapsed() >= timeout {
+                return Err(RunError::Interrupted {
+                    revision: entry.revision.clone(),
+                    step: entry.direction.to_string(),
+                    detail: self.detail,
+                    advice: self.advice,
+                });
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
         }
-        if started.elapsed() >= timeout {
-            return Err(RunError::Interrupted {
-                revision: entry.revision.clone(),
-                step: entry.direction.to_string(),
-                detail: format!(
-                    "the server still runs a statement of it on connection {session} after {} s",
-                    timeout.as_secs()
-                ),
-                advice: format!("wait for it to end (or `KILL {session}`), then run again"),
-            });
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
+        Ok(())
     }
-    Ok(())
 }
 
 /// Statement `index` of a step and the operation it belongs to.
@@ -512,31 +540,18 @@ fn wait_for_statement(
     timeout: std::time::Duration,
     progress: &mut dyn Progress,
 ) -> Result<(), RunError> {
-    let started = std::time::Instant::now();
-    let mut told = false;
-    while conn.statement_running(sql)? {
-        if !told {
-            progress.note(&format!(
-                "waiting for the statement an interrupted run of revision {} left running on the server to finish: {sql}",
-                entry.revision
-            ));
-            told = true;
-        }
-        if started.elapsed() >= timeout {
-            return Err(RunError::Interrupted {
-                revision: entry.revision.clone(),
-                step: entry.direction.to_string(),
-                detail: format!(
-                    "the server still runs a statement of it after {} s: {sql}",
-                    timeout.as_secs()
-                ),
-                advice: "wait for it to end (or cancel it with pg_cancel_backend), then run again"
-                    .into(),
-            });
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    Ok(())
+    let waiting = Waiting {
+        note: format!(
+            "waiting for the statement an interrupted run of revision {} left running on the server to finish: {sql}",
+            entry.revision
+        ),
+        detail: format!(
+            "the server still runs a statement of it after {} s: {sql}",
+            timeout.as_secs()
+        ),
+        advice: "wait for it to end (or cancel it with pg_cancel_backend), then run again".into(),
+    };
+    waiting.wait(entry, timeout, progress, || conn.statement_running(sql))
 }
 
 /// The operation that statement `index` of a step belongs to.

@@ -327,9 +327,13 @@ const INVALID_INDEX: &str = "SELECT quote_ident(n.nspname) || '.' || quote_ident
 FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace \
 WHERE NOT x.indisvalid AND i.relname = {name} AND {schema}";
 
-/// Another session running exactly `{sql}` now.
+/// Another session running `{sql}` now. The server keeps the first `track_activity_query_size` bytes less one
+/// of a statement (cut at a character's boundary): a statement shown that
+/// long is compared by its beginning.
 const STATEMENT_RUNNING: &str = "SELECT 1 FROM pg_stat_activity \
-WHERE pid <> pg_backend_pid() AND datname = current_database() AND state = 'active' AND query = {sql}";
+WHERE pid <> pg_backend_pid() AND datname = current_database() AND state = 'active' AND (query = {sql} \
+OR (octet_length(query) >= (SELECT setting::int FROM pg_settings WHERE name = 'track_activity_query_size') - 4 \
+AND left({sql}, length(query)) = query))";
 
 /// The advisory lock key for `name`: FNV-1a, stable across runs and builds.
 fn lock_key(name: &str) -> i64 {

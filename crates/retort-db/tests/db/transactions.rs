@@ -89,3 +89,35 @@ fn unlocking_never_commits_an_unfinished_transaction(db: &mut TestDb) {
 }
 
 on_every_database!(unlocking_never_commits_an_unfinished_transaction);
+
+/// `statement_running` finds a statement another session runs, also when
+/// it is longer than `track_activity_query_size` (1 kB), where the server
+/// shows only its beginning: the crash resume waits for a concurrent index
+/// build a killed run left running, whatever its length.
+#[test]
+fn statement_running_finds_long_statements_on_postgres() {
+    let db = TestDb::postgres("statement_running_long");
+    let padding = "x".repeat(2000);
+    let sql = format!("SELECT pg_sleep(3) /* {padding} */");
+    let runner = {
+        let url = db.url.clone();
+        let sql = sql.clone();
+        std::thread::spawn(move || {
+            let mut conn = retort_db::connect(&url).unwrap();
+            conn.execute(&sql).unwrap();
+        })
+    };
+    let mut conn = db.connect();
+    let started = std::time::Instant::now();
+    while !conn.statement_running(&sql).unwrap() {
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "the long statement was never found running"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // A statement that is only its beginning is not it.
+    assert!(!conn.statement_running("SELECT pg_sleep(3)").unwrap());
+    runner.join().unwrap();
+    assert!(!conn.statement_running(&sql).unwrap());
+}

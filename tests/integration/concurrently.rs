@@ -356,6 +356,46 @@ sql = "INSERT INTO no_such_table VALUES (1)"
     assert_eq!(db.rows("SELECT count(*) FROM t"), ["3"]);
 }
 
+/// Whole-run transaction: a later revision whose recording fails (the log
+/// refuses its row) after the build committed the run's transaction up to
+/// there: the error says what stays committed, not that nothing was
+/// applied, and the next run finishes the rest once.
+#[test]
+fn concurrently_in_a_whole_run_transaction_a_failed_recording_says_what_stays() {
+    let p = Project::init();
+    p.append(
+        "migrations/retort.toml",
+        "\ntransaction_per_migration = false\n",
+    );
+    let db = Db::fresh(Kind::Postgres, &p);
+    write_rev(&p, &rev(BASE), BASE_REVISION);
+    write_rev(&p, &rev(IX).down(&[BASE]), &index_revision(false));
+    write_rev(
+        &p,
+        &rev(LAST).down(&[IX]),
+        "\n[[upgrade]]\nop = \"execute\"\nsql = \"INSERT INTO done (what) VALUES ('last')\"\n",
+    );
+    db.ok(&p, &["upgrade", BASE]);
+    db.sql(&format!(
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+         IF NEW.revision = '{LAST}' THEN RAISE EXCEPTION 'the log refuses %', NEW.revision; END IF; \
+         RETURN NEW; END $$; \
+         CREATE TRIGGER refuse BEFORE INSERT ON retort_log FOR EACH ROW EXECUTE FUNCTION refuse()"
+    ));
+    let run = db.fails(&p, &["upgrade", "head"]);
+    run.stderr_has(&format!("revision {LAST}"))
+        .stderr_has("recording it")
+        .stderr_has("the log refuses")
+        .stderr_has(&format!("only rolled back to where revision {IX}"));
+    assert_eq!(db.versions(), [BASE]);
+    assert_eq!(pg_indexes(&db), ["ix_a:t"]);
+    assert_eq!(done_rows(&db), ["before"]);
+    db.sql("DROP TRIGGER refuse ON retort_log");
+    db.ok(&p, &["upgrade", "head"]);
+    assert_eq!(db.versions(), [LAST]);
+    assert_eq!(done_rows(&db), ["after", "before", "last"]);
+}
+
 /// `--sql` on PostgreSQL: `COMMIT;` before the build, `BEGIN;` after, and
 /// psql runs the script.
 #[test]

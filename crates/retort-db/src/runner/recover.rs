@@ -118,13 +118,21 @@ pub(crate) fn recover(
     }
     if transactional {
         let failure = match (earlier, *failure.0) {
-            (Some(p), Failed::Statement { label, source, .. }) => {
+            (Some(p), failed) => {
+                // Whatever failed, the run's transaction rolls back only to
+                // the earlier step's commit: say so.
+                let (operation, reason) = match failed {
+                    Failed::Statement { label, source, .. } => (label, source.to_string()),
+                    Failed::Early(e) => ("starting it".to_owned(), e.to_string()),
+                    Failed::Record(e) => ("recording it".to_owned(), e.to_string()),
+                    Failed::Finish(e) => ("recording it".to_owned(), e.to_string()),
+                };
                 let _ = conn.rollback();
                 return RunError::PartlyCommitted(Box::new(PartlyCommitted {
                     revision,
                     step: step.step.to_string(),
-                    operation: label,
-                    reason: source.to_string(),
+                    operation,
+                    reason,
                     report: format!(
                         "nothing of {} was applied, but the run's transaction only rolled back to where revision {} ({}) ran a statement outside a transaction: the revisions before it and its first {} of {} statements are committed (journaled); the next `retort upgrade` finishes it from statement {} without running them again",
                         step.step.revision,
@@ -137,7 +145,7 @@ pub(crate) fn recover(
                     at,
                 }));
             }
-            (_, failed) => failed,
+            (None, failed) => failed,
         };
         return match failure {
             Failed::Early(e) | Failed::Record(e) => {

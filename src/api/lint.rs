@@ -155,33 +155,7 @@ impl Retort {
                 }
             }
             for target in &targets {
-                let place = match target.url.dialect() {
-                    DialectName::Sqlite => Ok(memory_url()?),
-                    server => match self.dev_url_of(&dir, target)? {
-                        Some(dev) if dev.dialect() == server => Ok(dev),
-                        Some(dev) => Err(format!(
-                            "the dev database (dev_url) is {}, and the database{} is {}",
-                            dev.dialect().product(),
-                            target
-                                .name
-                                .as_deref()
-                                .map(|n| format!(" {n}"))
-                                .unwrap_or_default(),
-                            server.product()
-                        )),
-                        None => Err(format!(
-                            "on {} it runs on a dev database: set dev_url in retort.toml or pass \
-                             --dev-url (retort makes a scratch {} there and drops it; it never \
-                             runs revisions on the project's database)",
-                            server.product(),
-                            if server == DialectName::Postgresql {
-                                "schema"
-                            } else {
-                                "database"
-                            }
-                        )),
-                    },
-                };
+                let place = self.scratch_place(&dir, target)?;
                 places.push((target.name.clone(), place));
             }
             // The scratch space holds its own version table, whatever
@@ -371,8 +345,49 @@ impl Retort {
     }
 }
 
+impl Retort {
+    /// Where revisions may run to check `target`'s revisions: a SQLite
+    /// database in memory for SQLite, the dev database of a server (never
+    /// the server's own database); `Err`: why there is none, and how to
+    /// set one.
+    pub(super) fn scratch_place(
+        &self,
+        dir: &ScriptDirectory,
+        target: &Target,
+    ) -> Result<std::result::Result<DatabaseUrl, String>> {
+        let server = match target.url.dialect() {
+            DialectName::Sqlite => return Ok(Ok(memory_url()?)),
+            server => server,
+        };
+        Ok(match self.dev_url_of(dir, target)? {
+            Some(dev) if dev.dialect() == server => Ok(dev),
+            Some(dev) => Err(format!(
+                "the dev database (dev_url) is {}, and the database{} is {}",
+                dev.dialect().product(),
+                target
+                    .name
+                    .as_deref()
+                    .map(|n| format!(" {n}"))
+                    .unwrap_or_default(),
+                server.product()
+            )),
+            None => Err(format!(
+                "on {} it runs on a dev database: set dev_url in retort.toml or pass \
+                 --dev-url (retort makes a scratch {} there and drops it; it never \
+                 runs revisions on the project's database)",
+                server.product(),
+                if server == DialectName::Postgresql {
+                    "schema"
+                } else {
+                    "database"
+                }
+            )),
+        })
+    }
+}
+
 /// The scratch SQLite database in memory.
-fn memory_url() -> Result<DatabaseUrl> {
+pub(super) fn memory_url() -> Result<DatabaseUrl> {
     DatabaseUrl::parse("sqlite://").map_err(|error| {
         ResolveUrlError::Invalid {
             from: retort_db::UrlSource::Flag,

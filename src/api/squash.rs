@@ -34,6 +34,7 @@ use retort_db::runner::{self, RunOptions, Silent};
 
 use super::Retort;
 use super::error::{Error, Result};
+use super::lint::memory_url;
 
 /// Why `squash` refused.
 #[derive(Debug, thiserror::Error)]
@@ -485,38 +486,27 @@ struct ProvingPlace {
 
 impl Retort {
     fn proving_place(&self, dir: &ScriptDirectory) -> Result<ProvingPlace> {
-        let memory = retort_db::DatabaseUrl::parse("sqlite://").map_err(|error| {
-            retort_db::ResolveUrlError::Invalid {
-                from: retort_db::UrlSource::Flag,
-                error,
-            }
-        })?;
         let target = match self.targets(dir) {
             Ok(targets) => targets.into_iter().next(),
             Err(Error::Url(retort_db::ResolveUrlError::Missing { .. })) => None,
             Err(e) => return Err(e),
         };
-        let Some(target) = target.filter(|t| t.url.dialect() != retort_db::DialectName::Sqlite)
-        else {
-            return Ok(ProvingPlace {
-                url: memory,
-                hint: None,
-            });
+        let place = match &target {
+            Some(t) => self.scratch_place(dir, t)?,
+            None => Ok(memory_url()?),
         };
-        let server = target.url.dialect();
-        match self.dev_url_of(dir, &target)? {
-            Some(dev) if dev.dialect() == server => Ok(ProvingPlace {
-                url: dev,
-                hint: None,
-            }),
-            _ => Ok(ProvingPlace {
-                url: memory,
-                hint: Some(format!(
-                    "set dev_url in retort.toml (or pass --dev-url) to a {} database to prove it there",
-                    server.product()
-                )),
-            }),
-        }
+        Ok(match (place, target) {
+            (Ok(url), _) => ProvingPlace { url, hint: None },
+            (Err(_), target) => ProvingPlace {
+                url: memory_url()?,
+                hint: target.map(|t| {
+                    format!(
+                        "set dev_url in retort.toml (or pass --dev-url) to a {} database to prove it there",
+                        t.url.dialect().product()
+                    )
+                }),
+            },
+        })
     }
 }
 

@@ -56,6 +56,7 @@ mod scratch;
 mod sqlite_rebuild;
 mod tls;
 mod verify_lock;
+mod virtual_tables;
 
 // The autogenerate corpus (SPEC section 7).
 mod autogen;

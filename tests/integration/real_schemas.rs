@@ -336,3 +336,38 @@ fn chinook_mysql() {
 fn employees_mysql() {
     round_trip("employees", Kind::Mysql, None);
 }
+
+#[test]
+fn synapse_sqlite() {
+    round_trip("synapse", Kind::Sqlite, None);
+}
+
+#[test]
+fn synapse_postgres() {
+    round_trip("synapse", Kind::Postgres, None);
+}
+
+#[test]
+fn guacamole_postgres() {
+    round_trip("guacamole", Kind::Postgres, None);
+}
+
+#[test]
+fn guacamole_mysql() {
+    round_trip("guacamole", Kind::Mysql, None);
+}
+
+#[test]
+fn springbatch_sqlite() {
+    round_trip("springbatch", Kind::Sqlite, None);
+}
+
+#[test]
+fn springbatch_postgres() {
+    round_trip("springbatch", Kind::Postgres, None);
+}
+
+#[test]
+fn springbatch_mysql() {
+    round_trip("springbatch", Kind::Mysql, None);
+}

@@ -251,4 +251,6 @@ pub const OPERATION_NAMES: &[&str] = &[
     "drop_domain",
     "create_extension",
     "drop_extension",
+    "create_virtual_table",
+    "drop_virtual_table",
 ];

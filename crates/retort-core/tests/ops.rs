@@ -241,7 +241,6 @@ const INVALID: &[&str] = &[
     r#"{ op = "add_column", table = "user", column = { name = "a", type = "text", defualt = "1" } }"#,
     r#"{ op = "add_column", table = "user", colum = { name = "a", type = "text" } }"#,
     r#"{ op = "add_column", table = "user", column = { name = "a", type = "varchar(x)" } }"#,
-    r#"{ op = "add_column", table = "user", column = { name = "id", type = "integer", primary_key = true, nullable = true } }"#,
     r#"{ op = "create_table", table = "user" }"#,
     r#"{ op = "create_table", table = "user", columns = [{ name = "id", type = "integer" }, "name"] }"#,
     r#"{ op = "create_table", table = "user", columns = [{ name = "id", type = "integer" }], foreign_keys = [{ columns = ["a"], referent_table = "b", referent_columns = ["x", "y"] }] }"#,

@@ -334,6 +334,14 @@ pub trait Dialect {
         if value { "TRUE" } else { "FALSE" }
     }
 
+    /// A boolean column's default `written` (any spelling of `value`:
+    /// `false`, `'f'`, `0`, ...) as the database takes it: by default
+    /// [`Dialect::render_bool`].
+    fn render_boolean_default(&self, written: &str, value: bool) -> String {
+        let _ = written;
+        self.render_bool(value).to_owned()
+    }
+
     /// The dialect's natural type for a portable type.
     fn render_type(&self, ty: &ColumnType) -> Result<String, DialectError>;
 

@@ -10,7 +10,7 @@
 //!
 //! [`Dialect::render_bool`]: crate::dialect::Dialect::render_bool
 
-use crate::diff::expression_key;
+use crate::diff::{DiffOptions, expression_key};
 use crate::schema::Schema;
 use crate::types::ColumnType;
 
@@ -41,13 +41,23 @@ pub fn portable_default(ty: &ColumnType, sql: &str) -> String {
 }
 
 /// `schema` with every boolean column's default made portable
-/// ([`portable_default`]).
-pub(crate) fn portable_defaults(schema: &Schema) -> Schema {
+/// ([`portable_default`]), except a default the dialect takes as written
+/// ([`Dialect::render_boolean_default`]: SQLite's `0` or `FALSE`, kept as
+/// written so that the table a revision makes reads back the same).
+///
+/// [`Dialect::render_boolean_default`]: crate::dialect::Dialect::render_boolean_default
+pub(crate) fn portable_defaults(schema: &Schema, options: &DiffOptions) -> Schema {
+    let d = options.dialect();
     let mut out = schema.clone();
     for t in &mut out.tables {
         for c in &mut t.columns {
-            if let Some(d) = &c.server_default {
-                c.server_default = Some(portable_default(&c.ty, d));
+            if let Some(text) = &c.server_default {
+                let kept = c.ty == ColumnType::Boolean
+                    && boolean_default(text)
+                        .is_some_and(|b| d.render_boolean_default(text, b) == *text);
+                if !kept {
+                    c.server_default = Some(portable_default(&c.ty, text));
+                }
             }
         }
     }

@@ -464,7 +464,7 @@ impl Diff {
 
 /// Compares `live` with `target`.
 pub fn diff(live: &Schema, target: &Schema, options: &DiffOptions) -> Diff {
-    let target = &defaults::portable_defaults(target);
+    let target = &defaults::portable_defaults(target, options);
     let mut out = Diff::default();
     let live_tables: Vec<&Table> = compared(live, options);
     let target_tables: Vec<&Table> = compared(target, options);

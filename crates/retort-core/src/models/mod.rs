@@ -187,15 +187,33 @@ fn parse_statements(
             });
         }
         let at = (start.span.start.line, start.span.start.column);
-        // Only a view keeps its text (found by scanning: only then).
+        // Only a view or virtual table keeps its text (found by scanning:
+        // only then).
         let source = match statement {
-            Statement::CreateView(_) => source_text(text, start.span.start, next.span.start),
+            Statement::CreateView(_) | Statement::CreateVirtualTable { .. } => {
+                source_text(text, start.span.start, statement_end(&parser))
+            }
             _ => "",
         };
         apply(&rules, statement, source, into).map_err(|e| located(path, at, e))?;
     }
     types::resolve_enums(into);
     Ok(())
+}
+
+/// Where the statement just parsed ends: the end of its last token, not
+/// counting the comments after it (SQLite keeps a statement's text up to
+/// its last token).
+fn statement_end(parser: &Parser<'_>) -> sqlparser::tokenizer::Location {
+    let mut i = parser.index();
+    while i > 0 {
+        i -= 1;
+        let t = parser.token_at(i);
+        if !matches!(t.token, Token::Whitespace(_)) {
+            return t.span.end;
+        }
+    }
+    parser.peek_token_ref().span.start
 }
 
 /// The text of `text` from `start` to `end` (1-based lines and columns
@@ -234,6 +252,9 @@ fn apply(
 ) -> error::Result<()> {
     match statement {
         Statement::CreateView(_) if rules.kind == Kind::Sqlite => other::create_view(source, into),
+        Statement::CreateVirtualTable { .. } if rules.kind == Kind::Sqlite => {
+            other::create_virtual_table(source, into)
+        }
         Statement::CreateTable(create) => table::create_table(rules, create, into),
         Statement::CreateIndex(create) => other::create_index(rules, create, into),
         Statement::Comment {
@@ -253,7 +274,8 @@ fn apply(
                 (0, 0),
                 format!(
                     "`{}` statements; models hold CREATE TABLE, CREATE [UNIQUE] INDEX, \
-                     COMMENT ON, CREATE TYPE ... AS ENUM and (SQLite) CREATE VIEW",
+                     COMMENT ON, CREATE TYPE ... AS ENUM and (SQLite) CREATE VIEW and \
+                     CREATE VIRTUAL TABLE",
                     words.join(" ")
                 ),
             ))
@@ -328,6 +350,9 @@ pub(crate) struct Rules {
     pub(crate) implicit_autoincrement: bool,
     /// `SERIAL` is a `BIGINT` (MySQL), not an `INTEGER` (PostgreSQL).
     pub(crate) serial_is_bigint: bool,
+    /// A key column accepts NULL unless declared NOT NULL, the rowid
+    /// (a lone `INTEGER PRIMARY KEY`) excepted (SQLite).
+    pub(crate) nullable_keys: bool,
 }
 
 impl Rules {
@@ -343,6 +368,7 @@ impl Rules {
             lowercase_unquoted: kind == Kind::Postgres,
             implicit_autoincrement: kind == Kind::Sqlite,
             serial_is_bigint: kind == Kind::MySql,
+            nullable_keys: kind == Kind::Sqlite,
         })
     }
 

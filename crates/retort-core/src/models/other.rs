@@ -191,14 +191,37 @@ pub(crate) fn create_type(
 /// qualifier removed, the rest as written), so that it compares equal with
 /// the view of a database created from the same text.
 pub(crate) fn create_view(source: &str, into: &mut Schema) -> error::Result<()> {
-    let refused = || {
-        unsupported(
-            (0, 0),
-            "`CREATE VIEW` with IF NOT EXISTS, TEMP or a schema other than main; write CREATE VIEW name AS ...",
-        )
-    };
-    let rest = keyword(source, "CREATE").ok_or_else(refused)?;
-    let rest = keyword(rest, "VIEW").ok_or_else(refused)?;
+    sqlite_object(
+        source,
+        ObjectKind::View,
+        "`CREATE VIEW` with IF NOT EXISTS, TEMP or a schema other than main; write CREATE VIEW name AS ...",
+        into,
+    )
+}
+
+/// `CREATE VIRTUAL TABLE` (SQLite), kept as SQLite keeps it, like a view.
+pub(crate) fn create_virtual_table(source: &str, into: &mut Schema) -> error::Result<()> {
+    sqlite_object(
+        source,
+        ObjectKind::VirtualTable,
+        "`CREATE VIRTUAL TABLE` with IF NOT EXISTS or a schema other than main; write CREATE VIRTUAL TABLE name USING module(...)",
+        into,
+    )
+}
+
+/// A SQLite object statement `CREATE <kind> [main.]name rest`, kept as
+/// `CREATE <kind> name rest`.
+fn sqlite_object(
+    source: &str,
+    kind: ObjectKind,
+    refusal: &str,
+    into: &mut Schema,
+) -> error::Result<()> {
+    let refused = || unsupported((0, 0), refusal);
+    let mut rest = keyword(source, "CREATE").ok_or_else(refused)?;
+    for word in kind.sql_keyword().split(' ') {
+        rest = keyword(rest, word).ok_or_else(refused)?;
+    }
     if keyword(rest, "IF").is_some() {
         return Err(refused());
     }
@@ -213,16 +236,26 @@ pub(crate) fn create_view(source: &str, into: &mut Schema) -> error::Result<()> 
         None => (first, after),
     };
     let name = unquote(name_text);
-    if into
-        .objects
-        .iter()
-        .any(|o| o.kind() == ObjectKind::View && o.id.name == name)
+    let taken = |o: &SchemaObject| {
+        matches!(o.kind(), ObjectKind::View | ObjectKind::VirtualTable)
+            && o.id.name.eq_ignore_ascii_case(&name)
+    };
+    if into.objects.iter().any(taken)
+        || into
+            .tables
+            .iter()
+            .any(|t| t.name.name.eq_ignore_ascii_case(&name))
     {
-        return Err(invalid((0, 0), format!("view {name} is declared twice")));
+        return Err(invalid(
+            (0, 0),
+            format!(
+                "{} {name} is declared twice",
+                kind.sql_keyword().to_ascii_lowercase()
+            ),
+        ));
     }
-    let definition = format!("CREATE VIEW {name_text}{after}");
-    into.objects
-        .push(SchemaObject::new(ObjectKind::View, name, definition));
+    let definition = format!("CREATE {} {name_text}{after}", kind.sql_keyword());
+    into.objects.push(SchemaObject::new(kind, name, definition));
     Ok(())
 }
 

@@ -130,6 +130,13 @@ fn column(
         match &opt.option {
             ColumnOption::Null => column.nullable = true,
             ColumnOption::NotNull => column.nullable = false,
+            // `DEFAULT NULL` is no default on the servers; SQLite keeps
+            // the text (`PRAGMA table_info` reads `NULL`).
+            ColumnOption::Default(sqlparser::ast::Expr::Value(v))
+                if rules.kind != super::Kind::Sqlite && v.value == sqlparser::ast::Value::Null =>
+            {
+                column.server_default = None;
+            }
             ColumnOption::Default(e) => column.server_default = Some(e.to_string()),
             ColumnOption::PrimaryKey(pk)
                 if pk.index_name.is_none()
@@ -423,11 +430,15 @@ fn finish_keys(rules: &Rules, table: &mut Table, keys: Keys, at: (u64, u64)) -> 
     known_columns(table, &pk, at)?;
     for column in &mut table.columns {
         let explicit = keys.autoincrement.contains(&column.name);
+        let lone_integer_key = pk.len() == 1 && pk[0] == column.name && column.ty.is_integer();
         if pk.contains(&column.name) {
             column.primary_key = true;
-            column.nullable = false;
+            // SQLite's rowid is the lone key column typed exactly INTEGER.
+            let rowid = lone_integer_key && column.ty == crate::types::ColumnType::Integer;
+            if !rules.nullable_keys || rowid {
+                column.nullable = false;
+            }
         }
-        let lone_integer_key = pk.len() == 1 && pk[0] == column.name && column.ty.is_integer();
         column.autoincrement = match (lone_integer_key, explicit) {
             // SQLite's rowid alias auto-increments with or without the keyword.
             (true, _) if rules.implicit_autoincrement => None,

@@ -28,6 +28,10 @@ pub(crate) fn column_type(
         }
     }
     let text = data_type.to_string();
+    if rules.kind == super::Kind::Sqlite {
+        // SQLite keeps the declared text: read it as its inspector does.
+        return Ok((crate::dialect::sqlite::declared_type(&text), false));
+    }
     let upper = text.to_ascii_uppercase();
     let (base, args) = match upper.find('(') {
         Some(open) => (upper[..open].trim(), &text[open..]),

@@ -38,6 +38,8 @@ pub const OBJECT_OPERATION_NAMES: &[&str] = &[
     "drop_domain",
     "create_extension",
     "drop_extension",
+    "create_virtual_table",
+    "drop_virtual_table",
 ];
 
 /// What an object operation does.

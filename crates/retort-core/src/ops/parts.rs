@@ -26,10 +26,10 @@ pub(crate) fn column(table: &Table, prefix: &str) -> Result<Column> {
         )
     })?;
     let nullable = f.opt_bool("nullable")?;
+    // `nullable = true` on a key column is SQLite's: a key column that is
+    // not the rowid (`INTEGER PRIMARY KEY`) accepts NULL unless declared
+    // NOT NULL. PostgreSQL and MySQL make every key column NOT NULL.
     let primary_key = f.bool_or("primary_key", false)?;
-    if primary_key && nullable == Some(true) {
-        return Err(f.invalid("nullable", "a primary key column cannot be nullable"));
-    }
     let column = Column {
         name,
         ty,

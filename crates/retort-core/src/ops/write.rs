@@ -74,8 +74,10 @@ fn column(c: &Column) -> Value {
     let mut out = Out(Table::new());
     out.set("name", c.name.as_str());
     out.set("type", type_text(&c.ty));
-    if !c.nullable && !c.primary_key {
-        out.set("nullable", false);
+    if c.nullable == c.primary_key {
+        // Said only when not the default: NOT NULL on a plain column, or
+        // NULL allowed in a key column (SQLite's nullable key).
+        out.set("nullable", c.nullable);
     }
     out.flag("primary_key", c.primary_key);
     out.opt("server_default", &c.server_default);

@@ -1,5 +1,6 @@
 //! Schema objects beyond tables: views, materialized views, triggers,
-//! functions, procedures, sequences, domains and extensions.
+//! functions, procedures, sequences, domains, extensions and (SQLite)
+//! virtual tables.
 //!
 //! They are kept as the database reports them: each object is its identity
 //! (kind, schema, name, the table of a trigger, the argument types of a
@@ -36,18 +37,24 @@ pub enum ObjectKind {
     Domain,
     /// `CREATE EXTENSION` (PostgreSQL; `plpgsql` is built in and never one).
     Extension,
+    /// `CREATE VIRTUAL TABLE ... USING module(...)` (SQLite: full-text
+    /// search with `fts5`/`fts4`, `rtree`, ...). Its rows and columns
+    /// belong to its module, so it is kept as its statement, like a view;
+    /// the shadow tables the module makes for it are part of it.
+    VirtualTable,
 }
 
 impl ObjectKind {
     /// Every kind, in the order the diff creates them when nothing else
     /// decides: what tables may use first, then what uses tables.
-    pub const ALL: [ObjectKind; 9] = [
+    pub const ALL: [ObjectKind; 10] = [
         ObjectKind::Extension,
         ObjectKind::Domain,
         ObjectKind::Sequence,
         ObjectKind::Function,
         ObjectKind::Procedure,
         ObjectKind::Aggregate,
+        ObjectKind::VirtualTable,
         ObjectKind::View,
         ObjectKind::MaterializedView,
         ObjectKind::Trigger,
@@ -66,6 +73,7 @@ impl ObjectKind {
             ObjectKind::Sequence => "sequence",
             ObjectKind::Domain => "domain",
             ObjectKind::Extension => "extension",
+            ObjectKind::VirtualTable => "virtual_table",
         }
     }
 
@@ -86,6 +94,17 @@ impl ObjectKind {
             ObjectKind::Sequence => "SEQUENCE",
             ObjectKind::Domain => "DOMAIN",
             ObjectKind::Extension => "EXTENSION",
+            ObjectKind::VirtualTable => "VIRTUAL TABLE",
+        }
+    }
+
+    /// The SQL words `DROP` takes for the kind: [`ObjectKind::sql_keyword`],
+    /// but `TABLE` for a virtual table (`DROP TABLE` drops it with its
+    /// shadow tables).
+    pub fn drop_keyword(self) -> &'static str {
+        match self {
+            ObjectKind::VirtualTable => "TABLE",
+            other => other.sql_keyword(),
         }
     }
 

@@ -192,7 +192,11 @@ impl Assembly {
     }
 }
 
-/// The tables of SQLite's `main` database, without SQLite's own
-/// (`sqlite_sequence`, `sqlite_stat1`, ...), in name order.
-const SQLITE_TABLES: &str = "SELECT name FROM main.sqlite_master \
-     WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
+/// The ordinary tables of SQLite's `main` database, in name order: not
+/// SQLite's own (`sqlite_sequence`, `sqlite_stat1`, ...), and not virtual
+/// tables or the shadow tables their modules keep (`PRAGMA table_list`
+/// says which is which): a virtual table is an object (`objects/`), and
+/// its shadow tables are part of it.
+const SQLITE_TABLES: &str = "SELECT name FROM pragma_table_list \
+     WHERE schema = 'main' AND type = 'table' \
+     AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";

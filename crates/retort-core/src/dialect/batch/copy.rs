@@ -8,6 +8,24 @@ use crate::dialect::{Dialect, DialectError, Statement};
 use crate::ops::{ColumnSource, Operation, apply_to_table};
 use crate::schema::{Table, TableName};
 
+/// Whether `table` has a rowid that no column holds: a SQLite table
+/// neither `WITHOUT ROWID` nor keyed by a lone `INTEGER PRIMARY KEY` (the
+/// rowid's alias, copied as a column).
+fn keeps_rowid<D: Dialect + ?Sized>(d: &D, table: &Table) -> bool {
+    let key = table.primary_key_columns();
+    let alias = key.len() == 1
+        && table
+            .columns
+            .iter()
+            .any(|c| c.name == key[0] && c.ty == crate::types::ColumnType::Integer);
+    // A column named `rowid` hides it.
+    let hidden = table
+        .columns
+        .iter()
+        .any(|c| c.name.eq_ignore_ascii_case("rowid"));
+    d.supports_without_rowid() && !table.without_rowid && !alias && !hidden
+}
+
 /// The statements that rebuild `source.table` with `ops` applied.
 pub(super) fn move_and_copy<D: Dialect + ?Sized>(
     d: &D,
@@ -50,6 +68,13 @@ pub(super) fn move_and_copy<D: Dialect + ?Sized>(
             }
             ColumnSource::Added => {}
         }
+    }
+    if keeps_rowid(d, current) && keeps_rowid(d, &new) {
+        // SQLite numbers the rows of a table without an INTEGER PRIMARY
+        // KEY by itself: copy the numbers, which an external-content FTS
+        // index or the application may refer to.
+        into.push("rowid".to_owned());
+        select.push("rowid".to_owned());
     }
     if into.is_empty() {
         return Err(copy_error(

@@ -490,7 +490,7 @@ pub(crate) fn render_default<D: Dialect + ?Sized>(
     sql: &str,
 ) -> String {
     match (ty, crate::diff::boolean_default(sql)) {
-        (Some(ColumnType::Boolean), Some(b)) => d.render_bool(b).to_owned(),
+        (Some(ColumnType::Boolean), Some(b)) => d.render_boolean_default(sql, b),
         _ => sql.to_owned(),
     }
 }

@@ -72,7 +72,7 @@ fn drop<D: Dialect + ?Sized>(d: &D, id: &ObjectId) -> Statement {
             name: id.name.clone(),
         },
     );
-    let mut sql = format!("DROP {} {name}", id.kind.sql_keyword());
+    let mut sql = format!("DROP {} {name}", id.kind.drop_keyword());
     if id.kind.is_routine() && d.drop_routine_names_arguments() {
         sql.push_str(&format!("({})", id.arguments.as_deref().unwrap_or("")));
     }

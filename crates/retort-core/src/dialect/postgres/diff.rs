@@ -64,7 +64,10 @@ impl Normalizer for PostgresDiff {
         if expression_key(sql).starts_with("nextval(") {
             return None;
         }
-        crate::diff::default_key(&strip_casts(sql))
+        // `DEFAULT NULL` on a `varchar` column is stored as
+        // `NULL::character varying` (on an `integer` one, not at all):
+        // either way, the same as no default.
+        crate::diff::default_key(&strip_casts(sql)).filter(|k| k != "null")
     }
 
     fn expression_key(&self, sql: &str) -> String {

@@ -69,8 +69,8 @@ impl Dialect for Postgres {
         true
     }
 
-    fn supports_object_kind(&self, _kind: ObjectKind) -> bool {
-        true
+    fn supports_object_kind(&self, kind: ObjectKind) -> bool {
+        kind != ObjectKind::VirtualTable
     }
 
     fn supports_replace(&self, kind: ObjectKind) -> bool {

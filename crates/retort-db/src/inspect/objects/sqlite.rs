@@ -1,5 +1,5 @@
-//! SQLite's views and triggers: `sqlite_master.sql` verbatim, in `rowid`
-//! order (the order they were created).
+//! SQLite's views, triggers and virtual tables: `sqlite_master.sql`
+//! verbatim, in `rowid` order (the order they were created).
 
 use retort_core::schema::{ObjectKind, SchemaObject};
 
@@ -7,7 +7,7 @@ use super::Rows;
 use crate::connection::Connection;
 use crate::error::DbError;
 
-/// Reads the views and triggers of `main` with one query.
+/// Reads the views, triggers and virtual tables of `main` with one query.
 pub fn read(conn: &mut dyn Connection) -> Result<Vec<SchemaObject>, DbError> {
     let rows = Rows::query(conn, OBJECTS.to_owned())?;
     let mut out = Vec::with_capacity(rows.rows.len());
@@ -16,15 +16,18 @@ pub fn read(conn: &mut dyn Connection) -> Result<Vec<SchemaObject>, DbError> {
         let name = rows.required(row, 1, "name")?;
         let table = rows.required(row, 2, "tbl_name")?;
         let sql = rows.required(row, 3, "sql")?;
-        out.push(if kind == "trigger" {
-            SchemaObject::new(ObjectKind::Trigger, name, sql).on_table(table)
-        } else {
-            SchemaObject::new(ObjectKind::View, name, sql)
+        out.push(match kind.as_str() {
+            "trigger" => SchemaObject::new(ObjectKind::Trigger, name, sql).on_table(table),
+            "table" => SchemaObject::new(ObjectKind::VirtualTable, name, sql),
+            _ => SchemaObject::new(ObjectKind::View, name, sql),
         });
     }
     Ok(out)
 }
 
-/// Views and triggers with their text, in creation order.
+/// Views, triggers and virtual tables (as `PRAGMA table_list` tells them
+/// from ordinary and shadow tables) with their text, in creation order.
 const OBJECTS: &str = "SELECT type, name, tbl_name, sql FROM main.sqlite_master \
-     WHERE type IN ('view', 'trigger') AND sql IS NOT NULL ORDER BY rowid";
+     WHERE (type IN ('view', 'trigger') OR (type = 'table' AND name IN \
+         (SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'virtual'))) \
+     AND sql IS NOT NULL ORDER BY rowid";

@@ -2,7 +2,7 @@
 //! declared types, `NOT NULL`, defaults, key positions and generated
 //! columns; the `CREATE TABLE` text for what the pragma leaves out.
 
-use retort_core::dialect::{Dialect, Sqlite};
+use retort_core::dialect::sqlite::declared_type as column_type;
 use retort_core::schema::{Column, Generated, PrimaryKey, Table};
 use retort_core::types::ColumnType;
 
@@ -89,27 +89,6 @@ pub(super) fn read_columns(
         });
     }
     Ok(())
-}
-
-/// The declared type as a [`ColumnType`]: the portable type when SQLite
-/// renders it back to the same text, else the text itself.
-fn column_type(declared: &str) -> ColumnType {
-    let squeeze = |s: &str| -> String {
-        s.chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| c.to_ascii_uppercase())
-            .collect()
-    };
-    match ColumnType::parse(declared) {
-        Ok(ty)
-            if Sqlite
-                .render_type(&ty)
-                .is_ok_and(|rendered| squeeze(&rendered) == squeeze(declared)) =>
-        {
-            ty
-        }
-        _ => ColumnType::Other(declared.to_owned()),
-    }
 }
 
 #[cfg(test)]

@@ -76,7 +76,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "drop-table",
-        summary: "drop_table deletes a table and its rows",
+        summary: "drop_table (or drop_virtual_table) deletes a table and its rows",
         dialects: &[],
         needs: Needs::Files,
     },

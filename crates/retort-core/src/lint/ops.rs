@@ -6,6 +6,7 @@ use super::state::{self, Tables};
 use super::types::{narrowing, rewrites, volatile_call};
 use super::{Finding, OperationRef};
 use crate::ops::{AlterColumn, Operation, Setting};
+use crate::schema::ObjectKind;
 use crate::revision::{Operations, Revision};
 
 /// Linting the upgrade operations of one revision (one database's list).
@@ -80,6 +81,18 @@ impl Context<'_, '_> {
                     "drops table {table} and every row in it; deploy code that no longer uses it first, \
                      keep a backup, then allow the rule for this revision \
                      (`# retort-lint: allow drop-table -- why`)"
+                ),
+            ),
+            Operation::DropObject { id, .. } if id.kind == ObjectKind::VirtualTable => self.push(
+                "drop-table",
+                index,
+                op,
+                format!(
+                    "drops virtual table {} and what its module holds (a full-text index over its own \
+                     content loses the text; one over another table's rows can be rebuilt); deploy code \
+                     that no longer uses it first, then allow the rule for this revision \
+                     (`# retort-lint: allow drop-table -- why`)",
+                    id.name
                 ),
             ),
             Operation::DropColumn { table, column, .. } => self.push(

@@ -56,6 +56,14 @@ fn drop_column_and_drop_table() {
 }
 
 #[test]
+fn dropping_a_virtual_table_is_a_drop_table_finding() {
+    let b = child(
+        "[[upgrade]]\nop = \"drop_virtual_table\"\nname = \"notes_fts\"\n[[upgrade]]\nop = \"drop_view\"\nname = \"v\"",
+    );
+    assert_eq!(rules(&[BASE, &b], Some("sqlite")), ["drop-table"]);
+}
+
+#[test]
 fn narrowing_and_rewrites() {
     let narrow = child(
         "[[upgrade]]\nop = \"alter_column\"\ntable = \"user\"\ncolumn = \"email\"\ntype = \"varchar(20)\"\nexisting_type = \"varchar(50)\"",

@@ -6,8 +6,8 @@ use super::state::{self, Tables};
 use super::types::{narrowing, rewrites, volatile_call};
 use super::{Finding, OperationRef};
 use crate::ops::{AlterColumn, Operation, Setting};
-use crate::schema::ObjectKind;
 use crate::revision::{Operations, Revision};
+use crate::schema::ObjectKind;
 
 /// Linting the upgrade operations of one revision (one database's list).
 pub(super) struct Context<'a, 'f> {

@@ -371,3 +371,23 @@ fn springbatch_postgres() {
 fn springbatch_mysql() {
     round_trip("springbatch", Kind::Mysql, None);
 }
+
+#[test]
+fn quartz_postgres() {
+    round_trip("quartz", Kind::Postgres, None);
+}
+
+#[test]
+fn quartz_mysql() {
+    round_trip("quartz", Kind::Mysql, None);
+}
+
+#[test]
+fn dolphinscheduler_postgres() {
+    round_trip("dolphinscheduler", Kind::Postgres, None);
+}
+
+#[test]
+fn dolphinscheduler_mysql() {
+    round_trip("dolphinscheduler", Kind::Mysql, None);
+}

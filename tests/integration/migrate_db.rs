@@ -248,13 +248,19 @@ impl Db {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start the database client");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(script.as_bytes())
-            .expect("write the script to the client");
-        child.wait_with_output().expect("wait for the client")
+        // Written from a thread while the output is read: a script whose
+        // queries print more than a pipe holds would otherwise block both.
+        let mut stdin = child.stdin.take().unwrap();
+        let script = script.to_owned();
+        let writer = std::thread::spawn(move || stdin.write_all(script.as_bytes()));
+        let out = child.wait_with_output().expect("wait for the client");
+        // A client that stopped at an error may close its stdin early.
+        if let Err(e) = writer.join().expect("the writer thread")
+            && out.status.success()
+        {
+            panic!("write the script to the client: {e}");
+        }
+        out
     }
 
     /// An identifier quoted for this database.

@@ -391,3 +391,8 @@ fn dolphinscheduler_postgres() {
 fn dolphinscheduler_mysql() {
     round_trip("dolphinscheduler", Kind::Mysql, None);
 }
+
+#[test]
+fn northwind_sqlite() {
+    round_trip("northwind", Kind::Sqlite, None);
+}

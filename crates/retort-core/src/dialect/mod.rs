@@ -329,6 +329,11 @@ pub trait Dialect {
         format!("'{}'", text.replace('\'', "''"))
     }
 
+    /// A column may have no declared type (SQLite's `CREATE TABLE t (a)`).
+    fn supports_untyped_columns(&self) -> bool {
+        false
+    }
+
     /// A boolean literal.
     fn render_bool(&self, value: bool) -> &'static str {
         if value { "TRUE" } else { "FALSE" }

@@ -49,6 +49,18 @@ pub use glob::expand_models;
 use crate::schema::{Schema, TableName};
 use error::{Located, Problem};
 
+/// A models file's text with Windows line ends (`\r\n`) made `\n`, as the
+/// databases' own clients (`sqlite3`, `psql`, `mysql`) read a file line by
+/// line: a view or trigger declared in such a file is then stored, and
+/// compared, as the database loaded from the file by its client stores it.
+pub fn unix_lines(text: String) -> String {
+    if text.contains("\r\n") {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    }
+}
+
 /// Reads every file of `paths`, in order, into one schema, parsing each for
 /// `dialect` (`sqlite`, `postgresql`/`postgres`, `mysql`/`mariadb`).
 pub fn read_models(paths: &[PathBuf], dialect: &str) -> Result<Schema, ModelError> {
@@ -58,7 +70,7 @@ pub fn read_models(paths: &[PathBuf], dialect: &str) -> Result<Schema, ModelErro
             path: path.clone(),
             source,
         })?;
-        parse_models(path, &text, dialect, &mut schema)?;
+        parse_models(path, &unix_lines(text), dialect, &mut schema)?;
     }
     Ok(schema)
 }

@@ -134,7 +134,8 @@ impl<'a> Fields<'a> {
         match self.opt_str(key)? {
             None => Ok(None),
             Some(text) => {
-                let ty = ColumnType::parse(&text).map_err(|e| self.invalid(key, e.to_string()))?;
+                let ty =
+                    ColumnType::parse_field(&text).map_err(|e| self.invalid(key, e.to_string()))?;
                 names::check_known(&ty).map_err(|m| self.invalid(key, m))?;
                 Ok(Some(ty))
             }

@@ -224,6 +224,8 @@ fn alter_column(out: &mut Out, a: &AlterColumn) {
 /// spelled.
 fn type_text(ty: &ColumnType) -> String {
     match ty {
+        // No declared type (SQLite): `type = ""`.
+        ColumnType::Other(text) if text.is_empty() => String::new(),
         ColumnType::Other(text)
             if names::check_known(ty).is_err() || ColumnType::parse(text).as_ref() != Ok(ty) =>
         {

@@ -59,6 +59,6 @@ fn check_field(table: &DeTable<'_>, key: &str, shown: &str) -> Result<(), (usize
         return Ok(());
     };
     let at = value.span().start;
-    let ty = ColumnType::parse(text).map_err(|e| (at, format!("`{shown}`: {e}")))?;
+    let ty = ColumnType::parse_field(text).map_err(|e| (at, format!("`{shown}`: {e}")))?;
     names::check_known(&ty).map_err(|m| (at, format!("`{shown}`: {m}")))
 }

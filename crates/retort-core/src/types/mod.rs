@@ -95,6 +95,17 @@ pub struct TypeError {
 }
 
 impl ColumnType {
+    /// Parses a revision file's `type` field: [`ColumnType::parse`], but
+    /// `""` is a column without a declared type (SQLite's `CREATE TABLE t
+    /// (a, b)`), [`ColumnType::Other`] with empty text, which only SQLite
+    /// takes.
+    pub fn parse_field(text: &str) -> Result<ColumnType, TypeError> {
+        if text.is_empty() {
+            return Ok(ColumnType::Other(String::new()));
+        }
+        ColumnType::parse(text)
+    }
+
     /// Parses the SQL text of a type. Portable names are recognised without
     /// regard to case; anything else is [`ColumnType::Other`].
     pub fn parse(text: &str) -> Result<ColumnType, TypeError> {

@@ -120,7 +120,9 @@ pub fn check_known(ty: &ColumnType) -> Result<(), String> {
         return Ok(());
     };
     let name = leading_name(text);
-    if known_anywhere(&name) {
+    // No declared type (SQLite) is known; the dialects other than SQLite
+    // refuse it.
+    if text.is_empty() || known_anywhere(&name) {
         return Ok(());
     }
     let hint = closest(&name)

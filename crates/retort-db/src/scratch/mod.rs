@@ -50,7 +50,10 @@ impl ModelFile {
     /// Reads the file at `path`.
     pub fn read(path: PathBuf) -> Result<ModelFile, ScratchError> {
         match std::fs::read_to_string(&path) {
-            Ok(text) => Ok(ModelFile { path, text }),
+            Ok(text) => Ok(ModelFile {
+                path,
+                text: retort_core::models::unix_lines(text),
+            }),
             Err(source) => Err(ScratchError::Read { path, source }),
         }
     }

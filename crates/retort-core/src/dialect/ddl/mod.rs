@@ -178,6 +178,16 @@ pub(crate) fn check_type<D: Dialect + ?Sized>(d: &D, ty: &ColumnType) -> Result<
     let ColumnType::Other(text) = ty else {
         return Ok(());
     };
+    if text.trim().is_empty() {
+        if d.supports_untyped_columns() {
+            return Ok(());
+        }
+        return Err(DialectError::Type {
+            dialect: d.name(),
+            ty: text.clone(),
+            reason: "a column without a type is SQLite's; give the column a type".to_owned(),
+        });
+    }
     let name = names::leading_name(text);
     if d.knows_type_name(&name) || !names::known_anywhere(&name) {
         return Ok(());

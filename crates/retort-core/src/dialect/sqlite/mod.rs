@@ -96,6 +96,10 @@ impl Dialect for Sqlite {
         )
     }
 
+    fn supports_untyped_columns(&self) -> bool {
+        true
+    }
+
     fn supports_enum_types(&self) -> bool {
         false
     }

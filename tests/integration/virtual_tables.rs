@@ -34,6 +34,13 @@ CREATE TRIGGER notes_au AFTER UPDATE ON notes BEGIN
 END;
 ";
 
+/// Writes `models`, generates a revision from them and upgrades `db` to it.
+fn migrate_to(p: &Project, db: &Db, models: &str, message: &str) {
+    p.write("models.sql", models);
+    db.ok(p, &["--models", "models.sql", "migrate", "-m", message]);
+    db.ok(p, &["upgrade", "head"]);
+}
+
 /// The ids of the notes whose text matches `query`.
 fn search(db: &Db, query: &str) -> Vec<String> {
     db.rows(&format!(
@@ -84,15 +91,12 @@ fn a_full_text_index_is_generated_upgraded_searched_rebuilt_and_dropped() {
 
     // A change SQLite can only make by rebuilding `notes`: the triggers
     // come back, the index keeps pointing at the right rows.
-    p.write(
-        "models.sql",
-        &NOTES.replace("body TEXT\n", "body TEXT NOT NULL DEFAULT ''\n"),
-    );
-    db.ok(
+    migrate_to(
         &p,
-        &["--models", "models.sql", "migrate", "-m", "body required"],
+        &db,
+        &NOTES.replace("body TEXT\n", "body TEXT NOT NULL DEFAULT ''\n"),
+        "body required",
     );
-    db.ok(&p, &["upgrade", "head"]);
     db.sql("INSERT INTO notes (title, body) VALUES ('sqlx', 'migrations in rust')");
     assert_eq!(search(&db, "rust"), ["1", "4"]);
     db.sql("DELETE FROM notes WHERE id = 1");
@@ -155,10 +159,8 @@ CREATE VIRTUAL TABLE tags_fts USING fts5(label, content='tags', content_rowid='r
 #[test]
 fn a_rebuild_keeps_the_row_numbers_sqlite_gave() {
     let p = Project::init();
-    p.write("models.sql", TAGS);
     let db = Db::fresh(Kind::Sqlite, &p);
-    db.ok(&p, &["--models", "models.sql", "migrate", "-m", "tags"]);
-    db.ok(&p, &["upgrade", "head"]);
+    migrate_to(&p, &db, TAGS, "tags");
     db.sql(
         "INSERT INTO tags (name, label) VALUES ('a', 'apple'), ('b', 'banana'), ('c', 'cherry'); \
          DELETE FROM tags WHERE name = 'a'; \
@@ -168,15 +170,12 @@ fn a_rebuild_keeps_the_row_numbers_sqlite_gave() {
     assert_eq!(before, ["2=b", "3=c"]);
 
     // A type change: SQLite rebuilds the table.
-    p.write(
-        "models.sql",
-        &TAGS.replace("label TEXT", "label VARCHAR(40)"),
-    );
-    db.ok(
+    migrate_to(
         &p,
-        &["--models", "models.sql", "migrate", "-m", "label length"],
+        &db,
+        &TAGS.replace("label TEXT", "label VARCHAR(40)"),
+        "label length",
     );
-    db.ok(&p, &["upgrade", "head"]);
     assert_eq!(
         db.rows("SELECT rowid || '=' || name FROM tags ORDER BY rowid"),
         before,
@@ -237,24 +236,22 @@ fn columns_without_a_type_are_written_as_an_empty_type() {
     let models = "CREATE TABLE settings (setting TEXT NOT NULL, key TEXT NOT NULL, value, \
                   PRIMARY KEY (setting, key));\n\
                   CREATE TABLE log (at DEFAULT CURRENT_TIMESTAMP, what);\n";
-    p.write("models.sql", models);
     let db = Db::fresh(Kind::Sqlite, &p);
-    db.ok(&p, &["--models", "models.sql", "migrate", "-m", "settings"]);
+    migrate_to(&p, &db, models, "settings");
     let file = p.read(&format!("migrations/versions/{}", p.version_files()[0]));
     assert!(file.contains(r#"{ name = "value", type = "" }"#), "{file}");
-    db.ok(&p, &["upgrade", "head"]);
     assert_eq!(
         db.rows("SELECT name || ':' || type FROM pragma_table_info('settings') ORDER BY cid"),
         ["setting:TEXT", "key:TEXT", "value:"]
     );
     db.ok(&p, &["--models", "models.sql", "check"]);
     // A rebuild declares the column without a type again.
-    p.write(
-        "models.sql",
+    migrate_to(
+        &p,
+        &db,
         &models.replace("what)", "what NOT NULL DEFAULT '')"),
+        "what",
     );
-    db.ok(&p, &["--models", "models.sql", "migrate", "-m", "what"]);
-    db.ok(&p, &["upgrade", "head"]);
     assert_eq!(
         db.rows("SELECT name || ':' || type FROM pragma_table_info('log') ORDER BY cid"),
         ["at:", "what:"]

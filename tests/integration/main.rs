@@ -46,6 +46,7 @@ mod migrate_ops;
 mod migrate_options;
 mod models_reader;
 mod multidb;
+mod pg_dump_habits;
 mod safety_depth;
 mod safety_files;
 mod safety_quoting;

@@ -190,6 +190,12 @@ pub trait Dialect {
         true
     }
 
+    /// An index key part may name an operator class (`ip inet_ops`;
+    /// PostgreSQL).
+    fn supports_index_opclass(&self) -> bool {
+        false
+    }
+
     /// Generated columns may be `VIRTUAL`, computed when read (not
     /// PostgreSQL before 18, whose generated columns are all `STORED`).
     fn supports_virtual_generated_columns(&self) -> bool {

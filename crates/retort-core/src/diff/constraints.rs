@@ -141,6 +141,14 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
             })
             .collect()
     };
+    // Collations and operator classes as names: without regard to case.
+    let order_key = |o: &crate::schema::KeyOrder| {
+        (
+            o.collation.as_deref().map(str::to_ascii_lowercase),
+            o.descending,
+            o.opclass.as_deref().map(str::to_ascii_lowercase),
+        )
+    };
     let (mut ix_gone, mut ix_new) = pair(
         &l.indexes,
         &t.indexes,
@@ -148,6 +156,7 @@ pub(crate) fn compare(live: &Table, target: &Table, options: &DiffOptions) -> Co
         |a, b| {
             parts_key(&a.columns) == parts_key(&b.columns)
                 && a.unique == b.unique
+                && (0..a.columns.len()).all(|i| order_key(&a.order(i)) == order_key(&b.order(i)))
                 && where_key(&a.where_clause) == where_key(&b.where_clause)
                 && a.using.as_deref().map(str::to_ascii_lowercase)
                     == b.using.as_deref().map(str::to_ascii_lowercase)

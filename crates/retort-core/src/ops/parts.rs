@@ -265,6 +265,7 @@ pub(crate) fn index(f: &mut Fields<'_>, columns_required: bool) -> Result<Index>
         Ok(KeyOrder {
             collation: f.opt_str("collation")?,
             descending: f.bool_or("descending", false)?,
+            opclass: f.opt_str("opclass")?,
         })
     })?;
     if !orders.is_empty() && orders.len() != columns.len() {

@@ -139,6 +139,7 @@ fn index(out: &mut Out, ix: &Index) {
     list(out, "orders", &ix.orders, |out, o| {
         out.opt("collation", &o.collation);
         out.flag("descending", o.descending);
+        out.opt("opclass", &o.opclass);
     });
     out.opt("using", &ix.using);
 }

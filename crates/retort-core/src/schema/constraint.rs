@@ -143,19 +143,25 @@ impl Index {
     }
 }
 
-/// How one key part of an index sorts: `COLLATE` and `DESC`.
+/// How one key part of an index sorts and compares: `COLLATE`, an
+/// operator class, `DESC`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct KeyOrder {
     /// The collation, when not the column's own (`NOCASE`).
     pub collation: Option<String>,
     /// Descending (`DESC`) rather than ascending.
     pub descending: bool,
+    /// PostgreSQL's operator class, when not the type's default for the
+    /// index's access method (`inet_ops` for `gist`, `gin_trgm_ops`,
+    /// `varchar_pattern_ops`), as PostgreSQL names it.
+    pub opclass: Option<String>,
 }
 
 impl KeyOrder {
-    /// True for the default: ascending, the column's own collation.
+    /// True for the default: ascending, the column's own collation and
+    /// operator class.
     pub fn is_default(&self) -> bool {
-        self.collation.is_none() && !self.descending
+        self.collation.is_none() && !self.descending && self.opclass.is_none()
     }
 }
 

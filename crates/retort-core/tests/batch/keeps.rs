@@ -68,14 +68,17 @@ fn ticket() -> Table {
             KeyOrder {
                 collation: Some("RTRIM".into()),
                 descending: false,
+                opclass: None,
             },
             KeyOrder {
                 collation: None,
                 descending: true,
+                opclass: None,
             },
             KeyOrder {
                 collation: None,
                 descending: true,
+                opclass: None,
             },
         ],
         ..Index::default()

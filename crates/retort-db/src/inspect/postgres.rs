@@ -27,8 +27,8 @@
 //! - `NO ACTION` (the default) is no action at all.
 //!
 //! Not recovered, because the model has no place for them: `DEFERRABLE`
-//! and `MATCH` on foreign keys, `NOT VALID`, collations,
-//! `DESC` and operator classes, `INCLUDE` columns, exclusion constraints,
+//! and `MATCH` on foreign keys, `NOT VALID`, collations, `NULLS FIRST`,
+//! `INCLUDE` columns, exclusion constraints,
 //! partitioning, a sequence's options. A column of a domain or of a type
 //! from another schema than `pg_catalog` (an extension's) is
 //! [`ColumnType::Verbatim`] with `format_type()`'s text. A stored generated
@@ -41,8 +41,8 @@ pub(crate) use text::check_condition as pg_check_condition;
 use std::collections::BTreeMap;
 
 use retort_core::schema::{
-    CheckConstraint, Column, EnumType, ForeignKey, Generated, Index, PrimaryKey, Schema, Table,
-    TableName, UniqueConstraint,
+    CheckConstraint, Column, EnumType, ForeignKey, Generated, Index, KeyOrder, PrimaryKey, Schema,
+    Table, TableName, UniqueConstraint,
 };
 use retort_core::types::ColumnType;
 
@@ -300,19 +300,35 @@ fn read_indexes(a: &mut Assembly, (sql, rows): &(String, Vec<Row>)) -> Result<()
         let unique = cell(row, 2) == Some("t");
         let where_clause = cell(row, 4).map(|w| unwrap_parens(w).to_owned());
         let using = cell(row, 6).filter(|m| *m != "btree").map(str::to_owned);
+        let order = KeyOrder {
+            collation: None,
+            descending: cell(row, 8) == Some("t"),
+            opclass: cell(row, 7).map(str::to_owned),
+        };
         let Some(t) = a.table(&table) else {
             continue;
         };
         match t.indexes.last_mut() {
-            Some(ix) if same => ix.columns.push(column),
+            Some(ix) if same => {
+                ix.columns.push(column);
+                ix.orders.push(order);
+            }
             _ => t.indexes.push(Index {
                 name,
                 columns: vec![column],
                 unique,
                 where_clause,
-                orders: vec![],
+                orders: vec![order],
                 using,
             }),
+        }
+    }
+    // The orders are kept only when one of them is not the default.
+    for t in &mut a.tables {
+        for ix in &mut t.indexes {
+            if ix.orders.iter().all(KeyOrder::is_default) {
+                ix.orders.clear();
+            }
         }
     }
     Ok(())
@@ -402,12 +418,20 @@ const CHECKS: &str = "SELECT cl.relname, con.conname, pg_catalog.pg_get_constrai
 
 /// Indexes that back no primary key, unique or exclusion constraint, one
 /// row per key column (not `INCLUDE` ones) in order; `attname` is NULL for
-/// an expression, whose text is the next-to-last column; the one before is
-/// a partial index's condition; the last is the access method (`btree`,
-/// `gist`, ...).
+/// an expression, whose text is the sixth column; the fifth is a partial
+/// index's condition; the seventh the access method (`btree`, `gist`,
+/// ...); then the key part's operator class when not the default one
+/// (schema-qualified when not on the `search_path`, as `pg_get_indexdef`
+/// writes it), and whether it sorts descending.
 const INDEXES: &str = "SELECT t.relname, ic.relname, i.indisunique, a.attname, \
          pg_catalog.pg_get_expr(i.indpred, i.indrelid), \
-         pg_catalog.pg_get_indexdef(i.indexrelid, CAST(k.i AS int), true), am.amname \
+         pg_catalog.pg_get_indexdef(i.indexrelid, CAST(k.i AS int), true), am.amname, \
+         (SELECT CASE WHEN pg_catalog.pg_opclass_is_visible(oc.oid) THEN pg_catalog.quote_ident(oc.opcname) \
+                 ELSE pg_catalog.quote_ident(ocn.nspname) || '.' || pg_catalog.quote_ident(oc.opcname) END \
+             FROM pg_catalog.pg_opclass oc \
+             JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace \
+             WHERE oc.oid = i.indclass[k.i - 1] AND NOT oc.opcdefault), \
+         (i.indoption[k.i - 1] & 1) = 1 \
      FROM pg_catalog.pg_index i \
      JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
      JOIN pg_catalog.pg_am am ON am.oid = ic.relam \

@@ -8,7 +8,12 @@
 //! inspector reads back from it is reported as the default schema's:
 //! unqualified, with the scratch schema's name removed from definitions.
 //! `CREATE INDEX CONCURRENTLY` cannot run in a transaction and is run
-//! without `CONCURRENTLY` (the index is the same).
+//! without `CONCURRENTLY` (the index is the same). The types and functions
+//! an extension installed in the default schema keep their qualifier
+//! (`public.citext`, `public.uuid_generate_v4()`): extensions belong to
+//! the whole database, so the models' `CREATE EXTENSION IF NOT EXISTS
+//! ... WITH SCHEMA public` does nothing when the extension is there, and
+//! its objects are found where they are.
 
 use retort_core::schema::Schema;
 
@@ -70,7 +75,8 @@ fn run(
     ))?;
     // As pg_dump sets it: a function's body may name what is made later.
     conn.execute("SET LOCAL check_function_bodies = off")?;
-    run_batched(conn, statements, default, scratch, twins)?;
+    let kept = conn.query_column(&extension_objects(default))?;
+    run_batched(conn, statements, default, scratch, twins, &kept)?;
     let mut inspect = options.clone();
     inspect.schema = Some(scratch.to_owned());
     let mut schema = inspect_schema(conn, &inspect)?;
@@ -119,15 +125,16 @@ fn run_batched(
     default: &str,
     scratch: &str,
     twins: &[(String, String)],
+    kept: &[String],
 ) -> Result<(), ScratchError> {
     let mut deferred = Vec::new();
     for chunk in statements.chunks(BATCH) {
         let texts: Vec<String> = chunk
             .iter()
             .map(|l| {
-                let mut sql = rewrite(&l.statement.text, default, scratch);
+                let mut sql = rewrite(&l.statement.text, default, scratch, kept);
                 for (name, twin) in twins {
-                    sql = rewrite(&sql, name, twin);
+                    sql = rewrite(&sql, name, twin, &[]);
                 }
                 sql
             })
@@ -265,23 +272,66 @@ fn canonical_checks(
     Ok(())
 }
 
+/// The names of the types, functions and operator classes that extensions
+/// installed in the schema `default` (`citext`, `uuid_generate_v4`,
+/// `gin_trgm_ops`), lower case.
+fn extension_objects(default: &str) -> String {
+    let schema = crate::quote::literal(DialectName::Postgresql, default);
+    format!(
+        "SELECT t.typname::text FROM pg_catalog.pg_type t \
+         JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_type'::regclass \
+             AND d.objid = t.oid AND d.deptype = 'e' \
+         WHERE t.typnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = {schema}) \
+         UNION SELECT p.proname::text FROM pg_catalog.pg_proc p \
+         JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::regclass \
+             AND d.objid = p.oid AND d.deptype = 'e' \
+         WHERE p.pronamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = {schema}) \
+         UNION SELECT o.opcname::text FROM pg_catalog.pg_opclass o \
+         JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_opclass'::regclass \
+             AND d.objid = o.oid AND d.deptype = 'e' \
+         WHERE o.opcnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = {schema})"
+    )
+}
+
 /// `sql` with the default schema's qualifier (`public.`, `"public".`,
 /// also inside string literals such as `'public.seq'::regclass`) turned
-/// into the scratch schema's, and `CONCURRENTLY` dropped from `CREATE
-/// INDEX`.
-pub(crate) fn rewrite(sql: &str, default: &str, scratch: &str) -> String {
+/// into the scratch schema's, but not before a name of `kept` (an
+/// extension's object), and `CONCURRENTLY` dropped from `CREATE INDEX`.
+pub(crate) fn rewrite(sql: &str, default: &str, scratch: &str, kept: &[String]) -> String {
     let mut out = String::with_capacity(sql.len() + 64);
     let bytes = sql.as_bytes();
     let plain = format!("{default}.");
     let quoted = format!("\"{default}\".");
+    // The name after the qualifier at `at`, unquoted and lower-cased as
+    // PostgreSQL folds it.
+    let kept_at = |at: usize| {
+        let rest = &sql[at..];
+        let name = match rest.strip_prefix('"') {
+            Some(q) => q.split('"').next().unwrap_or("").to_owned(),
+            None => rest
+                .bytes()
+                .take_while(|b| is_ident_byte(*b))
+                .map(|b| b.to_ascii_lowercase() as char)
+                .collect(),
+        };
+        kept.iter().any(|k| *k == name)
+    };
+    let words: Vec<String> = sql
+        .split_whitespace()
+        .take(2)
+        .map(|w| w.to_ascii_uppercase())
+        .collect();
+    if words == ["CREATE", "EXTENSION"] {
+        return extension_into(sql, default, scratch);
+    }
     let mut i = 0;
     while i < sql.len() {
         let rest = &sql[i..];
         let boundary = i == 0 || !is_ident_byte(bytes[i - 1]) && bytes[i - 1] != b'"';
-        if boundary && rest.starts_with(&quoted) {
+        if boundary && rest.starts_with(&quoted) && !kept_at(i + quoted.len()) {
             out.push_str(&format!("\"{scratch}\"."));
             i += quoted.len();
-        } else if boundary && starts_with_word(rest, &plain) {
+        } else if boundary && starts_with_word(rest, &plain) && !kept_at(i + plain.len()) {
             out.push_str(scratch);
             out.push('.');
             i += plain.len();
@@ -292,6 +342,26 @@ pub(crate) fn rewrite(sql: &str, default: &str, scratch: &str) -> String {
         }
     }
     drop_concurrently(&out)
+}
+
+/// `CREATE EXTENSION ... [WITH] SCHEMA <default>` made `... SCHEMA
+/// <scratch>`, so that an extension the database lacks is made where the
+/// models' `<default>.` qualifiers now point (one the database has is
+/// left where it is by `IF NOT EXISTS`, and its objects are kept).
+fn extension_into(sql: &str, default: &str, scratch: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut after_schema = false;
+    for word in sql.split_whitespace() {
+        let bare = word.trim_end_matches(';');
+        if after_schema && (bare.eq_ignore_ascii_case(default) || bare == format!("\"{default}\""))
+        {
+            out.push(word.replacen(bare, &format!("\"{scratch}\""), 1));
+        } else {
+            out.push(word.to_owned());
+        }
+        after_schema = word.eq_ignore_ascii_case("SCHEMA");
+    }
+    out.join(" ")
 }
 
 fn is_ident_byte(b: u8) -> bool {
@@ -350,14 +420,38 @@ mod tests {
             "CREATE TABLE public.t (a int DEFAULT nextval('public.s'::regclass), b \"public\".mood, c mypublic.x);",
             "public",
             "retort_scratch_1",
+            &[],
         );
         assert_eq!(
             got,
             "CREATE TABLE retort_scratch_1.t (a int DEFAULT nextval('retort_scratch_1.s'::regclass), b \"retort_scratch_1\".mood, c mypublic.x);"
         );
         assert_eq!(
-            rewrite("CREATE INDEX CONCURRENTLY ix ON t (a)", "public", "s"),
+            rewrite("CREATE INDEX CONCURRENTLY ix ON t (a)", "public", "s", &[]),
             "CREATE INDEX  ix ON t (a)"
+        );
+    }
+
+    #[test]
+    fn an_extensions_objects_keep_their_qualifier() {
+        let kept = ["citext".to_owned(), "uuid_generate_v4".to_owned()];
+        assert_eq!(
+            rewrite(
+                "CREATE TABLE public.u (e public.citext, \"f\" \"public\".\"citext\"[], id uuid DEFAULT public.UUID_GENERATE_V4(), n public.citext_ish)",
+                "public",
+                "s",
+                &kept,
+            ),
+            "CREATE TABLE s.u (e public.citext, \"f\" \"public\".\"citext\"[], id uuid DEFAULT public.UUID_GENERATE_V4(), n s.citext_ish)"
+        );
+        assert_eq!(
+            rewrite(
+                "CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public",
+                "public",
+                "s",
+                &[]
+            ),
+            "CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA \"s\""
         );
     }
 }

@@ -404,6 +404,21 @@ fn index_key_list<D: Dialect + ?Sized>(d: &D, op: &Operation, index: &Index) -> 
             }
             part.push_str(&format!(" COLLATE {}", d.quote_identifier(c)));
         }
+        if let Some(class) = &order.opclass {
+            if !d.supports_index_opclass() {
+                return Err(DialectError::Unsupported {
+                    dialect: d.name(),
+                    operation: op.to_string(),
+                    reason: format!(
+                        "index {:?} gives its key part {p} the operator class {class}, a PostgreSQL clause; leave opclass out for {}",
+                        index.name,
+                        d.name()
+                    ),
+                });
+            }
+            // As PostgreSQL writes it back (`public.gin_trgm_ops`).
+            part.push_str(&format!(" {class}"));
+        }
         if order.descending {
             part.push_str(" DESC");
         }

@@ -69,6 +69,10 @@ impl Dialect for Postgres {
         true
     }
 
+    fn supports_index_opclass(&self) -> bool {
+        true
+    }
+
     fn supports_object_kind(&self, kind: ObjectKind) -> bool {
         kind != ObjectKind::VirtualTable
     }

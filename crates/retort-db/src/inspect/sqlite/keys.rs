@@ -67,6 +67,7 @@ pub(super) fn read_indexes(
             .map(|k| KeyOrder {
                 collation: k.collation,
                 descending: k.descending,
+                opclass: None,
             })
             .collect();
         if !orders.is_empty() && orders.len() != columns.len() {

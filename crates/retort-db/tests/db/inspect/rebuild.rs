@@ -213,6 +213,7 @@ fn index_orders_conflict_clauses_and_deferral_are_read() {
     let order = |collation: Option<&str>, descending| KeyOrder {
         collation: collation.map(str::to_owned),
         descending,
+        opclass: None,
     };
     assert_eq!(t.indexes[0].columns, ["b", "a", "(lower(a))"]);
     assert_eq!(

@@ -314,7 +314,7 @@ pub(crate) fn rewrite(sql: &str, default: &str, scratch: &str, kept: &[String]) 
                 .map(|b| b.to_ascii_lowercase() as char)
                 .collect(),
         };
-        kept.iter().any(|k| *k == name)
+        kept.contains(&name)
     };
     let words: Vec<String> = sql
         .split_whitespace()

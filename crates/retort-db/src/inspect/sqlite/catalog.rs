@@ -229,43 +229,71 @@ pub(super) const INDEXES: &str = "SELECT l.name, l.\"unique\", l.origin, l.parti
 pub(super) const INDEX_COLUMNS: &str =
     "SELECT name FROM pragma_index_info({index}, {schema_name}) ORDER BY seqno";
 
+/// The condition on `main.sqlite_master AS m` that keeps its ordinary
+/// tables: not virtual tables (whose pragmas fail when their module is not
+/// loaded) nor the shadow tables their modules keep.
+macro_rules! ordinary_table {
+    () => {
+        "m.type = 'table' AND m.name IN \
+         (SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table')"
+    };
+}
+
 /// The per-table and per-index queries of a whole-schema inspection, each
 /// with the query that gives its rows for every table of `main` at once
 /// (the table's or index's name first): a fixed number of statements
-/// whatever the number of tables. Only ordinary tables: a virtual table's
-/// pragmas fail when its module is not loaded, and neither it nor its
-/// shadow tables are read as tables.
+/// whatever the number of tables; ordinary tables only
+/// ([`ordinary_table`]).
 pub(super) const BULK: [(&str, &str); 5] = [
     (
         COLUMNS,
-        "SELECT m.name, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk, c.hidden \
+        concat!(
+            "SELECT m.name, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk, c.hidden \
          FROM main.sqlite_master AS m, pragma_table_xinfo(m.name, 'main') AS c \
-         WHERE m.type = 'table' AND m.name IN (SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table') ORDER BY m.name, c.cid",
+         WHERE ",
+            ordinary_table!(),
+            " ORDER BY m.name, c.cid"
+        ),
     ),
     (
         INDEX_LIST,
-        "SELECT m.name, l.name, l.\"unique\", l.origin, l.partial \
+        concat!(
+            "SELECT m.name, l.name, l.\"unique\", l.origin, l.partial \
          FROM main.sqlite_master AS m, pragma_index_list(m.name, 'main') AS l \
-         WHERE m.type = 'table' AND m.name IN (SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table')",
+         WHERE ",
+            ordinary_table!()
+        ),
     ),
     (
         INDEX_COLUMNS,
-        "SELECT l.name, i.name \
+        concat!(
+            "SELECT l.name, i.name \
          FROM main.sqlite_master AS m, pragma_index_list(m.name, 'main') AS l, \
              pragma_index_info(l.name, 'main') AS i \
-         WHERE m.type = 'table' AND m.name IN (SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table') ORDER BY l.name, i.seqno",
+         WHERE ",
+            ordinary_table!(),
+            " ORDER BY l.name, i.seqno"
+        ),
     ),
     (
         FOREIGN_KEYS,
-        "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
+        concat!(
+            "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
          FROM main.sqlite_master AS m, pragma_foreign_key_list(m.name, 'main') AS f \
-         WHERE m.type = 'table' AND m.name IN (SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table') ORDER BY m.name, f.id DESC, f.seq",
+         WHERE ",
+            ordinary_table!(),
+            " ORDER BY m.name, f.id DESC, f.seq"
+        ),
     ),
     (
         PRIMARY_KEY,
-        "SELECT m.name, c.name \
+        concat!(
+            "SELECT m.name, c.name \
          FROM main.sqlite_master AS m, pragma_table_info(m.name, 'main') AS c \
-         WHERE m.type = 'table' AND m.name IN (SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table') AND c.pk > 0 ORDER BY m.name, c.pk",
+         WHERE ",
+            ordinary_table!(),
+            " AND c.pk > 0 ORDER BY m.name, c.pk"
+        ),
     ),
 ];
 

@@ -53,7 +53,17 @@ pub struct MysqlConnection {
     url: DatabaseUrl,
     /// `CONNECTION_ID()`, once asked.
     session: Option<String>,
+    /// Between [`Connection::begin`] and its commit or rollback: a
+    /// statement refused there cannot be tried again alone.
+    in_transaction: bool,
 }
+
+/// How many times a read refused by a concurrent transaction outside any
+/// transaction of ours is tried again (a Galera node aborts a local read
+/// of the catalog that meets DDL replicated from another node), and the
+/// pause before the first retry (doubled each time).
+const READ_RETRIES: u32 = 5;
+const READ_RETRY_PAUSE: Duration = Duration::from_millis(20);
 
 impl MysqlConnection {
     /// Connects to the server `url` names.
@@ -72,6 +82,7 @@ impl MysqlConnection {
             conn,
             url: url.clone(),
             session: None,
+            in_transaction: false,
         };
         // The session must read literals as the dialect writes them,
         // whatever the server's default sql_mode.
@@ -273,11 +284,44 @@ impl Connection for MysqlConnection {
         Ok(changed)
     }
 
+    fn begin(&mut self) -> Result<(), DbError> {
+        self.execute("BEGIN")?;
+        self.in_transaction = true;
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), DbError> {
+        // A failed COMMIT ends the transaction too (it is rolled back).
+        self.in_transaction = false;
+        self.execute("COMMIT").map(drop)
+    }
+
+    fn rollback(&mut self) -> Result<(), DbError> {
+        self.in_transaction = false;
+        self.execute("ROLLBACK").map(drop)
+    }
+
     fn query_strings(&mut self, sql: &str) -> Result<Vec<Row>, DbError> {
-        let rows: Vec<mysql::Row> = self
-            .conn
-            .query(sql)
-            .map_err(|e| transient_error(&self.url, sql, reason(&e), is_transient(&e)))?;
+        let mut attempt = 0;
+        let rows: Vec<mysql::Row> = loop {
+            match self.conn.query(sql) {
+                Ok(rows) => break rows,
+                // A read in autocommit mode has changed nothing: trying it
+                // again is safe.
+                Err(e) if is_transient(&e) && !self.in_transaction && attempt < READ_RETRIES => {
+                    std::thread::sleep(READ_RETRY_PAUSE * 2u32.pow(attempt));
+                    attempt += 1;
+                }
+                Err(e) => {
+                    return Err(transient_error(
+                        &self.url,
+                        sql,
+                        reason(&e),
+                        is_transient(&e),
+                    ));
+                }
+            }
+        };
         Ok(rows
             .into_iter()
             .map(|row| row.unwrap().into_iter().map(text).collect())
